@@ -1,0 +1,309 @@
+"""Names stage (framing and facts): spelling keys, variant tests and the naming lexicon.
+
+A name written two ways ("Kyiv"/"Kiev", "Kim Jong Un"/"Kim Jong-un",
+"Oleksii"/"Aleksey") is one referent under two conventions. This module gives
+the comparison key (``fold``), the pairwise test (``name_variant``) and the
+project's lexicon of known variants (``compare/data/names_*.jsonl``, built from
+SpellingUkraine and KyivNotKiev plus a hand-made world list; sources in
+``compare/data/SOURCES.md``). Nothing here calls a model.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterable, Literal
+
+from anyascii import anyascii
+from rapidfuzz.distance import Levenshtein
+
+VariantKind = Literal["identical", "lexicon", "transliteration", "diacritics_spacing",
+                      "alternative_name", "exonym"]
+
+# Ordered rewrite rules that fold romanization choices into one key. Order
+# matters: multigraphs first ("kh" before "h"), then single letters.
+_FOLD_RULES: tuple[tuple[str, str], ...] = (
+    ("x", "ks"), ("shch", "sc"), ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("dj", "j"),
+    ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ck", "k"),
+    ("tz", "ts"), ("cz", "ts"), ("zh", "j"), ("q", "k"), ("w", "v"),
+    ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ye", "e"), ("yo", "o"), ("yu", "u"),
+    ("ya", "a"), ("ia", "a"), ("iu", "u"), ("io", "o"),
+    ("ij", "i"), ("iy", "i"), ("yi", "i"), ("ey", "ei"), ("ay", "ai"), ("y", "i"),
+    ("h", "g"), ("'", ""),
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ARABIC_ARTICLE = re.compile(r"\b[ae]l-")  # "al-Assad" / "Assad"
+_DOUBLE = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiou]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def plain(name: str) -> str:
+    """Romanised, lower-cased, letters and digits only: "Kim Jong-un" -> "kimjongun"."""
+    return _NON_ALNUM.sub("", anyascii(name).lower())
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(name: str) -> str:
+    """Comparison key that ignores romanization choices: h/g, kh/h, y/i/ii/iy,
+    ts/tz, doubled letters, diacritics, hyphens and spaces.
+    ``fold("Luhansk") == fold("Lugansk")``, ``fold("Zelenskyy") == fold("Zelensky")``."""
+    key = _ARABIC_ARTICLE.sub("", anyascii(name).lower().replace("'", ""))
+    key = _NON_ALNUM.sub("", key)
+    for old, new in _FOLD_RULES:
+        key = key.replace(old, new)
+    return _DOUBLE.sub(r"\1", key)
+
+
+def skeleton(name: str) -> str:
+    """Consonant skeleton of the folded key: transliterations mostly change vowels."""
+    return _VOWELS.sub("", fold(name))
+
+
+@dataclass(frozen=True)
+class LexiconForm:
+    """One spelling of a lexicon entry and the convention it follows."""
+
+    form: str
+    convention: str
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One referent with its known spellings/names.
+
+    ``relation`` says how the forms relate ("transliteration", "renamed",
+    "alternative_name", "exonym", "disputed_name"); ``kind`` what the referent is
+    ("place", "person", "first_name", "region", "organisation", ...);
+    ``region`` the country whose naming is at stake, used for context cues.
+    """
+
+    id: str
+    referent: str
+    kind: str
+    relation: str
+    region: str
+    forms: tuple[LexiconForm, ...]
+    source: str
+
+    def convention_of(self, form: str) -> str:
+        """Convention of ``form`` (exact, else by plain key), or ""."""
+        for f in self.forms:
+            if f.form == form:
+                return f.convention
+        key = plain(form)
+        return next((f.convention for f in self.forms if plain(f.form) == key), "")
+
+    @property
+    def conventions(self) -> frozenset[str]:
+        return frozenset(f.convention for f in self.forms)
+
+
+@dataclass(frozen=True)
+class NameVariant:
+    """How two spellings relate when they name the same thing."""
+
+    kind: VariantKind
+    convention_x: str
+    convention_y: str
+    source: str  # lexicon entry source, or "" when detected
+    score: float  # 1.0 for identical/lexicon; string similarity of the keys otherwise
+    relation: str = ""  # for lexicon hits: the entry's relation (e.g. "renamed")
+    entry_id: str = ""
+
+
+def _entry_from_dict(row: dict) -> LexiconEntry:
+    forms = tuple(LexiconForm(f["form"], f["convention"]) for f in row["forms"])
+    return LexiconEntry(row["id"], row["referent"], row.get("kind", ""), row.get("relation", ""),
+                        row.get("region", ""), forms, row.get("source", ""))
+
+
+def _data_files(prefix: str, suffix: str) -> list:
+    root = resources.files("compare.data")
+    return sorted((p for p in root.iterdir() if p.name.startswith(prefix) and p.name.endswith(suffix)),
+                  key=lambda p: p.name)
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon_entries() -> tuple[LexiconEntry, ...]:
+    """All entries of ``compare/data/names_*.jsonl``, loaded once."""
+    out = []
+    for path in _data_files("names_", ".jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(_entry_from_dict(json.loads(line)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _form_index() -> dict[str, list[tuple[LexiconEntry, str]]]:
+    """plain(form) -> [(entry, form)], for lookups by any spelling."""
+    index: dict[str, list[tuple[LexiconEntry, str]]] = {}
+    for entry in lexicon_entries():
+        for f in entry.forms:
+            index.setdefault(plain(f.form), []).append((entry, f.form))
+    return index
+
+
+def lexicon_lookup(name: str) -> list[tuple[LexiconEntry, str]]:
+    """Entries having ``name`` as one of their forms (ignoring case, diacritics, hyphens)."""
+    return list(_form_index().get(plain(name), ()))
+
+
+@functools.lru_cache(maxsize=1)
+def distinct_pairs() -> frozenset[frozenset[str]]:
+    """Look-alike names of different things (Austria/Australia), from
+    ``compare/data/distinct_names.csv``: never merged by the detector."""
+    pairs = set()
+    for path in _data_files("distinct_names", ".csv"):
+        rows = csv.reader(path.read_text(encoding="utf-8").splitlines())
+        for row in rows:
+            if len(row) >= 2 and not row[0].startswith("#"):
+                pairs.add(frozenset((fold(row[0]), fold(row[1]))))
+    return frozenset(pairs)
+
+
+def _lexicon_variant(x: str, y: str) -> NameVariant | None:
+    for entry, form_x in lexicon_lookup(x):
+        for f in entry.forms:
+            if plain(f.form) == plain(y) and plain(form_x) != plain(y):
+                return NameVariant("lexicon", entry.convention_of(form_x), f.convention,
+                                   entry.source, 1.0, entry.relation, entry.id)
+    return None
+
+
+# Minimum normalised similarity of folded keys for a detected transliteration.
+# Measured on the lexicon's own transliteration pairs (see tests/test_names.py):
+# true pairs score >= 0.6 after folding, and look-alike country names that
+# survive the skeleton test (none in the distinct list) stay below.
+TRANSLITERATION_MIN_SIMILARITY = 0.6
+
+
+def transliteration_score(x: str, y: str) -> float:
+    """Similarity in [0, 1] of two names as transliterations, 0 when they are
+    not (different consonant skeletons, one extends the other, or a known
+    look-alike pair)."""
+    fx, fy = fold(x), fold(y)
+    if not fx or not fy:
+        return 0.0
+    if fx == fy:
+        return 1.0
+    if frozenset((fx, fy)) in distinct_pairs():
+        return 0.0
+    if fx.startswith(fy) or fy.startswith(fx):  # Niger/Nigeria, Sudan/Sudanese
+        return 0.0
+    if skeleton(x) != skeleton(y) or min(len(fx), len(fy)) <= SHORT_NAME or not _vowel_swaps_ok(fx, fy):
+        return 0.0
+    return Levenshtein.normalized_similarity(fx, fy)
+
+
+# Vowel pairs that romanizations swap (Mohammed/Muhammad, Kuwait/Kuweit,
+# Oleksii/Aleksey, Kharkiv/Kharkov). a/i, a/u, u/i, u/e swaps are not in the
+# set: they turn Biden into Baden and Putin into Patin.
+_VOWEL_SWAPS = frozenset(map(frozenset, ("ou", "ae", "ei", "ao", "io", "eo")))
+# Swaps allowed only in longer names, where one vowel is a small share of the
+# word: Arabic damma/fatha (Abdullah/Abdallah, Nasrallah/Nasrullah).
+_LONG_NAME_SWAPS = frozenset(map(frozenset, ("au", "ai")))
+LONG_NAME = 7
+# Folded keys this short differ in one vowel too easily (Mali/Male): they must fold equal.
+SHORT_NAME = 5
+
+
+def _vowel_swaps_ok(fx: str, fy: str) -> bool:
+    allowed = _VOWEL_SWAPS | _LONG_NAME_SWAPS if min(len(fx), len(fy)) >= LONG_NAME else _VOWEL_SWAPS
+    return all(op != "replace" or frozenset((fx[i], fy[j])) in allowed
+               for op, i, j in Levenshtein.editops(fx, fy))
+
+
+def _token_variant(x: str, y: str) -> bool:
+    return plain(x) == plain(y) or transliteration_score(x, y) >= TRANSLITERATION_MIN_SIMILARITY
+
+
+def _multiword_transliteration(x: str, y: str) -> float:
+    """Word-by-word test for names of the same length ("Aleksey Danilov")."""
+    wx, wy = x.split(), y.split()
+    if len(wx) != len(wy) or len(wx) < 2:
+        return 0.0
+    scores = [1.0 if plain(a) == plain(b) else transliteration_score(a, b) for a, b in zip(wx, wy)]
+    return min(scores) if all(s >= TRANSLITERATION_MIN_SIMILARITY for s in scores) else 0.0
+
+
+def name_variant(x: str, y: str) -> NameVariant | None:
+    """How ``x`` and ``y`` relate as spellings of one name, or None when they
+    are different names (Austria/Australia, Iran/Iraq, Slovakia/Slovenia).
+
+    Order: identical text, lexicon entry, same letters after removing
+    diacritics/spaces/hyphens, transliteration (folded keys with the same
+    consonant skeleton). Alternative names and exonyms that share no letters
+    (Burma/Myanmar) come only from the lexicon; their ``relation`` says which.
+    """
+    x, y = " ".join(x.split()), " ".join(y.split())
+    if not x or not y:
+        return None
+    if x == y:
+        return NameVariant("identical", "", "", "", 1.0)
+    hit = _lexicon_variant(x, y)
+    if hit is not None:
+        return hit
+    if plain(x) == plain(y):
+        return NameVariant("diacritics_spacing", spelling_style(x), spelling_style(y), "", 1.0)
+    score = max(transliteration_score(x, y), _multiword_transliteration(x, y))
+    if score >= TRANSLITERATION_MIN_SIMILARITY and not _one_word_is_common(x, y):
+        return NameVariant("transliteration", "", "", "", round(score, 3))
+    return None
+
+
+def _one_word_is_common(x: str, y: str) -> bool:
+    # Lower-case common words ("on"/"in") are not names.
+    return x.islower() or y.islower()
+
+
+def spelling_style(name: str) -> str:
+    """A short neutral description of how a name is written (for diacritics/spacing)."""
+    parts = []
+    if anyascii(name) != name:
+        parts.append("with diacritics")
+    if "-" in name:
+        parts.append("hyphenated")
+    elif " " in name.strip():
+        parts.append("separate words")
+    else:
+        parts.append("one word")
+    return ", ".join(parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _mention_pattern() -> tuple[re.Pattern, dict[str, list[tuple[LexiconEntry, str]]]]:
+    """One regex over every Latin-script form, longest first; case-sensitive,
+    because lower-case look-alikes ("bile", "nina") are ordinary words."""
+    by_form: dict[str, list[tuple[LexiconEntry, str]]] = {}
+    for entry in lexicon_entries():
+        for f in entry.forms:
+            if f.form and anyascii(f.form[0]) == f.form[0] and len(f.form) > 2:
+                by_form.setdefault(f.form, []).append((entry, f.convention))
+    forms = sorted(by_form, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+    return pattern, by_form
+
+
+def find_lexicon_mentions(text: str) -> list[tuple[int, int, LexiconEntry, str]]:
+    """Every lexicon form in ``text`` as ``(start, end, entry, form_convention)``,
+    longest match first, non-overlapping, in text order. A form listed by several
+    entries yields one tuple per entry (a place and a person may share a name)."""
+    pattern, by_form = _mention_pattern()
+    out = []
+    for match in pattern.finditer(text):
+        for entry, convention in by_form[match.group(0)]:
+            out.append((match.start(), match.end(), entry, convention))
+    return out
+
+
+def entries_by_id() -> dict[str, LexiconEntry]:
+    return {e.id: e for e in lexicon_entries()}
+
+
+def conventions_in(entries: Iterable[LexiconEntry]) -> frozenset[str]:
+    return frozenset(c for e in entries for c in e.conventions)
