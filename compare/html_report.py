@@ -1,0 +1,451 @@
+"""Report stage (HTML): a ``Comparison.to_dict()`` dict -> the side-by-side page.
+
+The same functions feed the Streamlit dashboard (fragments, no script), its
+HTML export and the batch command (standalone pages with a small hover
+script). Everything taken from the dict is escaped with ``html.escape``:
+article text is user input. Findings are rendered generically from the dict
+(grouped by ``status``/``kind`` and ``type``), so new kinds of findings show up
+without changes here.
+"""
+from __future__ import annotations
+
+import bisect
+import html
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+# ---------------------------------------------------------------- lookup tables
+
+# Sentence status -> (legend label, background colour).
+SENTENCE_STATUS = {
+    "shared": ("In both reports", "#d7f0dd"),
+    "partial": ("Same topic, details differ", "#fdf0c4"),
+    "unique": ("Only in this report", "#f9dde0"),
+}
+# Phrase highlight status -> (legend label, CSS). Each uses a different CSS
+# property so that nested marks stay visible together.
+HIGHLIGHT_STATUS = {
+    "unique": ("Fact only in this report", "font-weight:600;text-decoration:underline 2px #c2410c;"
+                                            "text-underline-offset:3px"),
+    "conflict": ("Conflicting detail", "outline:2px solid #b91c1c;outline-offset:1px;border-radius:2px"),
+    "framing": ("Framing or naming term", "border-bottom:2px dashed #6d28d9;background:#ede4ff"),
+    "shared": ("Fact in both reports", "text-decoration:underline dotted 2px #15803d;text-underline-offset:3px"),
+}
+# Fact status -> panel title; statuses not listed appear under their own name.
+FACT_GROUPS = {
+    "shared": "Shared facts",
+    "only_a": "Facts only in A",
+    "only_b": "Facts only in B",
+    "conflict": "Conflicts",
+}
+FRAMING_TYPES = {
+    "naming_variant": "Naming / transliteration",
+    "naming_convention": "Naming convention",
+    "label": "Label",
+    "qualifier": "Qualifier",
+    "hedge": "Hedge or distancing",
+    "report_verb": "Reporting verb",
+}
+SUMMARY_LABELS = {
+    "shared_share_a": "Share of A in both reports",
+    "shared_share_b": "Share of B in both reports",
+    "sentences_a": "Sentences in A",
+    "sentences_b": "Sentences in B",
+    "equivalent_pairs": "Same-fact sentence pairs",
+    "related_pairs": "Same-topic sentence pairs",
+    "unique_sentences_a": "Sentences only in A",
+    "unique_sentences_b": "Sentences only in B",
+    "facts_shared": "Shared facts",
+    "facts_only_a": "Facts only in A",
+    "facts_only_b": "Facts only in B",
+    "facts_conflict": "Conflicts",
+    "framing_differences": "Framing differences",
+}
+SIDES = ("A", "B")
+CONTEXT_CHARS = 120  # context shown around a span that lies outside every sentence
+
+
+def esc(value: Any) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def humanise(key: str) -> str:
+    return key.replace("_", " ").strip().capitalize()
+
+
+# ---------------------------------------------------------------- segments
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of text with one sentence (or None) and the set of phrase highlights over it."""
+
+    start: int
+    end: int
+    sentence: int | None
+    marks: tuple[int, ...]  # indexes into the highlight list, outermost first
+
+
+def visible_highlights(sentences: Sequence[dict], highlights: Iterable[dict]) -> list[dict]:
+    """Drop highlights that only repeat a sentence's own status (sentence-level
+    highlights when no fact stage ran); the sentence background shows those."""
+    whole = {(s["start"], s["end"], s.get("status")) for s in sentences}
+    return [h for h in highlights if (h["start"], h["end"], h["status"]) not in whole and h["end"] > h["start"]]
+
+
+def segments(length: int, sentences: Sequence[dict], highlights: Sequence[dict]) -> list[Segment]:
+    """Split ``[0, length)`` at every sentence and highlight boundary. Each
+    segment knows its sentence and the highlights covering it (longer ones
+    first, so nesting is stable). Overlapping highlights are allowed."""
+    cuts = {0, length}
+    for item in list(sentences) + list(highlights):
+        cuts.update((max(0, min(item["start"], length)), max(0, min(item["end"], length))))
+    bounds = sorted(cuts)
+    order = sorted(range(len(highlights)), key=lambda k: (highlights[k]["start"] - highlights[k]["end"], k))
+    by_start = sorted(sentences, key=lambda s: s["start"])
+    starts = [s["start"] for s in by_start]
+    out = []
+    for start, end in zip(bounds, bounds[1:]):
+        k = bisect.bisect_right(starts, start) - 1
+        sentence = by_start[k]["index"] if k >= 0 and end <= by_start[k]["end"] else None
+        marks = tuple(k for k in order if highlights[k]["start"] <= start and end <= highlights[k]["end"])
+        out.append(Segment(start, end, sentence, marks))
+    return out
+
+
+# ---------------------------------------------------------------- counterparts
+
+def counterparts(data: dict) -> dict[tuple[int, int], list[dict]]:
+    """(side, sentence index) -> aligned sentences of the other side:
+    ``[{"index", "cosine", "score", "kind"}]``."""
+    out: dict[tuple[int, int], list[dict]] = {}
+    for pair in data.get("alignments", []):
+        info = {"cosine": pair.get("cosine", 0.0), "score": pair.get("score", 0.0), "kind": pair.get("kind", "")}
+        for i in pair["a"]:
+            out.setdefault((0, i), []).extend({"index": j, **info} for j in pair["b"])
+        for j in pair["b"]:
+            out.setdefault((1, j), []).extend({"index": i, **info} for i in pair["a"])
+    return out
+
+
+def sentence_id(side: int, index: int) -> str:
+    return f"nc-{SIDES[side]}-s{index}"
+
+
+def sentence_text(article: dict, index: int) -> str:
+    s = article["sentences"][index]
+    return article["text"][s["start"]:s["end"]]
+
+
+def sentence_title(data: dict, side: int, sentence: dict, partners: list[dict]) -> str:
+    """Tooltip: status, counterpart numbers, similarity and the counterpart's start."""
+    label = SENTENCE_STATUS.get(sentence.get("status"), (sentence.get("status", ""),))[0]
+    head = f"{SIDES[side]}{sentence['index'] + 1} · {label}"
+    if not partners:
+        return head
+    other = data["articles"][1 - side]
+    lines = [head] + [f"↔ {SIDES[1 - side]}{p['index'] + 1} ({p['kind']}, cosine {p['cosine']:.2f}): "
+                      f"{clip(sentence_text(other, p['index']), 140)}" for p in partners]
+    return "\n".join(lines)
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------- article columns
+
+def mark_open(highlight: dict) -> str:
+    label = HIGHLIGHT_STATUS.get(highlight["status"], (highlight["status"],))[0]
+    note = f"{label}: {highlight['note']}" if highlight.get("note") else label
+    return f'<mark class="nc-h nc-h-{esc(highlight["status"])}" title="{esc(note)}">'
+
+
+def sentence_open(data: dict, side: int, sentence: dict, partners: list[dict]) -> str:
+    ids = " ".join(sentence_id(1 - side, p["index"]) for p in partners)
+    best = max((p["cosine"] for p in partners), default=None)
+    sim = f' data-similarity="{best:.3f}"' if best is not None else ""
+    links = "".join(f'<a class="nc-link" href="#{sentence_id(1 - side, p["index"])}">'
+                    f'{SIDES[1 - side]}{p["index"] + 1}</a>' for p in partners)
+    badge = f'<sup class="nc-sid">{SIDES[side]}{sentence["index"] + 1}{"↔" + links if links else ""}</sup>'
+    return (f'<span class="nc-sent nc-s-{esc(sentence.get("status", ""))}" id="{sentence_id(side, sentence["index"])}"'
+            f' data-side="{SIDES[side]}" data-index="{sentence["index"]}" data-counterparts="{ids}"{sim}'
+            f' title="{esc(sentence_title(data, side, sentence, partners))}">{badge}')
+
+
+def article_body(data: dict, side: int) -> str:
+    """The article text with sentence spans (status background, counterpart
+    data) and nested phrase marks."""
+    article = data["articles"][side]
+    text, sentences = article["text"], article["sentences"]
+    marks = visible_highlights(sentences, (h for h in data.get("highlights", []) if h.get("article") == side))
+    partners = counterparts(data)
+    parts, current = [], None
+    for seg in segments(len(text), sentences, marks):
+        if seg.sentence != current:
+            if current is not None:
+                parts.append("</span>")
+            if seg.sentence is not None:
+                parts.append(sentence_open(data, side, sentences[seg.sentence], partners.get((side, seg.sentence), [])))
+            current = seg.sentence
+        inner = esc(text[seg.start:seg.end])
+        parts.append("".join(mark_open(marks[k]) for k in seg.marks) + inner + "</mark>" * len(seg.marks))
+    if current is not None:
+        parts.append("</span>")
+    return "".join(parts)
+
+
+def article_header(article: dict, side: int) -> str:
+    meta = " · ".join(esc(v) for v in (article.get("source"), article.get("date")) if v)
+    title = article.get("title") or article.get("id") or f"Article {SIDES[side]}"
+    link = f' <a href="{esc(article["url"])}" rel="noopener noreferrer">source</a>' if safe_url(article.get("url")) else ""
+    return (f'<div class="nc-head"><span class="nc-side">{SIDES[side]}</span> <strong>{esc(title)}</strong>'
+            f'<div class="nc-meta">{meta}{link}</div></div>')
+
+
+def safe_url(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def render_legend() -> str:
+    sentence = "".join(f'<span class="nc-key nc-s-{k}">{esc(label)}</span>' for k, (label, _) in SENTENCE_STATUS.items())
+    phrase = "".join(f'<span class="nc-key"><mark class="nc-h nc-h-{k}">{esc(label)}</mark></span>'
+                     for k, (label, _) in HIGHLIGHT_STATUS.items())
+    return (f'<div class="nc-legend"><span class="nc-legend-t">Sentences:</span>{sentence}'
+            f'<span class="nc-legend-t">Phrases:</span>{phrase}'
+            '<span class="nc-legend-t">A3↔B1: sentence 3 of A matches sentence 1 of B (hover for the text)</span></div>')
+
+
+def render_side_by_side(data: dict) -> str:
+    """Legend and the two articles in columns."""
+    columns = "".join(f'<div class="nc-article">{article_header(data["articles"][side], side)}'
+                      f'<div class="nc-body" id="nc-body-{SIDES[side]}">{article_body(data, side)}</div></div>'
+                      for side in (0, 1))
+    return f'{render_legend()}<div class="nc-cols">{columns}</div>'
+
+
+# ---------------------------------------------------------------- summary and alignment table
+
+def format_metric(key: str, value: Any) -> str:
+    if key.startswith("shared_share") and isinstance(value, (int, float)):
+        return f"{value:.0%}"
+    return esc(value)
+
+
+def render_summary(data: dict) -> str:
+    summary = data.get("summary", {})
+    keys = [k for k in SUMMARY_LABELS if k in summary] + [k for k in summary if k not in SUMMARY_LABELS]
+    cells = "".join(f'<div class="nc-metric"><div class="nc-metric-v">{format_metric(k, summary[k])}</div>'
+                    f'<div class="nc-metric-l">{esc(SUMMARY_LABELS.get(k, humanise(k)))}</div></div>'
+                    for k in keys if isinstance(summary[k], (int, float, str)))
+    return f'<div class="nc-summary">{cells}</div>'
+
+
+def alignment_rows(data: dict) -> list[dict]:
+    """One row per aligned bead, then one per sentence found in only one article."""
+    a, b = data["articles"]
+    rows = [{"a": ", ".join(f"A{i + 1}" for i in p["a"]), "b": ", ".join(f"B{j + 1}" for j in p["b"]),
+             "kind": p["kind"], "cosine": p["cosine"], "score": p["score"],
+             "text_a": " ".join(sentence_text(a, i) for i in p["a"]),
+             "text_b": " ".join(sentence_text(b, j) for j in p["b"])} for p in data.get("alignments", [])]
+    for side, article in enumerate((a, b)):
+        for s in article["sentences"]:
+            if s.get("status") == "unique":
+                row = {"a": "", "b": "", "kind": f"only in {SIDES[side]}", "cosine": None, "score": None,
+                       "text_a": "", "text_b": ""}
+                row["ab"[side]], row[f"text_{'ab'[side]}"] = f"{SIDES[side]}{s['index'] + 1}", sentence_text(article, s["index"])
+                rows.append(row)
+    return rows
+
+
+def render_alignment_table(data: dict) -> str:
+    def num(v):
+        return "" if v is None else f"{v:.2f}"
+
+    body = "".join(f'<tr class="nc-row-{esc(r["kind"].split()[0])}"><td>{esc(r["a"])}</td><td>{esc(r["text_a"])}</td>'
+                   f'<td>{esc(r["b"])}</td><td>{esc(r["text_b"])}</td><td>{esc(r["kind"])}</td>'
+                   f'<td>{num(r["cosine"])}</td><td>{num(r["score"])}</td></tr>' for r in alignment_rows(data))
+    return ('<table class="nc-table"><thead><tr><th>A</th><th>Text in A</th><th>B</th><th>Text in B</th>'
+            f'<th>Match</th><th>Cosine</th><th>Margin</th></tr></thead><tbody>{body}</tbody></table>')
+
+
+# ---------------------------------------------------------------- findings
+
+def span_context(article: dict, spans: Sequence[Sequence[int]]) -> str:
+    """The sentence(s) around ``spans`` with the spans marked; ``—`` without spans."""
+    text, sentences = article["text"], article["sentences"]
+    spans = [(max(0, s), min(len(text), e)) for s, e in spans if e > s]
+    if not spans:
+        return '<span class="nc-none">—</span>'
+    windows: list[tuple[int, int]] = []
+    for start, end in spans:
+        around = [(s["start"], s["end"]) for s in sentences if s["start"] < end and start < s["end"]]
+        lo = min([start] + [w[0] for w in around]) if around else max(0, start - CONTEXT_CHARS)
+        hi = max([end] + [w[1] for w in around]) if around else min(len(text), end + CONTEXT_CHARS)
+        windows.append((lo, hi))
+    return " … ".join(marked_window(text, lo, hi, spans) for lo, hi in merge_windows(windows))
+
+
+def merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(windows):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def marked_window(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
+    inside = [{"start": max(s, lo), "end": min(e, hi)} for s, e in spans if s < hi and lo < e]
+    parts = []
+    for seg in segments(hi - lo, [], [{"start": h["start"] - lo, "end": h["end"] - lo} for h in inside]):
+        piece = esc(text[lo + seg.start:lo + seg.end])
+        parts.append(f'<mark class="nc-span">{piece}</mark>' if seg.marks else piece)
+    return "".join(parts)
+
+
+def fact_card(data: dict, fact: dict) -> str:
+    a, b = data["articles"]
+    conf = fact.get("confidence")
+    conf_html = f' <span class="nc-conf">confidence {conf:.2f}</span>' if isinstance(conf, (int, float)) else ""
+    return (f'<div class="nc-card"><div class="nc-card-h"><span class="nc-tag">{esc(fact.get("kind", "finding"))}</span>'
+            f' {esc(fact.get("text", ""))}{conf_html}</div>'
+            f'<div class="nc-reason">{esc(fact.get("reason", ""))}</div>'
+            f'<div class="nc-pair"><div><span class="nc-side">A</span> {span_context(a, fact.get("a_spans", []))}</div>'
+            f'<div><span class="nc-side">B</span> {span_context(b, fact.get("b_spans", []))}</div></div></div>')
+
+
+def group_by(items: Iterable[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for item in items:
+        grouped.setdefault(str(item.get(key, "") or "other"), []).append(item)
+    return grouped
+
+
+def fact_groups(data: dict) -> list[tuple[str, str, list[dict]]]:
+    """(status, panel title, facts) in the order of ``FACT_GROUPS``, then any other status."""
+    grouped = group_by(data.get("facts", []), "status")
+    order = [s for s in FACT_GROUPS] + sorted(s for s in grouped if s not in FACT_GROUPS)
+    return [(s, FACT_GROUPS.get(s, humanise(s)), grouped.get(s, [])) for s in order]
+
+
+def render_fact_group(data: dict, facts: list[dict], empty: str = "None found.") -> str:
+    """Facts of one status, sub-grouped by kind."""
+    if not facts:
+        return f'<p class="nc-none">{esc(empty)}</p>'
+    return "".join(f'<h4 class="nc-kind">{esc(humanise(kind))} ({len(items)})</h4>'
+                   + "".join(fact_card(data, f) for f in items) for kind, items in group_by(facts, "kind").items())
+
+
+def framing_card(data: dict, item: dict) -> str:
+    a, b = data["articles"]
+    conventions = " / ".join(esc(c) for c in (item.get("convention_a"), item.get("convention_b")) if c)
+    referent = f'<span class="nc-ref">referent: {esc(item["referent"])}</span>' if item.get("referent") else ""
+    return (f'<div class="nc-card"><div class="nc-card-h"><span class="nc-term">A: {esc(item.get("a_text") or "—")}</span>'
+            f' <span class="nc-term">B: {esc(item.get("b_text") or "—")}</span> {referent}</div>'
+            f'<div class="nc-reason">{esc(item.get("explanation", ""))}'
+            f'{" <em>(" + conventions + ")</em>" if conventions else ""}</div>'
+            f'<div class="nc-pair"><div><span class="nc-side">A</span> {span_context(a, item.get("a_spans", []))}</div>'
+            f'<div><span class="nc-side">B</span> {span_context(b, item.get("b_spans", []))}</div></div></div>')
+
+
+def render_framing(data: dict) -> str:
+    """Framing differences grouped by type."""
+    grouped = group_by(data.get("framing", []), "type")
+    if not grouped:
+        return '<p class="nc-none">No framing differences found.</p>'
+    order = [t for t in FRAMING_TYPES if t in grouped] + sorted(t for t in grouped if t not in FRAMING_TYPES)
+    return "".join(f'<h4 class="nc-kind">{esc(FRAMING_TYPES.get(t, humanise(t)))} ({len(grouped[t])})</h4>'
+                   + "".join(framing_card(data, item) for item in grouped[t]) for t in order)
+
+
+def render_findings(data: dict) -> str:
+    """Every fact panel and the framing panel, one section each."""
+    sections = [f'<section><h3>{esc(title)} ({len(facts)})</h3>{render_fact_group(data, facts)}</section>'
+                for _, title, facts in fact_groups(data)]
+    sections.append(f'<section><h3>Framing differences ({len(data.get("framing", []))})</h3>{render_framing(data)}</section>')
+    return "".join(sections)
+
+
+# ---------------------------------------------------------------- page
+
+def page_css() -> str:
+    sentence = "".join(f".nc-s-{k}{{background:{colour}}}" for k, (_, colour) in SENTENCE_STATUS.items())
+    phrase = "".join(f"mark.nc-h-{k}{{{css}}}" for k, (_, css) in HIGHLIGHT_STATUS.items())
+    return f"<style>{BASE_CSS}{sentence}{phrase}</style>"
+
+
+BASE_CSS = """
+.nc-root{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;line-height:1.55}
+.nc-cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:.5rem}
+.nc-article{border:1px solid #d0d7de;border-radius:6px;background:#fff;min-width:0}
+.nc-head{padding:.5rem .75rem;border-bottom:1px solid #d0d7de;background:#f6f8fa}
+.nc-meta{font-size:.85em;color:#57606a}
+.nc-side{display:inline-block;min-width:1.4em;text-align:center;font-weight:700;background:#24292f;color:#fff;border-radius:3px;padding:0 .3em}
+.nc-body{white-space:pre-wrap;padding:.75rem;max-height:70vh;overflow-y:auto;font-size:1rem}
+.nc-sent{border-radius:3px;padding:1px 0;scroll-margin:40px}
+.nc-sent:hover,.nc-sent.nc-linked,.nc-sent:target{box-shadow:0 0 0 2px #0969da}
+.nc-sid{font-size:.7em;color:#57606a;margin-right:.2em;white-space:nowrap}
+.nc-link{color:#0969da;text-decoration:none}
+mark.nc-h{background:transparent;color:inherit;padding:0}
+mark.nc-span{background:#fff3a3;color:inherit}
+.nc-legend{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:center;font-size:.85em}
+.nc-legend-t{color:#57606a}
+.nc-key{padding:1px 6px;border-radius:3px}
+.nc-summary{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
+.nc-metric{border:1px solid #d0d7de;border-radius:6px;padding:.3rem .6rem;min-width:7rem}
+.nc-metric-v{font-size:1.3em;font-weight:600}
+.nc-metric-l{font-size:.8em;color:#57606a}
+.nc-table{border-collapse:collapse;width:100%;font-size:.85em}
+.nc-table td,.nc-table th{border:1px solid #d0d7de;padding:.25rem .4rem;vertical-align:top;text-align:left}
+.nc-row-equivalent td:first-child{background:#d7f0dd}.nc-row-related td:first-child{background:#fdf0c4}
+.nc-row-only td:first-child,.nc-row-only td:nth-child(3){background:#f9dde0}
+.nc-card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;margin:.4rem 0;background:#fff}
+.nc-card-h{font-weight:600}
+.nc-tag{font-size:.75em;font-weight:600;background:#eaeef2;border-radius:10px;padding:1px 8px;text-transform:uppercase}
+.nc-term{background:#ede4ff;border-radius:3px;padding:0 .3em;margin-right:.3em}
+.nc-ref,.nc-conf{font-weight:400;font-size:.85em;color:#57606a}
+.nc-reason{font-size:.9em;color:#424a53;margin:.2rem 0}
+.nc-pair{display:grid;grid-template-columns:1fr 1fr;gap:.75rem;font-size:.92em}
+.nc-none{color:#57606a}
+.nc-kind{margin:.6rem 0 .2rem 0}
+@media (max-width:800px){.nc-cols,.nc-pair{grid-template-columns:1fr}}
+"""
+
+# Hover or click a sentence: outline its counterparts and scroll the other
+# column to the first one. Constant code; no article text is ever put here.
+HOVER_SCRIPT = """<script>
+(function(){
+  function partners(el){return (el.dataset.counterparts||'').split(' ').filter(Boolean).map(function(id){return document.getElementById(id);}).filter(Boolean);}
+  function show(el,on){partners(el).forEach(function(p){p.classList.toggle('nc-linked',on);});}
+  function reveal(el){var p=partners(el)[0];if(!p)return;var box=p.closest('.nc-body');box.scrollTop=p.offsetTop-box.offsetTop-40;}
+  document.querySelectorAll('.nc-sent').forEach(function(el){
+    el.addEventListener('mouseenter',function(){show(el,true);});
+    el.addEventListener('mouseleave',function(){show(el,false);});
+    el.addEventListener('click',function(){reveal(el);});
+  });
+})();
+</script>"""
+
+
+def page_title(data: dict) -> str:
+    names = [a.get("source") or a.get("title") or a.get("id") or SIDES[n] for n, a in enumerate(data["articles"][:2])]
+    return f"Comparison: {names[0]} vs {names[1]}"
+
+
+def render_html(data: dict, *, standalone: bool = True) -> str:
+    """The whole comparison as HTML: title, summary, legend, the two articles
+    side by side, alignment table and findings. ``standalone`` gives a full
+    document with the hover script; otherwise a ``<div>`` fragment (with its
+    ``<style>``) to embed in another page."""
+    body = (f'<div class="nc-root"><h1>{esc(page_title(data))}</h1>{render_summary(data)}'
+            f'{render_side_by_side(data)}<h2>Sentence alignment</h2>{render_alignment_table(data)}'
+            f'<h2>Findings</h2>{render_findings(data)}'
+            f'<p class="nc-meta">Model: {esc(data.get("model", ""))} · schema {esc(data.get("schema_version", ""))}</p></div>')
+    if not standalone:
+        return page_css() + body
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{esc(page_title(data))}</title>{page_css()}</head>'
+            f'<body style="margin:1rem 2rem">{body}{HOVER_SCRIPT}</body></html>')
