@@ -1,12 +1,882 @@
-"""Framing stage: naming variants, labels, qualifiers and hedges."""
+"""Framing stage: naming variants, naming conventions, labels, qualifiers, hedges and report verbs.
+
+Every finding names both choices and the convention or word class behind
+them; none calls a spelling or a label wrong. Naming rests on ``names.py``
+(lexicon plus transliteration test), labels on noun phrases that name the same
+referent in the two articles (shared named anchor, same slot of the same verb
+in similar sentences, or the same label family), hedges and report verbs on
+the word lists in ``compare/data/framing_words.json``.
+"""
 from __future__ import annotations
 
-from .config import CompareConfig
-from .types import Alignment, Document, FramingDifference, Highlight
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterable
+
+from . import names
+from .config import CompareConfig, FramingConfig
+from .types import Alignment, Document, FramingDifference, Highlight, Span
+
+# ---------------------------------------------------------------- word lists
+
+
+@functools.lru_cache(maxsize=1)
+def framing_words() -> dict:
+    """``compare/data/framing_words.json``: qualifiers, label families, hedges, report verbs."""
+    text = resources.files("compare.data").joinpath("framing_words.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _qualifier_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in framing_words()["qualifier_patterns"])
+
+
+def is_qualifier(word: str) -> bool:
+    """A word that qualifies status, sponsor or legitimacy ("self-declared", "Moscow-backed")."""
+    word = word.lower()
+    return word in framing_words()["qualifiers"] or any(p.match(word) for p in _qualifier_patterns())
+
+
+@functools.lru_cache(maxsize=1)
+def _family_of_word() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for family, words in framing_words()["label_families"].items():
+        for w in words:
+            out.setdefault(w, set()).add(family)
+    return {w: frozenset(f) for w, f in out.items()}
+
+
+def families(words: Iterable[str]) -> frozenset[str]:
+    table = _family_of_word()
+    return frozenset(f for w in words for f in table.get(w, ()))
+
+
+@functools.lru_cache(maxsize=1)
+def _report_verb_class() -> dict[str, str]:
+    return {v: cls for cls, verbs in framing_words()["report_verbs"].items() for v in verbs}
+
+
+# ---------------------------------------------------------------- noun phrases
+
+
+@dataclass(frozen=True)
+class NounPhrase:
+    """A noun phrase of one article: its span, content words and anchors."""
+
+    sentence: int
+    start: int  # character offsets into the article text
+    end: int
+    text: str
+    head: str  # lemma of the head noun
+    words: frozenset[str]  # content words (lemmas; hyphen compounds kept whole)
+    core: frozenset[str]  # content words before an "of" phrase: what modifies the head
+    anchors: tuple[str, ...]  # proper-noun words, as written
+    slot: tuple[str, str]  # (dependency of the head, lemma of the governing verb) or ("", "")
+
+
+_NP_POS = {"DET", "NUM", "ADJ", "NOUN", "PROPN", "PART", "PUNCT", "VERB", "CCONJ"}
+_SLOT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj"}
+_LIGHT_VERBS = {"be", "have", "say", "do", "make", "take", "get"}
+
+
+def _np_token_ok(tok, run: list) -> bool:
+    """May ``tok`` continue the noun-phrase run ``run``?"""
+    if tok.pos_ == "DET":
+        return not run
+    if tok.pos_ == "PUNCT":
+        return tok.text in "-‐" and not tok.whitespace_ and bool(run) and not run[-1].whitespace_
+    if tok.pos_ == "VERB":  # participles inside compounds: "self-declared", "Moscow-backed"
+        return tok.tag_ in ("VBN", "VBD", "VBG") and tok.dep_ in ("amod", "compound") or _hyphen_joined(tok)
+    if tok.pos_ == "CCONJ":  # "Donetsk and Luhansk People's Republics"
+        return bool(run) and run[-1].pos_ == "PROPN" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN"
+    if tok.pos_ == "PART":
+        return tok.text in ("'s", "’s") and bool(run)
+    return True
+
+
+def _hyphen_joined(tok) -> bool:
+    return tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_
+
+
+def _runs(sent) -> list[list]:
+    """Maximal token runs that look like noun phrases, trimmed to end on a noun."""
+    runs, run = [], []
+    for tok in sent:
+        if tok.pos_ in _NP_POS and _np_token_ok(tok, run):
+            run.append(tok)
+            continue
+        runs.append(run)
+        run = [tok] if tok.pos_ == "DET" else []
+    runs.append(run)
+    out = []
+    for r in runs:
+        while r and r[-1].pos_ not in ("NOUN", "PROPN"):
+            r = r[:-1]
+        if r:
+            out.append(r)
+    return out
+
+
+def _merge_of(runs: list[list]) -> list[list]:
+    """Attach "of" + noun phrase: "leaders of the breakaway republics"."""
+    out: list[list] = []
+    for r in runs:
+        if out:
+            prev = out[-1]
+            gap = r[0].i - prev[-1].i
+            if gap == 2 and r[0].doc[prev[-1].i + 1].lower_ == "of":
+                out[-1] = prev + [r[0].doc[prev[-1].i + 1]] + r
+                continue
+        out.append(r)
+    return out
+
+
+def _content_words(tokens: list) -> list[str]:
+    """Lemmas of content tokens; "Moscow - backed" becomes "moscow-backed"."""
+    words: list[str] = []
+    for tok in tokens:
+        if tok.pos_ in ("DET", "NUM", "PART", "CCONJ", "ADP") or tok.is_stop and tok.pos_ != "PROPN":
+            continue
+        if tok.text in "-‐":
+            continue
+        lemma = tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.text.lower()
+        if words and _hyphen_joined(tok):
+            words[-1] = f"{words[-1]}-{lemma}"
+        else:
+            words.append(lemma)
+    # "self-declared": the part before a hyphen is joined too.
+    return [w.replace("self-declare", "self-declared") for w in words]
+
+
+def _slot(head) -> tuple[str, str]:
+    node = head
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    verb = node.head
+    if node.dep_ == "pobj" and verb.pos_ == "ADP":
+        verb = verb.head
+    if verb.pos_ in ("VERB", "AUX") and verb.lemma_ not in _LIGHT_VERBS and node.dep_ in _SLOT_DEPS:
+        return (node.dep_, verb.lemma_.lower())
+    return ("", "")
+
+
+def _noun_phrase(doc: Document, index: int, run: list) -> NounPhrase:
+    of = next((t for t in run if t.lower_ == "of"), None)
+    core = run[:run.index(of)] if of is not None else run
+    start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+    return NounPhrase(index, start, end, doc.article.text[start:end], core[-1].lemma_.lower(),
+                      frozenset(_content_words(run)), frozenset(_content_words(core)),
+                      tuple(t.text for t in run if t.pos_ == "PROPN"), _slot(core[-1]))
+
+
+def noun_phrases(doc: Document, config: FramingConfig) -> list[NounPhrase]:
+    """Noun phrases with at least one common noun (bare names are for naming).
+    "Recognition of the self-declared republics" also yields "the self-declared
+    republics": either may be what the other article names differently."""
+    if doc.doc is None:
+        return []
+    out = []
+    for index, sentence in enumerate(doc.sentences):
+        span = doc.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for run in _merge_of(_runs(span)):
+            parts = [run]
+            of = next((k for k, t in enumerate(run) if t.lower_ == "of"), None)
+            if of is not None:
+                parts.append(run[of + 1:])
+            for part in parts:
+                if len(part) <= config.max_np_tokens and any(t.pos_ == "NOUN" for t in part):
+                    out.append(_noun_phrase(doc, index, part))
+    return out
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _spans(items: Iterable[tuple[int, int]]) -> tuple[Span, ...]:
+    return tuple(Span(s, e) for s, e in sorted(set(items)))
+
+
+def _finding(type_: str, a_text: str, b_text: str, a_spans: Iterable[tuple[int, int]],
+             b_spans: Iterable[tuple[int, int]], referent: str, conv_a: str, conv_b: str,
+             explanation: str) -> FramingDifference:
+    return FramingDifference(type_, a_text, b_text, _spans(a_spans), _spans(b_spans), referent,
+                             conv_a, conv_b, explanation)
+
+
+def aligned_sentence_pairs(alignment: Alignment) -> set[tuple[int, int]]:
+    """Every (i, j) sentence pair inside an aligned bead."""
+    return {(i, j) for bead in alignment.pairs for i in bead.a for j in bead.b}
+
+
+def sentence_of(doc: Document, offset: int) -> int:
+    for s in doc.sentences:
+        if s.start <= offset < s.end:
+            return s.index
+    return -1
+
+
+def quote(text: str) -> str:
+    return f"“{text}”"
+
+
+# ---------------------------------------------------------------- naming
+
+UKR = "Ukrainian-derived romanization"
+RUS = "Russian-derived romanization"
+_PERSON_KINDS = ("first_name", "person")
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """A lexicon form found in an article; ``text`` is the full name for people."""
+
+    start: int
+    end: int
+    text: str
+    form: str
+    entry: names.LexiconEntry
+    convention: str
+    informative: bool  # does this spelling show a convention choice?
+
+
+def _extend_person(doc: Document, start: int, end: int) -> tuple[int, int] | None:
+    """"Dmytro" -> "Dmytro Kuleba": a first name counts only before a capitalised surname."""
+    if doc.doc is None:
+        return None
+    span = doc.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    i = span.end
+    while i < len(doc.doc) and doc.doc[i].text[:1].isupper() and doc.doc[i].pos_ == "PROPN":
+        i += 1
+    return (start, doc.doc[i - 1].idx + len(doc.doc[i - 1].text)) if i > span.end else None
+
+
+def _inside_person(doc: Document, start: int, end: int) -> bool:
+    if doc.doc is None:
+        return False
+    span = doc.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    nxt = doc.doc[span.end] if span.end < len(doc.doc) else None
+    # A place name directly before a person's surname is a first name
+    # ("Vladimir Putin"); "Luhansk People's Republic" is no person.
+    return (nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ == "PERSON"
+            and not any(t.tag_ == "POS" for t in doc.doc[span.end:span.end + 3]))
+
+
+def _nearest_region_cue(doc: Document, start: int, region: str, window: int) -> str:
+    """"own" or "other" for the nearest region cue word around ``start``, else ""."""
+    cues = framing_words().get("region_cues", {}).get(region)
+    if cues is None or doc.doc is None:
+        return ""
+    span = doc.doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None:
+        return ""
+    centre = span.start
+    for distance in range(1, window + 1):
+        for i in (centre - distance, centre + distance):
+            if 0 <= i < len(doc.doc):
+                word = doc.doc[i].lower_.removesuffix("'s").removesuffix("’s")
+                for side in ("own", "other"):
+                    if word in cues[side]:
+                        return side
+    return ""
+
+
+def _informative(doc: Document, entry: names.LexiconEntry, convention: str, start: int,
+                 config: FramingConfig) -> bool:
+    """A spelling shows a convention choice when the entry offers a rival
+    convention; a Russian-derived first name only when the person is
+    Ukrainian (Dmitry Peskov is Russian: his name is no choice)."""
+    rivals = entry.conventions - {convention}
+    if entry.region == "Ukraine" and entry.relation == "transliteration":
+        # Only the Ukrainian/Russian choice is a convention here ("Ukraine"
+        # has no Russian-derived rival in English; "Ukrajina" is no choice).
+        rivals &= {UKR, RUS}
+        if convention not in (UKR, RUS):
+            return False
+    if not rivals or entry.kind == "country":
+        return False  # "Ukraine" vs "Ukraina": no convention in English
+    if entry.kind == "first_name" and convention == RUS:
+        return _nearest_region_cue(doc, start, entry.region, config.region_cue_window) == "own"
+    return True
+
+
+def name_mentions(doc: Document, config: FramingConfig) -> list[NameMention]:
+    """Lexicon names of one article, people extended to their full names."""
+    out = []
+    for start, end, entry, convention in names.find_lexicon_mentions(doc.article.text):
+        form = doc.article.text[start:end]
+        if entry.kind not in _PERSON_KINDS and _inside_person(doc, start, end):
+            continue  # "Vladimir" of "Vladimir Putin" is not the city
+        if entry.kind == "first_name":
+            full = _extend_person(doc, start, end)
+            if full is None:
+                continue
+            start_full, end_full = full
+        else:
+            start_full, end_full = start, end
+        out.append(NameMention(start_full, end_full, doc.article.text[start_full:end_full], form, entry,
+                               convention, _informative(doc, entry, convention, start, config)))
+    return out
+
+
+def _same_person(x: NameMention, y: NameMention) -> bool:
+    """First names alone do not identify a person: the surnames must match too."""
+    if x.entry.kind != "first_name":
+        return True
+    rest_x, rest_y = x.text[len(x.form):].strip(), y.text[len(y.form):].strip()
+    return bool(rest_x) and names.name_variant(rest_x, rest_y) is not None
+
+
+def _by_entry(mentions: list[NameMention]) -> dict[str, list[NameMention]]:
+    out: dict[str, list[NameMention]] = {}
+    for m in mentions:
+        out.setdefault(m.entry.id, []).append(m)
+    return out
+
+
+def _most_used(mentions: list[NameMention]) -> NameMention:
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[m.form] = counts.get(m.form, 0) + 1
+    form = max(counts, key=counts.get)
+    return next(m for m in mentions if m.form == form)
+
+
+def _variant_explanation(x: NameMention, y: NameMention) -> str:
+    relation = {"renamed": "a current and a former name", "disputed_name": "names used by different sides",
+                "exonym": "a local name and an exonym", "alternative_name": "two names in use"}
+    kind = relation.get(x.entry.relation, "two romanizations")
+    return (f"Same referent, {kind}: A writes {quote(x.form)} ({x.convention}), "
+            f"B writes {quote(y.form)} ({y.convention}). Source: {x.entry.source.split(',')[0]}.")
+
+
+def lexicon_naming_variants(ma: list[NameMention], mb: list[NameMention]) -> list[FramingDifference]:
+    """Entries both articles mention with different spellings."""
+    out = []
+    groups_b = _by_entry(mb)
+    for entry_id, group_a in _by_entry(ma).items():
+        group_b = groups_b.get(entry_id, [])
+        x = _most_used(group_a) if group_a else None
+        y = next((m for m in group_b if _same_person(x, m)), None) if group_b else None
+        if x is None or y is None or names.plain(x.form) == names.plain(y.form):
+            continue
+        same_a = [m for m in group_a if m.form == x.form]
+        same_b = [m for m in group_b if m.form == y.form]
+        out.append(_finding("naming_variant", x.text, y.text, [(m.start, m.end) for m in same_a],
+                            [(m.start, m.end) for m in same_b], x.entry.referent, x.convention,
+                            y.convention, _variant_explanation(x, y)))
+    return out
+
+
+_NAME_LABELS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group",
+                "ORG": "organisation"}
+_LEADING = re.compile(r"^(?:the|The)\s+")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    sentence: int
+    start: int
+    end: int
+    text: str
+    label: str  # person | place | group | organisation
+
+
+def entity_mentions(doc: Document) -> list[EntityMention]:
+    """Named entities with leading "the" and possessive "'s" trimmed."""
+    if doc.doc is None:
+        return []
+    out = []
+    for ent in doc.doc.ents:
+        label = _NAME_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        text = _LEADING.sub("", ent.text)
+        start = ent.start_char + (len(ent.text) - len(text))
+        text = _POSSESSIVE.sub("", text).strip()
+        if len(text) > 2 and text[0].isupper():
+            out.append(EntityMention(sentence_of(doc, start), start, start + len(text), text, label))
+    return out
+
+
+def _covered(m: EntityMention, spans: list[tuple[int, int]]) -> bool:
+    return any(s < m.end and m.start < e for s, e in spans)
+
+
+def _confirmed(x: EntityMention, y: EntityMention, variant: names.NameVariant,
+               aligned: set[tuple[int, int]]) -> bool:
+    """Context check: spelling evidence alone is not enough unless the keys fold
+    equal; otherwise the mentions must share an entity type or an aligned sentence."""
+    same_type = x.label == y.label or {x.label, y.label} <= {"person", "organisation"}
+    if variant.kind == "diacritics_spacing" or variant.score >= 1.0:
+        return same_type or (x.sentence, y.sentence) in aligned
+    return same_type and (x.sentence, y.sentence) in aligned or variant.score >= 0.85 and same_type
+
+
+def detected_naming_variants(a: Document, b: Document, ma: list[NameMention], mb: list[NameMention],
+                             aligned: set[tuple[int, int]]) -> list[FramingDifference]:
+    """Spelling variants that no lexicon lists: transliteration, diacritics, spacing."""
+    ea = [m for m in entity_mentions(a) if not _covered(m, [(n.start, n.end) for n in ma])]
+    eb = [m for m in entity_mentions(b) if not _covered(m, [(n.start, n.end) for n in mb])]
+    texts_b = {m.text for m in eb}
+    out, seen = [], set()
+    for x in ea:
+        if x.text in texts_b:
+            continue
+        for y in eb:
+            variant = names.name_variant(x.text, y.text)
+            key = (x.text, y.text)
+            if variant is None or variant.kind not in ("transliteration", "diacritics_spacing") or key in seen:
+                continue
+            if _confirmed(x, y, variant, aligned):
+                seen.add(key)
+                out.append(_detected_finding(x, y, variant, ea, eb))
+    return out
+
+
+def _detected_finding(x: EntityMention, y: EntityMention, variant: names.NameVariant,
+                      ea: list[EntityMention], eb: list[EntityMention]) -> FramingDifference:
+    if variant.kind == "diacritics_spacing":
+        conv_a, conv_b = variant.convention_x, variant.convention_y
+        why = "the same letters, written with different diacritics, spacing or hyphens"
+    else:
+        conv_a = conv_b = "transliteration variant"
+        why = f"two romanizations of one name (spelling similarity {variant.score:.2f} after folding)"
+    return _finding("naming_variant", x.text, y.text, [(m.start, m.end) for m in ea if m.text == x.text],
+                    [(m.start, m.end) for m in eb if m.text == y.text], x.text, conv_a, conv_b,
+                    f"A writes {quote(x.text)}, B writes {quote(y.text)}: {why}.")
+
+
+# ---------------------------------------------------------------- convention profile
+
+
+@dataclass(frozen=True)
+class ConventionProfile:
+    """Which naming conventions one article follows, over distinct names.
+
+    ``counts`` maps convention -> number of distinct lexicon names written that
+    way; ``examples`` maps convention -> the spellings used."""
+
+    counts: tuple[tuple[str, int], ...]
+    examples: tuple[tuple[str, tuple[str, ...]], ...]
+    spans: tuple[Span, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def summary(self) -> str:
+        """e.g. "Russian-derived romanization 4 of 4 names (Kiev, Lugansk, ...)"."""
+        if not self.total:
+            return "no names with known variant spellings"
+        parts = [f"{conv} {n} of {self.total} names ({', '.join(dict(self.examples)[conv])})"
+                 for conv, n in self.counts]
+        return "; ".join(parts)
+
+
+def convention_profile(doc: Document, config: CompareConfig | None = None,
+                       mentions: list[NameMention] | None = None) -> ConventionProfile:
+    """Convention profile of one article (informative lexicon names only)."""
+    config = config or CompareConfig()
+    mentions = name_mentions(doc, config.framing) if mentions is None else mentions
+    by_conv: dict[str, dict[str, str]] = {}
+    spans = []
+    for m in mentions:
+        if m.informative:
+            by_conv.setdefault(m.convention, {}).setdefault(m.entry.id, m.text)
+            spans.append((m.start, m.end))
+    counts = sorted(((c, len(e)) for c, e in by_conv.items()), key=lambda kv: (-kv[1], kv[0]))
+    examples = tuple((c, tuple(dict.fromkeys(by_conv[c].values()))) for c, _ in counts)
+    return ConventionProfile(tuple(counts), examples, _spans(spans))
+
+
+def convention_findings(ma: list[NameMention], mb: list[NameMention], pa: ConventionProfile,
+                        pb: ConventionProfile) -> list[FramingDifference]:
+    """The per-article profile, plus names with a convention that only one article writes."""
+    out = []
+    if pa.total or pb.total:
+        out.append(FramingDifference(
+            "naming_convention", ", ".join(t for _, ex in pa.examples for t in ex),
+            ", ".join(t for _, ex in pb.examples for t in ex), pa.spans, pb.spans,
+            "names with variant spellings across each article", pa.summary(), pb.summary(),
+            f"A: {pa.summary()}. B: {pb.summary()}. Counts are over distinct names; "
+            "each convention is a choice of romanization or name, not an error."))
+    out += _single_side(ma, mb, "A", "B", first=True)
+    out += _single_side(mb, ma, "B", "A", first=False)
+    return out
+
+
+def _single_side(mine: list[NameMention], other: list[NameMention], me: str, them: str,
+                 first: bool) -> list[FramingDifference]:
+    other_ids = {m.entry.id for m in other}
+    out, seen = [], set()
+    for m in mine:
+        if not m.informative or m.entry.id in other_ids or m.text in seen:
+            continue
+        seen.add(m.text)
+        rivals = sorted({f"{f.form} ({f.convention})" for f in m.entry.forms
+                         if f.convention != m.convention and f.convention in (UKR, RUS)} or
+                        {f"{f.form} ({f.convention})" for f in m.entry.forms if f.convention != m.convention})
+        why = (f"{me} writes {quote(m.text)}: {quote(m.form)} follows the {m.convention}; "
+               f"other forms: {', '.join(rivals[:2])}. {them} does not mention this name.")
+        spans = [(n.start, n.end) for n in mine if n.text == m.text]
+        a_text, b_text = (m.text, "") if first else ("", m.text)
+        conv_a, conv_b = (m.convention, "") if first else ("", m.convention)
+        out.append(_finding("naming_convention", a_text, b_text, spans if first else [],
+                            [] if first else spans, m.entry.referent, conv_a, conv_b, why))
+    return out
+
+
+# ---------------------------------------------------------------- labels and qualifiers
+
+
+def _norm(words: Iterable[str]) -> frozenset[str]:
+    """Words compared across spellings (Luhansk = Lugansk)."""
+    return frozenset(names.fold(w) for w in words)
+
+
+def _qualifiers(words: Iterable[str]) -> list[str]:
+    return sorted(w for w in words if is_qualifier(w))
+
+
+@dataclass(frozen=True)
+class LabelPair:
+    a: NounPhrase
+    b: NounPhrase
+    score: float
+    referent: str
+
+
+def _shared_anchor(x: NounPhrase, y: NounPhrase) -> str:
+    for ax in x.anchors:
+        for ay in y.anchors:
+            if names.name_variant(ax, ay) is not None:
+                return ax if names.plain(ax) == names.plain(ay) else f"{ax}/{ay}"
+    return ""
+
+
+def _relevant(x: NounPhrase, y: NounPhrase) -> tuple[frozenset[str], frozenset[str]] | None:
+    """Words only in A and only in B, or None when the difference is not a
+    framing choice (identical wording, or only names differ)."""
+    nx, ny = _norm(x.words), _norm(y.words)
+    if names.fold(x.head) in _norm(y.words - y.core) or names.fold(y.head) in _norm(x.words - x.core):
+        return None  # "the regions" / "the parliaments of the regions": not one referent
+    only_a = frozenset(w for w in x.core if names.fold(w) not in ny)
+    only_b = frozenset(w for w in y.core if names.fold(w) not in nx)
+    anchors = {a.lower() for a in x.anchors + y.anchors}
+    if not (only_a | only_b) - anchors:
+        return None
+    heads_differ = names.fold(x.head) != names.fold(y.head)
+    marked = _qualifiers(only_a | only_b) or families(only_a | only_b)
+    return (only_a, only_b) if heads_differ or marked else None
+
+
+def pair_score(x: NounPhrase, y: NounPhrase, similarity: float, aligned: bool,
+               config: FramingConfig) -> tuple[float, str]:
+    """Evidence that two noun phrases name the same referent, and a name for it."""
+    anchor = _shared_anchor(x, y)
+    same_head = names.fold(x.head) == names.fold(y.head)
+    fam = families(x.words) & families(y.words)
+    head_fam = families([x.head]) & families([y.head])
+    score = 0.0
+    if anchor and (same_head or head_fam or fam):
+        score += 3.0
+    if x.slot == y.slot and x.slot[0] and (same_head or head_fam) and (
+            aligned or similarity >= config.slot_min_similarity):
+        score += 2.0
+    if fam and similarity >= config.family_min_similarity:
+        score += 1.0
+    if same_head and aligned:
+        score += 1.0
+    if score == 0.0:
+        return 0.0, ""
+    referent = anchor or (f"what is the {x.slot[0].replace('dobj', 'object').replace('nsubj', 'subject')} of "
+                          f"{quote(x.slot[1])}" if x.slot == y.slot and x.slot[0] else "/".join(sorted(fam)))
+    # Prefer the most marked phrase of a referent ("Moscow-backed separatists"
+    # over "the separatists") when several could pair.
+    marked = min(1.0, 0.5 * len(_qualifiers(x.core | y.core)))
+    return score + similarity + marked + (1.0 if aligned else 0.0), referent
+
+
+def label_pairs(npa: list[NounPhrase], npb: list[NounPhrase], alignment: Alignment,
+                config: FramingConfig) -> list[LabelPair]:
+    """One-to-one pairs of noun phrases that name one referent with different words."""
+    aligned = aligned_sentence_pairs(alignment)
+    candidates = []
+    for x in npa:
+        for y in npb:
+            if _relevant(x, y) is None:
+                continue
+            sim = float(alignment.similarity[x.sentence, y.sentence])
+            score, referent = pair_score(x, y, sim, (x.sentence, y.sentence) in aligned, config)
+            if score >= config.label_min_score:
+                candidates.append(LabelPair(x, y, score, referent))
+    used_a, used_b, out = set(), set(), []
+    for pair in sorted(candidates, key=lambda p: -p.score):
+        if pair.a in used_a or pair.b in used_b:
+            continue
+        used_a.add(pair.a)
+        used_b.add(pair.b)
+        out.append(pair)
+    return out[:config.max_label_findings]
+
+
+def _words_note(side: str, words: frozenset[str]) -> str:
+    if not words:
+        return ""
+    quals = _qualifiers(words)
+    note = f" Only {side}: {', '.join(sorted(words))}"
+    return note + (f" (qualifier: {', '.join(quals)})." if quals else ".")
+
+
+def referent_group(np: NounPhrase, nps: list[NounPhrase]) -> list[NounPhrase]:
+    """Phrases of one article that name the same referent as ``np``: same head
+    with compatible names, or the same slot of the same verb with a head of
+    the same label family ("recognize the regions" / "the breakaway territories")."""
+    def anchors_fit(n: NounPhrase) -> bool:
+        fx, fy = {names.fold(a) for a in np.anchors}, {names.fold(a) for a in n.anchors}
+        return fx <= fy or fy <= fx
+    fam = families([np.head])
+    return [n for n in nps if n.core == np.core and n.start == np.start
+            or names.fold(n.head) == names.fold(np.head) and anchors_fit(n) and n.head not in n.words - n.core
+            or n.slot == np.slot and n.slot[0] and fam & families([n.head])]
+
+
+def label_finding(pair: LabelPair, npa: list[NounPhrase], npb: list[NounPhrase]) -> FramingDifference:
+    only_a, only_b = _relevant(pair.a, pair.b) or (frozenset(), frozenset())
+    same_head = names.fold(pair.a.head) == names.fold(pair.b.head)
+    kind = "qualifier" if same_head and (not only_a or not only_b) else "label"
+    explanation = (f"Both refer to {pair.referent}; A says {quote(pair.a.text)}, B says {quote(pair.b.text)}."
+                   + _words_note("in A", only_a) + _words_note("in B", only_b))
+    group_a, group_b = referent_group(pair.a, npa), referent_group(pair.b, npb)
+    return _finding(kind, pair.a.text, pair.b.text, [(n.start, n.end) for n in group_a + [pair.a]],
+                    [(n.start, n.end) for n in group_b + [pair.b]],
+                    pair.referent, ", ".join(_qualifiers(only_a)) or "", ", ".join(_qualifiers(only_b)) or "",
+                    explanation)
+
+
+def one_sided_qualifiers(mine: list[NounPhrase], other: list[NounPhrase], used: set[NounPhrase],
+                         first: bool) -> list[FramingDifference]:
+    """Qualifiers one article attaches to a referent that the other names
+    without any such qualifier ("Moscow-backed" only in A)."""
+    other_words = {names.fold(w) for np in other for w in np.words}
+    other_heads = {names.fold(np.head): np for np in other}
+    me, them = ("A", "B") if first else ("B", "A")
+    out, seen = [], set()
+    for np in mine:
+        if np in used or names.fold(np.head) not in other_heads:
+            continue
+        for q in _qualifiers(np.core - {np.head}):
+            if names.fold(q) in other_words or (q, np.head) in seen:
+                continue
+            seen.add((q, np.head))
+            ref = other_heads[names.fold(np.head)]
+            why = (f"{me} calls them {quote(np.text)}; {them} also mentions {np.head} "
+                   f"(e.g. {quote(ref.text)}) but never with {quote(q)}.")
+            spans = [(np.start, np.end)]
+            out.append(_finding("qualifier", np.text if first else "", "" if first else np.text,
+                                spans if first else [], [] if first else spans, np.head,
+                                q if first else "", "" if first else q, why))
+    return out
+
+
+# ---------------------------------------------------------------- hedges and report verbs
+
+
+@dataclass(frozen=True)
+class Hedge:
+    sentence: int
+    start: int
+    end: int
+    text: str
+    cue: str
+    kind: str  # "distancing word" | "attributed clause" | "scare quotes"
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?”\"—–)]")
+_SCARE = re.compile(r"[\"“‘'](\w[\w\s-]{1,40}?)[\"”’']")
+
+
+def _clause_from(text: str, start: int, stop: int) -> int:
+    """End of the clause that starts at ``start`` (next punctuation or ``stop``)."""
+    m = _CLAUSE_END.search(text, start, stop)
+    return m.start() if m else stop
+
+
+def _word_hedges(doc: Document, sentence) -> list[Hedge]:
+    words = set(framing_words()["hedge_words"])
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", re.I)
+    text = doc.article.text
+    out = []
+    for m in pattern.finditer(text, sentence.start, sentence.end):
+        end = _clause_from(text, m.end(), sentence.end)
+        end = min(end, m.end() + 60)
+        out.append(Hedge(sentence.index, m.start(), end, text[m.start():end].rstrip(), m.group(1).lower(),
+                         "distancing word"))
+    return out
+
+
+def _clause_hedges(doc: Document, sentence) -> list[Hedge]:
+    """"what they claim is X", "what X calls Y": the writer attributes the wording."""
+    verbs = set(framing_words()["hedge_clause_verbs"])
+    if doc.doc is None:
+        return []
+    span = doc.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    out = []
+    for tok in span or ():
+        if tok.lower_ != "what":
+            continue
+        verb = next((t for t in doc.doc[tok.i + 1:tok.i + 4] if t.lemma_.lower() in verbs and t.pos_ == "VERB"), None)
+        if verb is None:
+            continue
+        start = doc.doc[tok.i - 1].idx if tok.i > 0 and doc.doc[tok.i - 1].pos_ == "ADP" else tok.idx
+        end = _clause_from(doc.article.text, verb.idx, sentence.end)
+        out.append(Hedge(sentence.index, start, end, doc.article.text[start:end], verb.lemma_.lower(),
+                         "attributed clause"))
+    return out
+
+
+def _scare_quotes(doc: Document, sentence) -> list[Hedge]:
+    """Short quoted labels ("the 'referendum'") rather than quoted speech."""
+    text = doc.article.text
+    out = []
+    for m in _SCARE.finditer(text, sentence.start, sentence.end):
+        inner = m.group(1)
+        before = text[max(sentence.start, m.start() - 2):m.start()]
+        if len(inner.split()) > 3 or inner[0].isupper() or not before.strip() == "" and before[-1:].isalnum():
+            continue
+        if doc.doc is not None:
+            span = doc.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            if span is None or not any(t.pos_ == "NOUN" for t in span) or any(t.pos_ == "VERB" for t in span):
+                continue
+        out.append(Hedge(sentence.index, m.start(), m.end(), m.group(0), "quotation marks", "scare quotes"))
+    return out
+
+
+def hedges(doc: Document) -> list[Hedge]:
+    out = []
+    for sentence in doc.sentences:
+        out += _word_hedges(doc, sentence) + _clause_hedges(doc, sentence) + _scare_quotes(doc, sentence)
+    return out
+
+
+_HEDGE_WHY = {
+    "distancing word": "a word that marks the statement as not established by the writer",
+    "attributed clause": "the writer attributes the description to its source instead of stating it",
+    "scare quotes": "quotation marks around a short label can distance the writer from the term",
+}
+
+
+def hedge_findings(ha: list[Hedge], hb: list[Hedge], alignment: Alignment) -> list[FramingDifference]:
+    """Hedges in one article whose counterpart (if any) in the other has none."""
+    aligned = aligned_sentence_pairs(alignment)
+    out = []
+    for mine, other, first in ((ha, hb, True), (hb, ha, False)):
+        other_cues = {(h.sentence, h.cue) for h in other}
+        for h in mine:
+            partners = [j if first else i for i, j in aligned if (i if first else j) == h.sentence]
+            if any((p, h.cue) in other_cues for p in partners):
+                continue  # both hedge the same content the same way
+            me, them = ("A", "B") if first else ("B", "A")
+            context = (f" {them}'s aligned sentence carries no such hedge." if partners
+                       else f" {them} does not report this content.")
+            why = f"{me}: {quote(h.text)}: {_HEDGE_WHY[h.kind]}.{context}"
+            spans = [(h.start, h.end)]
+            out.append(_finding("hedge", h.text if first else "", "" if first else h.text,
+                                spans if first else [], [] if first else spans, h.cue,
+                                h.kind if first else "", "" if first else h.kind, why))
+    return out
+
+
+_VERB_WHY = {
+    "neutral": "neutral attribution",
+    "distancing": "a verb that leaves the truth of the statement open",
+    "conceding": "presents the statement as an admission",
+    "emphatic": "adds emphasis or emotion",
+    "rejecting": "presents the statement as a denial",
+}
+
+
+def report_verbs(doc: Document, sentence: int) -> list[tuple[object, str]]:
+    """(token, class) for every reporting verb in one sentence."""
+    if doc.doc is None:
+        return []
+    s = doc.sentences[sentence]
+    span = doc.doc.char_span(s.start, s.end, alignment_mode="expand") or ()
+    table = _report_verb_class()
+    return [(t, table[t.lemma_.lower()]) for t in span if t.pos_ == "VERB" and t.lemma_.lower() in table]
+
+
+def _speaker(verb) -> str:
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return "" if subj is None else " ".join(t.text for t in subj.subtree if t.pos_ == "PROPN") or subj.lemma_
+
+
+def report_verb_findings(a: Document, b: Document, alignment: Alignment) -> list[FramingDifference]:
+    """Different classes of reporting verb for the same speaker in aligned sentences."""
+    out, seen = [], set()
+    for i, j in sorted(aligned_sentence_pairs(alignment)):
+        for va, ca in report_verbs(a, i):
+            for vb, cb in report_verbs(b, j):
+                sa, sb = _speaker(va), _speaker(vb)
+                same = sa and sb and (names.name_variant(sa.split()[-1], sb.split()[-1]) is not None)
+                if ca == cb or not same or (va.i, vb.i) in seen:
+                    continue
+                seen.add((va.i, vb.i))
+                why = (f"A reports {sa} with {quote(va.text)} ({_VERB_WHY[ca]}); "
+                       f"B with {quote(vb.text)} ({_VERB_WHY[cb]}).")
+                out.append(_finding("report_verb", va.text, vb.text, [(va.idx, va.idx + len(va.text))],
+                                    [(vb.idx, vb.idx + len(vb.text))], sa, ca, cb, why))
+    return out
+
+
+# ---------------------------------------------------------------- stage entry point
+
+
+def highlights_of(findings: Iterable[FramingDifference]) -> tuple[Highlight, ...]:
+    out = []
+    for f in findings:
+        note = f"{f.type.replace('_', ' ')}: {f.explanation}"
+        for side, spans in ((0, f.a_spans), (1, f.b_spans)):
+            out += [Highlight(side, s.start, s.end, "framing", note) for s in spans]
+    return tuple(out)
+
+
+def naming_findings(a: Document, b: Document, alignment: Alignment,
+                    config: CompareConfig) -> list[FramingDifference]:
+    ma, mb = name_mentions(a, config.framing), name_mentions(b, config.framing)
+    aligned = aligned_sentence_pairs(alignment)
+    pa, pb = convention_profile(a, config, ma), convention_profile(b, config, mb)
+    return (lexicon_naming_variants(ma, mb) + detected_naming_variants(a, b, ma, mb, aligned)
+            + convention_findings(ma, mb, pa, pb))
+
+
+def label_findings(a: Document, b: Document, alignment: Alignment,
+                   config: CompareConfig) -> list[FramingDifference]:
+    npa, npb = noun_phrases(a, config.framing), noun_phrases(b, config.framing)
+    pairs = label_pairs(npa, npb, alignment, config.framing)
+    used_a, used_b = {p.a for p in pairs}, {p.b for p in pairs}
+    return ([label_finding(p, npa, npb) for p in pairs] + one_sided_qualifiers(npa, npb, used_a, True)
+            + one_sided_qualifiers(npb, npa, used_b, False))
 
 
 def analyse_framing(a: Document, b: Document, alignment: Alignment,
                     config: CompareConfig) -> tuple[tuple[FramingDifference, ...], tuple[Highlight, ...]]:
-    """Framing findings and their ``framing`` highlights. Placeholder until the
-    framing issue lands."""
-    return (), ()
+    """Framing findings and their ``framing`` highlights.
+
+    Naming variants (lexicon and detected), the naming-convention profile of
+    each article, labels and qualifiers for shared referents, hedges, and
+    report-verb choices on aligned content."""
+    findings = (naming_findings(a, b, alignment, config) + label_findings(a, b, alignment, config)
+                + hedge_findings(hedges(a), hedges(b), alignment) + report_verb_findings(a, b, alignment))
+    return tuple(findings), highlights_of(findings)

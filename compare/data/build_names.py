@@ -50,7 +50,7 @@ _RUSSIAN_MARKS = {("h", "g"), ("y", "i"), ("i", "o"), ("i", "e"), ("e", "o"), ("
 # Food words in KyivNotKiev: not names of news referents.
 _SKIP_PAIRS = {"Borsch", "Vareniki", "Chicken Kiev"}
 _KINDS = {"City": "place", "Settlement": "place", "Village": "place", "Town": "place", "Region": "region",
-          "Country": "place", "Person": "person", "Personal name": "first_name", "Company": "organisation",
+          "Country": "country", "Person": "person", "Personal name": "first_name", "Company": "organisation",
           "Phrase": "phrase"}
 
 
@@ -103,10 +103,22 @@ def russian_cyrillic(row: dict) -> list[str]:
     return [s for s in forms if set(s.lower()) & _RUSSIAN_ONLY or not set(s.lower()) & _UKRAINIAN_ONLY]
 
 
+def country_forms(row: dict) -> list[dict]:
+    """A country's English name is no romanization choice; "The Ukraine" is an older usage."""
+    forms = [{"form": row["correctSpelling"], "convention": "English name"}]
+    for form in row.get("incorrectSpellings", []) + row.get("relatedSpellings", []):
+        if not _CYRILLIC.search(form):
+            old = form.lower().startswith("the ")
+            forms.append({"form": form, "convention": "older English usage with the article" if old else TRANSLATION})
+    return forms
+
+
 def spelling_ukraine_entry(row: dict) -> dict:
     ru = russian_cyrillic(row)
     forms = [{"form": row["correctSpelling"], "convention": UKR}]
-    for form in row.get("incorrectSpellings", []) + row.get("relatedSpellings", []):
+    if row["category"] == "Country":
+        forms = country_forms(row)
+    for form in row.get("incorrectSpellings", []) + row.get("relatedSpellings", []) if len(forms) == 1 else []:
         convention = classify(form, row["correctSpelling"], ru)
         if convention and all(f["form"] != form for f in forms):
             forms.append({"form": form, "convention": convention})
