@@ -44,6 +44,26 @@ class FramingConfig:
     """Framing analysis (framing.py)."""
 
     enabled: bool = True
+    # Longest noun phrase (tokens, with an "of" phrase) compared as a label;
+    # longer runs are mostly mis-chunked lists. Set by reading NewsWCL50 dev
+    # mentions: 95% of annotated concept phrases are 8 tokens or fewer.
+    max_np_tokens: int = 12
+    # Tokens searched either side of a first name for a country cue (Ukraine /
+    # Russia words), deciding whether "Dmitry" is a Ukrainian or a Russian person.
+    # Seed pair and hand-made sentences: appositions sit within 10 tokens.
+    region_cue_window: int = 12
+    # Sentence cosine above which the same slot of the same verb ("recognize X")
+    # marks one referent outside aligned beads. NewsWCL50 dev (benchmarks/framing_newswcl.py).
+    slot_min_similarity: float = 0.45
+    # Sentence cosine above which two phrases from one label family
+    # ("separatists" / "breakaway republics") may name one referent. NewsWCL50 dev.
+    family_min_similarity: float = 0.35
+    # Minimum evidence score for a label pair (2 = a shared named anchor or the
+    # same verb slot; see framing.pair_score). NewsWCL50 dev precision/recall.
+    label_min_score: float = 2.0
+    # At most this many label/qualifier pairs per comparison, best first: more
+    # floods the reader (seed pair and NewsWCL50 dev show < 10 real ones).
+    max_label_findings: int = 10
 
 
 @dataclass(frozen=True)
