@@ -18,9 +18,9 @@ from typing import Any, Iterable, Sequence
 
 # Sentence status -> (legend label, background colour).
 SENTENCE_STATUS = {
-    "shared": ("In both reports", "#d7f0dd"),
-    "partial": ("Same topic, details differ", "#fdf0c4"),
-    "unique": ("Only in this report", "#f9dde0"),
+    "shared": ("In both reports", "#cdeed5"),
+    "partial": ("Same topic, details differ", "#ffe8a3"),
+    "unique": ("Only in this report", "#fbd3dc"),
 }
 # Phrase highlight status -> (legend label, CSS). Each uses a different CSS
 # property so that nested marks stay visible together.
@@ -165,8 +165,8 @@ def sentence_open(data: dict, side: int, sentence: dict, partners: list[dict]) -
     ids = " ".join(sentence_id(1 - side, p["index"]) for p in partners)
     best = max((p["cosine"] for p in partners), default=None)
     sim = f' data-similarity="{best:.3f}"' if best is not None else ""
-    links = "".join(f'<a class="nc-link" href="#{sentence_id(1 - side, p["index"])}">'
-                    f'{SIDES[1 - side]}{p["index"] + 1}</a>' for p in partners)
+    links = ",".join(f'<a class="nc-link" href="#{sentence_id(1 - side, p["index"])}">'
+                     f'{SIDES[1 - side]}{p["index"] + 1}</a>' for p in partners)
     badge = f'<sup class="nc-sid">{SIDES[side]}{sentence["index"] + 1}{"↔" + links if links else ""}</sup>'
     return (f'<span class="nc-sent nc-s-{esc(sentence.get("status", ""))}" id="{sentence_id(side, sentence["index"])}"'
             f' data-side="{SIDES[side]}" data-index="{sentence["index"]}" data-counterparts="{ids}"{sim}'
@@ -399,8 +399,8 @@ mark.nc-span{background:#fff3a3;color:inherit}
 .nc-metric-l{font-size:.8em;color:#57606a}
 .nc-table{border-collapse:collapse;width:100%;font-size:.85em}
 .nc-table td,.nc-table th{border:1px solid #d0d7de;padding:.25rem .4rem;vertical-align:top;text-align:left}
-.nc-row-equivalent td:first-child{background:#d7f0dd}.nc-row-related td:first-child{background:#fdf0c4}
-.nc-row-only td:first-child,.nc-row-only td:nth-child(3){background:#f9dde0}
+.nc-row-equivalent td:first-child{background:#cdeed5}.nc-row-related td:first-child{background:#ffe8a3}
+.nc-row-only td:first-child,.nc-row-only td:nth-child(3){background:#fbd3dc}
 .nc-card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;margin:.4rem 0;background:#fff}
 .nc-card-h{font-weight:600}
 .nc-tag{font-size:.75em;font-weight:600;background:#eaeef2;border-radius:10px;padding:1px 8px;text-transform:uppercase}

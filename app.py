@@ -1,0 +1,246 @@
+"""newscompare dashboard: widgets -> library -> views.
+
+Run with ``streamlit run app.py``. NEWSCOMPARE_BACKEND=hashing selects the
+instant word-hashing stand-in instead of the sentence model (tests, CI).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+import streamlit as st
+
+from compare import app_support as ui
+from compare.config import AlignConfig, CompareConfig
+from compare.embed import get_embedder
+from compare.html_report import (HIGHLIGHT_STATUS, FRAMING_TYPES, fact_groups, page_css,
+                                 render_fact_group, render_framing, render_side_by_side)
+from compare.pipeline import compare_documents, prepare_documents, relabel
+
+log = logging.getLogger("newscompare.app")
+
+st.set_page_config(page_title="newscompare", page_icon="📰", layout="wide")
+
+
+# ---------------------------------------------------------------- cached library calls
+
+@st.cache_resource(show_spinner="Loading the sentence model (once per server)…")
+def load_embedder(model: str, backend: str, batch_size: int):
+    embedder = get_embedder(model, backend, batch_size)
+    embedder.encode(["Loading."])  # the model loads lazily: load it here, under the spinner
+    return embedder
+
+
+@st.cache_resource(max_entries=16, show_spinner="Reading and embedding the articles…")
+def prepare(articles: tuple, config: CompareConfig):
+    embedder = load_embedder(config.model, config.backend, config.batch_size)
+    return prepare_documents(list(articles), config, embedder)
+
+
+@st.cache_resource(max_entries=64, show_spinner="Comparing…")
+def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
+    """Comparison of articles i and j; a threshold change re-labels the cached
+    default-threshold comparison instead of re-embedding."""
+    base_config = replace(config, align=AlignConfig())
+    embedder = load_embedder(config.model, config.backend, config.batch_size)
+    if config != base_config:
+        return relabel(comparison_for(articles, i, j, base_config), config, embedder)
+    docs = prepare(articles, base_config)
+    return compare_documents(docs[i], docs[j], config, embedder)
+
+
+@st.cache_data(show_spinner="Reading the story…")
+def load_story(story: str):
+    return ui.load_story(ui.story_refs()[story])
+
+
+@st.cache_data(ttl=3600, show_spinner="Fetching the page…")
+def fetch(url: str, label: str, source: str, title: str, date: str):
+    return ui.article_from_link(url, label, source=source, title=title, date=date)
+
+
+def guarded(fn, *args, **kwargs):
+    """Run a library call; show its error as one readable line and stop the page."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # every failure becomes a message, never a traceback
+        log.warning("dashboard step failed: %s", exc, exc_info=not isinstance(exc, ValueError))
+        st.error(str(exc) or exc.__class__.__name__)
+    st.stop()
+
+
+# ---------------------------------------------------------------- input widgets
+
+def meta_inputs(label: str) -> dict[str, str]:
+    cols = st.columns(3)
+    return {"source": cols[0].text_input("Outlet", key=f"outlet_{label}"),
+            "title": cols[1].text_input("Title", key=f"title_{label}"),
+            "date": cols[2].text_input("Date", key=f"date_{label}", placeholder="YYYY-MM-DD")}
+
+
+def article_input(mode: str, label: str):
+    """One article's widgets for the chosen mode; returns an Article or None when not given yet."""
+    st.markdown(f"**Article {label}**")
+    if mode == "Paste text":
+        text = st.text_area("Text", key=f"text_{label}", height=180, placeholder="Paste the article text here")
+        meta = meta_inputs(label)
+        return lambda: ui.article_from_paste(text, label, **meta)
+    if mode == "Upload files":
+        upload = st.file_uploader("File (txt, md, html)", type=ui.UPLOAD_TYPES, key=f"file_{label}")
+        meta = meta_inputs(label)
+        return None if upload is None else (lambda: ui.article_from_upload(upload.name, upload.getvalue(), label, **meta))
+    url = st.text_input("URL", key=f"url_{label}", placeholder="https://…")
+    meta = meta_inputs(label)
+    return None if not url.strip() else (lambda: fetch(url, label, **meta))
+
+
+def custom_articles(mode: str) -> list:
+    count = st.sidebar.number_input("Number of reports", 2, ui.MAX_ARTICLES, 2, key="count")
+    labels = [chr(65 + n) for n in range(int(count))]
+    makers = []
+    with st.expander("Articles", expanded=True):
+        for row in range(0, len(labels), 2):
+            for col, label in zip(st.columns(2), labels[row:row + 2]):
+                with col:
+                    makers.append(article_input(mode, label))
+    if mode == "Paste text" and not any(st.session_state.get(f"text_{label}", "").strip() for label in labels):
+        st.info("Paste two reports of the same event above, or pick a story from the corpus in the sidebar.")
+        st.stop()
+    if any(maker is None for maker in makers):
+        st.info(f"Give every article ({', '.join(labels)}) a {'file' if mode == 'Upload files' else 'URL'}.")
+        st.stop()
+    return [guarded(maker) for maker in makers]
+
+
+def story_articles() -> list:
+    story_names = list(guarded(ui.story_refs))
+    default = story_names.index(ui.DEFAULT_STORY) if ui.DEFAULT_STORY in story_names else 0
+    story = st.sidebar.selectbox("Story", story_names, index=default, key="story")
+    return guarded(load_story, story)
+
+
+def pick_pair(articles: list) -> tuple[int, int]:
+    """Which two articles go side by side (asked only when there are more than two)."""
+    if len(articles) == 2:
+        return 0, 1
+    labels = [ui.article_label(a, n) for n, a in enumerate(articles)]
+    cols = st.columns(2)
+    i = cols[0].selectbox("Left column (A)", range(len(articles)), format_func=labels.__getitem__, key="pick_a")
+    j = cols[1].selectbox("Right column (B)", range(len(articles)), index=1, format_func=labels.__getitem__, key="pick_b")
+    if i == j:
+        st.error("Pick two different articles for A and B.")
+        st.stop()
+    return i, j
+
+
+# ---------------------------------------------------------------- sidebar controls
+
+def threshold_sliders() -> dict[str, float]:
+    defaults = ui.default_thresholds()
+    with st.sidebar.expander("Thresholds", expanded=False):
+        if st.button("Reset to calibrated defaults", key="reset_thresholds"):
+            for name, value in defaults.items():
+                st.session_state[f"thr_{name}"] = value
+        return {s.field: st.slider(s.label, s.low, s.high, value=defaults[s.field], step=s.step, help=s.help,
+                                   key=f"thr_{s.field}") for s in ui.threshold_sliders()}
+
+
+def finding_filters(data: dict) -> dict:
+    options = ui.finding_options(data)
+    with st.sidebar.expander("Show findings", expanded=False):
+        layers = st.multiselect("Phrase highlights", options["highlights"], default=options["highlights"],
+                                format_func=lambda k: HIGHLIGHT_STATUS.get(k, (k,))[0])
+        kinds = st.multiselect("Fact kinds", options["fact_kinds"], default=options["fact_kinds"])
+        types = st.multiselect("Framing types", options["framing_types"], default=options["framing_types"],
+                               format_func=lambda k: FRAMING_TYPES.get(k, k))
+    return ui.filter_data(data, layers, kinds, types)
+
+
+def export_buttons(data: dict) -> None:
+    st.sidebar.subheader("Export")
+    for n, export in enumerate(ui.EXPORTS):
+        st.sidebar.download_button(export.label, export.render(data), file_name=ui.export_name(data, export),
+                                   mime=export.mime, key=f"export_{n}", on_click="ignore")
+
+
+# ---------------------------------------------------------------- views
+
+ALIGNMENT_COLUMNS = {
+    "a": st.column_config.TextColumn("A", width="small"),
+    "b": st.column_config.TextColumn("B", width="small"),
+    "kind": st.column_config.TextColumn("Match", help="equivalent: same fact; related: same topic, details differ"),
+    "cosine": st.column_config.ProgressColumn("Cosine", min_value=0.0, max_value=1.0, format="%.2f"),
+    "score": st.column_config.NumberColumn("Margin", format="%.2f"),
+    "text_a": st.column_config.TextColumn("Text in A", width="large"),
+    "text_b": st.column_config.TextColumn("Text in B", width="large"),
+}
+
+def summary_metrics(data: dict, seconds: float) -> None:
+    metrics = ui.headline_metrics(data["summary"])
+    for col, (label, value, help_) in zip(st.columns(len(metrics)), metrics):
+        col.metric(label, value, help=help_)
+    st.caption(f"Compared in {seconds:.2f} s with {data.get('model') or 'the configured model'}. "
+               "Hover a sentence for its counterpart and similarity; click A3↔B1 links to jump.")
+
+
+def selected_sentence(data: dict, comparison) -> None:
+    choices = ui.sentence_choices(data)
+    choice = st.selectbox("Selected sentence (its counterpart is shown beside it)", choices,
+                          format_func=lambda c: ui.sentence_choice_label(data, c), key="selected_sentence")
+    detail = ui.sentence_detail(data, comparison.alignment.similarity, *choice)
+    left, right = st.columns(2)
+    left.markdown(f"**{detail['label']}** · {detail['status']}")
+    left.text(detail["text"])
+    if detail["counterparts"]:
+        for p in detail["counterparts"]:
+            right.markdown(f"**{p['label']}** · {p['kind']} · cosine {p['cosine']:.2f} · margin {p['margin']:.2f}")
+            right.text(p["text"])
+    elif detail["closest"]:
+        c = detail["closest"]
+        right.markdown(f"No counterpart. Closest: **{c['label']}** · cosine {c['cosine']:.2f} (below the thresholds)")
+        right.text(c["text"])
+
+
+def panels(data: dict, comparison, articles: list) -> None:
+    groups = fact_groups(data)
+    names = (["Alignment table"] + [f"{title} ({len(facts)})" for _, title, facts in groups]
+             + [f"Framing ({len(data['framing'])})", "Similarity heatmap"])
+    tabs = st.tabs(names)
+    with tabs[0]:
+        st.dataframe(ui.alignment_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
+    for tab, (_, title, facts) in zip(tabs[1:], groups):
+        with tab:
+            st.html(render_fact_group(data, facts, empty=f"No {title.lower()} found."))
+    with tabs[len(groups) + 1]:
+        st.html(render_framing(data))
+    with tabs[len(groups) + 2]:
+        st.altair_chart(ui.heatmap_chart(ui.heatmap_frame(comparison.alignment.similarity, data)), width="stretch")
+
+
+# ---------------------------------------------------------------- page
+
+st.title("newscompare")
+st.caption("How reports of the same event differ: what both say, what only one says, where they conflict, "
+           "and how they name and frame it. Every finding points at the words in the articles.")
+
+mode = st.sidebar.radio("Articles", ui.INPUT_MODES, key="mode")
+articles = story_articles() if mode == ui.INPUT_MODES[0] else custom_articles(mode)
+articles = ui.distinct_ids(articles)
+model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
+                                    index=list(ui.MODELS).index(ui.default_model_choice()))
+config = ui.build_config(model_choice, threshold_sliders())
+i, j = pick_pair(articles)
+
+started = time.perf_counter()
+comparison = guarded(comparison_for, tuple(articles), i, j, config)
+full = comparison.to_dict()
+seconds = time.perf_counter() - started
+view = finding_filters(full)
+export_buttons(full)
+
+summary_metrics(full, seconds)
+st.html(page_css())
+st.html(render_side_by_side(view))
+selected_sentence(full, comparison)
+panels(view, comparison, articles)

@@ -1,0 +1,345 @@
+"""Front-end support: lookup tables and data helpers for the dashboard (no streamlit here).
+
+app.py is a thin script: it draws widgets from the tables below, calls the
+functions below and the pipeline, and shows what they return.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .config import DEFAULT_MODEL, AlignConfig, CompareConfig
+from .html_report import (HIGHLIGHT_STATUS, SENTENCE_STATUS, SIDES, alignment_rows, humanise, render_html,
+                          sentence_text)
+from .ingest import IngestError, article_from_text, article_from_url, decode_bytes, load_manifest, read_ref, stories
+from .types import Article
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MANIFEST = ROOT / "corpus" / "manifest.csv"
+DEFAULT_STORY = "duma-recognition"
+BACKEND_ENV = "NEWSCOMPARE_BACKEND"
+
+# Model choice shown in the sidebar -> (model, encoder backend).
+MODELS: dict[str, tuple[str, str]] = {
+    "all-MiniLM-L6-v2 (packaged, English)": (DEFAULT_MODEL, "torch"),
+    "Word hashing (instant, no model; rough)": ("hashing", "hashing"),
+}
+
+# Input modes shown as a radio.
+INPUT_MODES = ("Story from the corpus", "Paste text", "Upload files", "URLs")
+UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
+MAX_ARTICLES = 6
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One threshold slider: an ``AlignConfig`` field and its range."""
+
+    field: str
+    label: str
+    low: float
+    high: float
+    step: float
+    help: str
+
+
+# Known AlignConfig fields -> slider; fields not listed get a generic slider (see threshold_sliders).
+SLIDERS = {s.field: s for s in (
+    Slider("equivalent_margin", "Same fact: margin score at least", 0.8, 2.0, 0.01,
+           "How much a pair must stand out from each sentence's nearest neighbours (ratio margin)."),
+    Slider("equivalent_cosine", "Same fact: cosine at least", 0.3, 0.95, 0.01,
+           "Plain similarity floor for 'in both reports'."),
+    Slider("related_margin", "Same topic: margin score at least", 0.6, 1.6, 0.01,
+           "Below this, a sentence has no counterpart (only in one report)."),
+    Slider("related_cosine", "Same topic: cosine at least", 0.1, 0.8, 0.01,
+           "Similarity floor for 'same topic, details differ'."),
+    Slider("join_min_gain", "Join a second sentence (1-n): gain at least", 0.0, 0.2, 0.005,
+           "A leftover sentence joins an aligned pair when the merged match improves by this much."),
+    Slider("margin_k", "Neighbours for the margin background (k)", 1, 10, 1,
+           "How many nearest sentences define a sentence's background similarity."),
+)}
+
+
+def threshold_sliders() -> list[Slider]:
+    """One slider per numeric ``AlignConfig`` field, known ones first."""
+    defaults = AlignConfig()
+    out = []
+    for f in fields(AlignConfig):
+        value = getattr(defaults, f.name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        generic = (Slider(f.name, humanise(f.name), 1, max(10, 2 * value), 1, "") if isinstance(value, int)
+                   else Slider(f.name, humanise(f.name), 0.0, max(1.0, round(2 * value, 2)), 0.01, ""))
+        out.append(SLIDERS.get(f.name, generic))
+    return sorted(out, key=lambda s: list(SLIDERS).index(s.field) if s.field in SLIDERS else len(SLIDERS))
+
+
+def default_model_choice(environ: dict[str, str] | None = None) -> str:
+    """The sidebar's initial model: the hashing stand-in when NEWSCOMPARE_BACKEND=hashing (tests, CI)."""
+    backend = (environ if environ is not None else os.environ).get(BACKEND_ENV, "").strip().lower()
+    return next((name for name, (_, b) in MODELS.items() if b == backend), next(iter(MODELS)))
+
+
+def build_config(model_choice: str, thresholds: dict[str, float]) -> CompareConfig:
+    """The run's config from the sidebar's model choice and slider values."""
+    model, backend = MODELS[model_choice]
+    config = CompareConfig(model=DEFAULT_MODEL if backend == "hashing" else model, backend=backend)
+    known = {f.name for f in fields(AlignConfig)}
+    return config.with_align(**{k: v for k, v in thresholds.items() if k in known})
+
+
+def default_thresholds() -> dict[str, float]:
+    defaults = AlignConfig()
+    return {s.field: getattr(defaults, s.field) for s in threshold_sliders()}
+
+
+# ---------------------------------------------------------------- inputs
+
+def story_refs(manifest: Path = DEFAULT_MANIFEST) -> dict[str, list]:
+    """Stories of the bundled corpus, in manifest order."""
+    return stories(load_manifest(manifest))
+
+
+def load_story(refs: Sequence) -> list[Article]:
+    return [read_ref(ref) for ref in refs]
+
+
+def article_from_paste(text: str, label: str, **meta: str) -> Article:
+    return article_from_text(text or "", id=label, label=f"article {label}", **clean(meta))
+
+
+def article_from_upload(name: str, data: bytes, label: str, **meta: str) -> Article:
+    text = decode_bytes(data, label=f"article {label} ({name})")
+    meta = clean(meta)
+    if Path(name).suffix.lower() in (".html", ".htm"):
+        from .ingest import article_from_html
+
+        return article_from_html(text, id=label, label=f"article {label} ({name})", **meta)
+    return article_from_text(text, id=label, label=f"article {label} ({name})", **meta)
+
+
+def article_from_link(url: str, label: str, **meta: str) -> Article:
+    if not (url or "").strip():
+        raise IngestError(f"article {label}: give a URL")
+    return replace(article_from_url(url.strip(), **clean(meta)), id=label)
+
+
+def clean(meta: dict[str, str]) -> dict[str, str]:
+    return {k: v.strip() for k, v in meta.items() if v and v.strip()}
+
+
+def article_label(article: Article, n: int) -> str:
+    """How the pickers name an article: letter, outlet, date."""
+    name = article.source or article.title or article.id or f"article {n + 1}"
+    return f"{chr(65 + n)}: {name}" + (f" ({article.date})" if article.date else "")
+
+
+def distinct_ids(articles: Sequence[Article]) -> list[Article]:
+    """Give every article a distinct id (the pipeline labels sides by id)."""
+    seen: set[str] = set()
+    out = []
+    for n, article in enumerate(articles):
+        base = article.id or chr(65 + n)
+        new = base if base not in seen else f"{base}-{n + 1}"
+        seen.add(new)
+        out.append(article if new == article.id else replace(article, id=new))
+    return out
+
+
+# ---------------------------------------------------------------- filters
+
+def finding_options(data: dict) -> dict[str, list[str]]:
+    """What the filters can choose from: phrase-highlight statuses, fact kinds, framing types."""
+    return {
+        "highlights": list(dict.fromkeys(list(HIGHLIGHT_STATUS) + [h["status"] for h in data.get("highlights", [])])),
+        "fact_kinds": sorted({f.get("kind", "") for f in data.get("facts", [])}),
+        "framing_types": sorted({f.get("type", "") for f in data.get("framing", [])}),
+    }
+
+
+def filter_data(data: dict, highlights: Sequence[str] | None = None, fact_kinds: Sequence[str] | None = None,
+                framing_types: Sequence[str] | None = None) -> dict:
+    """A copy of ``data`` keeping only the chosen kinds of finding (None keeps all)."""
+    out = copy.copy(data)
+    if highlights is not None:
+        out["highlights"] = [h for h in data.get("highlights", []) if h["status"] in highlights]
+    if fact_kinds is not None:
+        out["facts"] = [f for f in data.get("facts", []) if f.get("kind") in fact_kinds]
+    if framing_types is not None:
+        out["framing"] = [f for f in data.get("framing", []) if f.get("type") in framing_types]
+    return out
+
+
+# ---------------------------------------------------------------- selected sentence
+
+def sentence_choices(data: dict) -> list[tuple[int, int]]:
+    """(side, index) of every sentence, A first: what the 'selected sentence' box lists."""
+    return [(side, s["index"]) for side in (0, 1) for s in data["articles"][side]["sentences"]]
+
+
+def sentence_choice_label(data: dict, choice: tuple[int, int]) -> str:
+    side, index = choice
+    status = data["articles"][side]["sentences"][index].get("status", "")
+    label = SENTENCE_STATUS.get(status, (status,))[0]
+    text = sentence_text(data["articles"][side], index)
+    return f"{SIDES[side]}{index + 1} · {label} · {text[:90]}{'…' if len(text) > 90 else ''}"
+
+
+def sentence_detail(data: dict, similarity: np.ndarray, side: int, index: int) -> dict[str, Any]:
+    """The selected sentence, its aligned counterparts, and the closest sentence
+    of the other article (shown even when it is below the thresholds)."""
+    other = 1 - side
+    row = similarity[index] if side == 0 else similarity[:, index]
+    aligned = [p for p in data.get("alignments", []) if index in (p["a"] if side == 0 else p["b"])]
+    partners = [{"label": f"{SIDES[other]}{j + 1}", "text": sentence_text(data["articles"][other], j),
+                 "cosine": float(row[j]), "kind": p["kind"], "margin": p["score"]}
+                for p in aligned for j in (p["b"] if side == 0 else p["a"])]
+    closest = int(np.argmax(row)) if row.size else None
+    return {
+        "label": f"{SIDES[side]}{index + 1}", "text": sentence_text(data["articles"][side], index),
+        "status": data["articles"][side]["sentences"][index].get("status", ""), "counterparts": partners,
+        "closest": None if closest is None else {"label": f"{SIDES[other]}{closest + 1}", "cosine": float(row[closest]),
+                                                 "text": sentence_text(data["articles"][other], closest)},
+    }
+
+
+# ---------------------------------------------------------------- heatmap
+
+def heatmap_frame(similarity: np.ndarray, data: dict):
+    """Long table of the A x B cosine matrix, with whether each cell is an aligned pair."""
+    import pandas as pd
+
+    aligned = {(i, j): p["kind"] for p in data.get("alignments", []) for i in p["a"] for j in p["b"]}
+    n_a, n_b = similarity.shape
+    a_text = [sentence_text(data["articles"][0], i) for i in range(n_a)]
+    b_text = [sentence_text(data["articles"][1], j) for j in range(n_b)]
+    rows = [{"A": i + 1, "B": j + 1, "cosine": round(float(similarity[i, j]), 3),
+             "aligned": aligned.get((i, j), "no"), "text_a": a_text[i][:120], "text_b": b_text[j][:120]}
+            for i in range(n_a) for j in range(n_b)]
+    return pd.DataFrame(rows, columns=["A", "B", "cosine", "aligned", "text_a", "text_b"])
+
+
+def heatmap_chart(frame):
+    """Altair heatmap: sentences of A down, of B across; aligned pairs outlined."""
+    import altair as alt
+
+    base = alt.Chart(frame).encode(
+        x=alt.X("B:O", title="Sentence of B"), y=alt.Y("A:O", title="Sentence of A"),
+        tooltip=["A", "B", "cosine", "aligned", "text_a", "text_b"])
+    cells = base.mark_rect().encode(color=alt.Color("cosine:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                                                    title="cosine"))
+    pairs = base.transform_filter(alt.datum.aligned != "no").mark_rect(
+        fill=None, strokeWidth=2).encode(stroke=alt.Stroke("aligned:N", title="aligned as",
+                                                           scale=alt.Scale(domain=["equivalent", "related"],
+                                                                           range=["#b91c1c", "#d97706"])))
+    return (cells + pairs).properties(height=max(200, 18 * int(frame["A"].max() or 1)))
+
+
+# ---------------------------------------------------------------- tables
+
+# Summary keys shown as metrics above the articles, in this order, with short labels and help.
+HEADLINE_METRICS = {
+    "shared_share_a": ("A in both", "Share of A's text in sentences that B also reports"),
+    "shared_share_b": ("B in both", "Share of B's text in sentences that A also reports"),
+    "equivalent_pairs": ("Same-fact pairs", "Sentence pairs that say the same thing"),
+    "related_pairs": ("Same-topic pairs", "Sentence pairs on the same point whose details differ"),
+    "unique_sentences_a": ("Only in A", "Sentences of A with no counterpart in B"),
+    "unique_sentences_b": ("Only in B", "Sentences of B with no counterpart in A"),
+    "facts_conflict": ("Conflicts", "Facts the two reports state differently"),
+    "framing_differences": ("Framing", "Naming, label, qualifier and hedge differences"),
+}
+
+
+def headline_metrics(summary: dict) -> list[tuple[str, str, str]]:
+    """(label, formatted value, help) for the metrics row."""
+    return [(label, f"{summary[key]:.0%}" if key.startswith("shared_share") else str(summary[key]), help_)
+            for key, (label, help_) in HEADLINE_METRICS.items() if key in summary]
+ALIGNMENT_FIELDS = ["a", "b", "kind", "cosine", "score", "text_a", "text_b"]
+
+
+def alignment_frame(data: dict):
+    """The alignment table (aligned pairs, then sentences in only one article)."""
+    import pandas as pd
+
+    return pd.DataFrame(alignment_rows(data), columns=ALIGNMENT_FIELDS)
+
+
+# ---------------------------------------------------------------- exports
+
+def export_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def alignments_csv(data: dict) -> str:
+    """One row per aligned pair and per sentence found in only one article."""
+    return alignment_frame(data).to_csv(index=False)
+
+
+def finding_rows(data: dict) -> list[dict[str, Any]]:
+    """Facts and framing differences as one table (the quoted text of each span included)."""
+    a, b = data["articles"]
+
+    def quote(article: dict, spans) -> str:
+        return " | ".join(article["text"][s:e] for s, e in spans)
+
+    rows = [{"finding": "fact", "kind": f.get("kind", ""), "status": f.get("status", ""), "text": f.get("text", ""),
+             "text_a": quote(a, f.get("a_spans", [])), "text_b": quote(b, f.get("b_spans", [])),
+             "spans_a": json.dumps(f.get("a_spans", [])), "spans_b": json.dumps(f.get("b_spans", [])),
+             "explanation": f.get("reason", ""), "confidence": f.get("confidence", "")} for f in data.get("facts", [])]
+    rows += [{"finding": "framing", "kind": f.get("type", ""), "status": "framing", "text": f.get("referent", ""),
+              "text_a": f.get("a_text", ""), "text_b": f.get("b_text", ""),
+              "spans_a": json.dumps(f.get("a_spans", [])), "spans_b": json.dumps(f.get("b_spans", [])),
+              "explanation": f.get("explanation", ""), "confidence": ""} for f in data.get("framing", [])]
+    return rows
+
+
+FINDING_COLUMNS = ["finding", "kind", "status", "text", "text_a", "text_b", "spans_a", "spans_b", "explanation",
+                   "confidence"]
+
+
+def findings_csv(data: dict) -> str:
+    import pandas as pd
+
+    return pd.DataFrame(finding_rows(data), columns=FINDING_COLUMNS).to_csv(index=False)
+
+
+@dataclass(frozen=True)
+class Export:
+    label: str
+    file_name: str
+    mime: str
+    render: Callable[[dict], str]
+
+
+EXPORTS = (
+    Export("JSON (everything)", "comparison.json", "application/json", export_json),
+    Export("CSV: alignments", "alignments.csv", "text/csv", alignments_csv),
+    Export("CSV: findings", "findings.csv", "text/csv", findings_csv),
+    Export("HTML report", "comparison.html", "text/html", render_html),
+)
+
+
+def export_name(data: dict, export: Export) -> str:
+    """``<id a>_vs_<id b>_<file name>`` with only safe characters."""
+    ids = [str(a.get("id") or SIDES[n]) for n, a in enumerate(data["articles"][:2])]
+    stem = "_vs_".join("".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in i)[:40] for i in ids)
+    return f"{stem}_{export.file_name}"
+
+
+# ---------------------------------------------------------------- multi-article matrix (optional)
+
+def many_available() -> bool:
+    """Whether compare.many (multi-outlet fact matrix) is installed in this checkout."""
+    import importlib.util
+
+    return importlib.util.find_spec("compare.many") is not None
+

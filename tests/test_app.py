@@ -1,0 +1,204 @@
+"""The dashboard (app.py) run headless by Streamlit's AppTest with the hashing embedder."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+import compare.pipeline
+from compare import app_support as ui
+from compare.config import DEFAULT_MODEL
+from compare.embed import get_embedder
+from compare.html_report import HIGHLIGHT_STATUS
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT_S = 180  # the first run loads spaCy
+
+TEXT_A = ("Russian lawmakers voted on Tuesday to recognise two breakaway regions of Ukraine.\n"
+          "The vote passed with 351 deputies in favour.\n"
+          "Kyiv said the move would end the Minsk peace process.\n"
+          "Weather in Moscow was cold and snowy all week.")
+TEXT_B = ("On Tuesday Russian lawmakers voted to recognise two breakaway regions of Ukraine.\n"
+          "The vote passed with 400 deputies in favour.\n"
+          "Western governments threatened new sanctions against Moscow.")
+XSS = ('Officials said <script>alert("x")</script> and <img src=x onerror="alert(1)"> '
+       'nothing more about the vote on Tuesday.')
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv(ui.BACKEND_ENV, "hashing")
+    return AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+
+
+def hashing_calls() -> int:
+    return get_embedder(DEFAULT_MODEL, "hashing", 64).inner.calls
+
+
+def side_by_side(at: AppTest) -> str:
+    return next(h.value for h in at.html if 'id="nc-body-A"' in h.value)
+
+
+def paste(at: AppTest, text_a: str, text_b: str) -> AppTest:
+    at.run()
+    at.radio(key="mode").set_value("Paste text").run()
+    at.text_area(key="text_A").input(text_a)
+    at.text_area(key="text_B").input(text_b)
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_default_story_loads_without_setup(app):
+    app.run()
+    assert not app.exception and not app.error
+    html = side_by_side(app)
+    for side in ("A", "B"):
+        assert f'id="nc-{side}-s0"' in html
+    assert "Russian lawmakers on Tuesday voted" in html  # the seed pair's article A
+    assert metric(app, "A in both").endswith("%")
+    assert [t.label.split(" (")[0] for t in app.tabs][:2] == ["Alignment table", "Shared facts"]
+
+
+def test_pasted_texts_compare(app):
+    paste(app, TEXT_A, TEXT_B)
+    assert not app.exception and not app.error
+    html = side_by_side(app)
+    assert "Weather in Moscow was cold" in html and "Western governments threatened" in html
+    # the first sentences are near-identical: aligned to each other
+    assert 'id="nc-A-s0" data-side="A" data-index="0" data-counterparts="nc-B-s0"' in html
+    assert metric(app, "Only in A") != "0"
+
+
+def test_threshold_change_relabels_without_reembedding(app, monkeypatch):
+    relabels = []
+    original = compare.pipeline.relabel
+
+    def spy(*args, **kwargs):
+        relabels.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(compare.pipeline, "relabel", spy)
+    paste(app, TEXT_A, TEXT_B)
+    before, calls = side_by_side(app), hashing_calls()
+    app.slider(key="thr_related_cosine").set_value(0.1)
+    app.slider(key="thr_related_margin").set_value(0.6)
+    app.slider(key="thr_equivalent_cosine").set_value(0.3).run()
+    assert not app.exception and not app.error
+    assert relabels and relabels[-1].align.related_cosine == pytest.approx(0.1)
+    assert hashing_calls() == calls, "a threshold change must not call the encoder"
+    after = side_by_side(app)
+    assert after != before and after.count("nc-s-unique") < before.count("nc-s-unique")
+
+
+@pytest.mark.parametrize("text_a, text_b, message", [
+    ("", TEXT_B, "article A is empty"),
+    (TEXT_A, "   \n  ", "article B is empty"),
+    ("12345 67890", TEXT_B, "no words"),
+    ("Die Abgeordneten in Moskau haben am Dienstag beschlossen, zwei abtrünnige Regionen der Ukraine als "
+     "unabhängige Staaten anzuerkennen. Die Regierung in Kiew verurteilte den Schritt scharf.", TEXT_B, "not English"),
+])
+def test_bad_input_shows_a_readable_error(app, text_a, text_b, message):
+    paste(app, text_a, text_b)
+    assert not app.exception, "errors must not surface as a traceback"
+    assert app.error and message in app.error[0].value
+    assert not any('id="nc-body-A"' in h.value for h in app.html)
+
+
+def test_bad_url_shows_a_readable_error(app):
+    app.run()
+    app.radio(key="mode").set_value("URLs").run()
+    app.text_input(key="url_A").input("ftp://example.org/a")
+    app.text_input(key="url_B").input("file:///etc/passwd").run()
+    assert not app.exception
+    assert app.error and "only http and https" in app.error[0].value
+
+
+def test_uploaded_files_compare(app):
+    app.run()
+    app.radio(key="mode").set_value("Upload files").run()
+    app.file_uploader(key="file_A").upload("a.txt", TEXT_A.encode(), "text/plain")
+    html_b = "<html><body><article>" + "".join(f"<p>{line}</p>" for line in TEXT_B.splitlines()) + "</article></body></html>"
+    app.file_uploader(key="file_B").upload("b.html", html_b.encode(), "text/html")
+    app.text_input(key="outlet_B").input("Example Daily").run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    html = side_by_side(app)
+    assert "Western governments threatened" in html and "Example Daily" in html
+
+
+def test_more_than_two_reports_pick_the_pair(app):
+    app.run()
+    app.radio(key="mode").set_value("Paste text").run()
+    app.number_input(key="count").set_value(3).run()
+    for label, text in zip("ABC", (TEXT_A, TEXT_B, "Western governments threatened new sanctions on Tuesday.")):
+        app.text_area(key=f"text_{label}").input(text)
+    app.run()
+    app.selectbox(key="pick_b").set_value(2).run()
+    assert not app.exception and not app.error
+    html = side_by_side(app)
+    assert "Weather in Moscow" in html and "400 deputies" not in html
+
+
+def test_malicious_article_shows_as_text_on_the_page(app):
+    paste(app, XSS, TEXT_B)
+    assert not app.exception and not app.error
+    html = side_by_side(app)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "&lt;img src=x onerror=" in html
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """file name -> bytes of every download button, captured where Streamlit stores them."""
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename:
+            captured[filename] = path_or_data if isinstance(path_or_data, bytes) else str(path_or_data).encode()
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return captured
+
+
+def by_suffix(files: dict[str, bytes], suffix: str) -> str:
+    """The latest captured download whose name ends with ``suffix``."""
+    return next(data for name, data in reversed(files.items()) if name.endswith(suffix)).decode("utf-8")
+
+
+def test_exports_are_valid_json_csv_and_html(app, downloads):
+    paste(app, TEXT_A, TEXT_B)
+    assert [b.label for b in app.download_button] == [e.label for e in ui.EXPORTS]
+    data = json.loads(by_suffix(downloads, "comparison.json"))
+    assert {"articles", "alignments", "facts", "framing", "summary"} <= set(data)
+    assert data["articles"][0]["text"] == TEXT_A
+    rows = list(csv.DictReader(io.StringIO(by_suffix(downloads, "alignments.csv"))))
+    assert rows and set(rows[0]) == set(ui.ALIGNMENT_FIELDS)
+    assert any(r["text_a"].startswith("Russian lawmakers voted") for r in rows)
+    findings = csv.reader(io.StringIO(by_suffix(downloads, "findings.csv")))
+    assert next(findings) == ui.FINDING_COLUMNS
+    page = by_suffix(downloads, "comparison.html")
+    assert page.startswith("<!DOCTYPE html>") and 'id="nc-body-B"' in page
+
+
+def test_html_export_escapes_malicious_article(app, downloads):
+    paste(app, XSS, TEXT_B)
+    page = by_suffix(downloads, "comparison.html")
+    assert "<img" not in page and 'alert("x")' not in page
+    assert page.count("<script>") == 1  # the page's own hover script only
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_filter_control_is_drawn_from_the_lookup_table(app):
+    app.run()
+    layers = next(m for m in app.multiselect if m.label == "Phrase highlights")
+    assert list(layers.options) == [label for label, _ in HIGHLIGHT_STATUS.values()]
+    assert [s.key for s in app.slider] == [f"thr_{s.field}" for s in ui.threshold_sliders()]

@@ -1,0 +1,135 @@
+"""Real browser: the dashboard served by ``streamlit run`` and read by headless Chromium.
+
+Needs the Debian ``chromium`` package (/usr/bin/chromium, or $CHROMIUM_PATH)
+and the ``playwright`` Python package; ``playwright install`` is not used.
+The model is the configured default unless NEWSCOMPARE_BACKEND says otherwise.
+Run: pytest -m slow tests/test_browser.py -s  (prints timings and the screenshot path)
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).absolute().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+SHOT_DIR = Path(os.environ.get("NEWSCOMPARE_ARTIFACTS", Path(tempfile.gettempdir()) / "newscompare-artifacts"))
+COLD_TIMEOUT_S = 300  # first page: spaCy and the sentence model load
+XSS = 'Officials said <script>window.__xss=1</script> and <img src=x onerror="window.__xss=2"> nothing more.'
+
+pytestmark = pytest.mark.slow
+log = logging.getLogger(__name__)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"streamlit did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """``streamlit run app.py`` on a free localhost port; stopped (by pid) after the module."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"headless Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str, timeout_s: float):
+    """A fresh page (new Streamlit session) with the default comparison drawn; returns (page, seconds)."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector("#nc-body-B .nc-sent", timeout=timeout_s * 1000)
+    return page, time.perf_counter() - started
+
+
+def test_default_comparison_in_real_browser(server, browser):
+    page, cold = open_page(browser, server, COLD_TIMEOUT_S)
+    for side in ("A", "B"):
+        sentences = page.locator(f"#nc-body-{side} .nc-sent")
+        assert sentences.count() > 3, f"article {side} has no highlighted sentences"
+        coloured = page.locator(f"#nc-body-{side} .nc-s-shared, #nc-body-{side} .nc-s-partial, "
+                                f"#nc-body-{side} .nc-s-unique")
+        assert coloured.count() == sentences.count()
+        background = coloured.first.evaluate("el => getComputedStyle(el).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "sentence status colour not applied"
+    linked = page.locator("#nc-body-A .nc-sent[data-counterparts^='nc-B-s']")
+    assert linked.count() >= 1, "no aligned sentence in A points at B"
+    assert page.get_by_text("Share of A in both reports").count() >= 1
+    SHOT_DIR.mkdir(parents=True, exist_ok=True)
+    shot = SHOT_DIR / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    warm_page, warm = open_page(browser, server, 60)
+    warm_page.close()
+    print(f"\nscreenshot: {shot}\nfirst page after server start (spaCy and model load included): {cold:.2f} s\n"
+          f"warm page, new session (cached model and embeddings): {warm:.2f} s")
+    assert shot.stat().st_size > 10_000
+
+
+def test_pasted_html_shows_as_text_in_real_browser(server, browser):
+    page, _ = open_page(browser, server, COLD_TIMEOUT_S)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.get_by_text("Paste text", exact=True).click()
+    boxes = page.locator("textarea")
+    boxes.first.wait_for(timeout=30_000)
+    boxes.nth(0).fill(XSS)
+    boxes.nth(1).fill("Officials said nothing more about the talks on Tuesday, and the ministry declined to comment.")
+    page.keyboard.press("Tab")
+    page.locator("#nc-body-A .nc-sent").first.wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelector('#nc-body-A').innerText.includes('<script>')", timeout=60_000)
+    body_a = page.locator("#nc-body-A")
+    assert "<img src=x onerror=" in body_a.inner_text()
+    assert body_a.locator("img, script").count() == 0
+    assert page.evaluate("window.__xss === undefined") and not dialogs
+    page.close()
