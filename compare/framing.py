@@ -227,6 +227,7 @@ def quote(text: str) -> str:
 
 # ---------------------------------------------------------------- naming
 
+PROFILE_REFERENT = "names with variant spellings across each article"
 UKR = "Ukrainian-derived romanization"
 RUS = "Russian-derived romanization"
 _PERSON_KINDS = ("first_name", "person")
@@ -426,8 +427,11 @@ def _confirmed(x: EntityMention, y: EntityMention, variant: names.NameVariant,
 def detected_naming_variants(a: Document, b: Document, ma: list[NameMention], mb: list[NameMention],
                              aligned: set[tuple[int, int]]) -> list[FramingDifference]:
     """Spelling variants that no lexicon lists: transliteration, diacritics, spacing."""
-    ea = [m for m in entity_mentions(a) if not _covered(m, [(n.start, n.end) for n in ma])]
-    eb = [m for m in entity_mentions(b) if not _covered(m, [(n.start, n.end) for n in mb])]
+    # Names that the lexicon already pairs are skipped; a name the lexicon
+    # knows in one article only ("Sergey" vs "Sergei") is still compared.
+    both = {n.entry.id for n in ma} & {n.entry.id for n in mb}
+    ea = [m for m in entity_mentions(a) if not _covered(m, [(n.start, n.end) for n in ma if n.entry.id in both])]
+    eb = [m for m in entity_mentions(b) if not _covered(m, [(n.start, n.end) for n in mb if n.entry.id in both])]
     texts_b = {m.text for m in eb}
     out, seen = [], set()
     for x in ea:
@@ -508,7 +512,7 @@ def convention_findings(ma: list[NameMention], mb: list[NameMention], pa: Conven
         out.append(FramingDifference(
             "naming_convention", ", ".join(t for _, ex in pa.examples for t in ex),
             ", ".join(t for _, ex in pb.examples for t in ex), pa.spans, pb.spans,
-            "names with variant spellings across each article", pa.summary(), pb.summary(),
+            PROFILE_REFERENT, pa.summary(), pb.summary(),
             f"A: {pa.summary()}. B: {pb.summary()}. Counts are over distinct names; "
             "each convention is a choice of romanization or name, not an error."))
     out += _single_side(ma, mb, "A", "B", first=True)

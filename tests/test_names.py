@@ -1,0 +1,130 @@
+"""Names: spelling keys, the variant test and the naming lexicon."""
+from __future__ import annotations
+
+import pytest
+
+from compare import names
+
+# Variant pairs that are in no lexicon file, from several regions.
+DETECTED = [
+    ("Sergei Lavrov", "Sergey Lavrov"),  # Russian
+    ("Yevgeny Prigozhin", "Evgeniy Prigozhin"),
+    ("Navalny", "Navalnyy"),
+    ("Grozny", "Groznyy"),
+    ("Dagestan", "Daghestan"),
+    ("Muhammad", "Mohammed"),  # Arabic
+    ("Moammar", "Muammar"),
+    ("Hosni Mubarak", "Husni Mubarak"),
+    ("Abdullah", "Abdallah"),
+    ("Bashar al-Assad", "Bashar Assad"),
+    ("Kuwait", "Kuweit"),
+    ("Beirut", "Bayrut"),
+    ("Ahmadinejad", "Ahmadinezhad"),  # Persian
+    ("Shoigu", "Shoygu"),
+    ("Nagorno-Karabakh", "Nagorny Karabakh"),  # Caucasus
+    ("Tchaikovsky", "Chaikovsky"),
+]
+
+SPACING = [
+    ("Kim Jong Un", "Kim Jong-un"),  # Korean
+    ("Xi Jinping", "Xi Jin-ping"),  # Chinese
+    ("Erdogan", "Erdoğan"),  # Turkish
+    ("Shinzo Abe", "Shinzō Abe"),  # Japanese
+    ("São Paulo", "Sao Paulo"),
+]
+
+DIFFERENT = [
+    ("Austria", "Australia"), ("Iran", "Iraq"), ("Slovakia", "Slovenia"), ("Niger", "Nigeria"),
+    ("Gambia", "Zambia"), ("Mali", "Malawi"), ("Oman", "Amman"), ("Korea", "Kenya"), ("India", "Indiana"),
+    ("Peru", "Perm"), ("Trump", "Tramp"), ("Biden", "Baden"), ("Putin", "Patin"), ("Hamas", "Hamad"),
+    ("Paris", "Perez"), ("Latvia", "Lithuania"), ("Colombia", "Columbia"), ("Sudan", "South Sudan"),
+    ("Armenia", "Romania"), ("Paraguay", "Uruguay"), ("", "Kyiv"),
+]
+
+
+@pytest.mark.parametrize("x,y", DETECTED)
+def test_transliterations_outside_the_lexicon_are_found(x, y):
+    assert not names.lexicon_lookup(x) and not names.lexicon_lookup(y)
+    variant = names.name_variant(x, y)
+    assert variant is not None and variant.kind == "transliteration"
+    assert variant.source == "" and 0.6 <= variant.score <= 1.0
+
+
+@pytest.mark.parametrize("x,y", SPACING)
+def test_diacritics_and_spacing(x, y):
+    variant = names.name_variant(x, y)
+    assert variant is not None and variant.kind == "diacritics_spacing"
+    assert variant.convention_x != variant.convention_y
+
+
+@pytest.mark.parametrize("x,y", DIFFERENT)
+def test_look_alike_different_names_are_not_merged(x, y):
+    assert names.name_variant(x, y) is None
+    assert names.name_variant(y, x) is None
+
+
+@pytest.mark.parametrize("x,y,conv_x,conv_y", [
+    ("Kyiv", "Kiev", "Ukrainian-derived romanization", "Russian-derived romanization"),
+    ("Lugansk", "Luhansk", "Russian-derived romanization", "Ukrainian-derived romanization"),
+    ("Oleksii", "Aleksey", "Ukrainian-derived romanization", "Russian-derived romanization"),
+    ("Dmitry", "Dmytro", "Russian-derived romanization", "Ukrainian-derived romanization"),
+    ("Odesa", "Odessa", "Ukrainian-derived romanization", "Russian-derived romanization"),
+])
+def test_lexicon_variants_carry_conventions_and_source(x, y, conv_x, conv_y):
+    variant = names.name_variant(x, y)
+    assert variant.kind == "lexicon"
+    assert (variant.convention_x, variant.convention_y) == (conv_x, conv_y)
+    assert "SpellingUkraine" in variant.source or "KyivNotKiev" in variant.source
+
+
+@pytest.mark.parametrize("x,y,relation", [
+    ("Burma", "Myanmar", "renamed"), ("Bombay", "Mumbai", "renamed"), ("Peking", "Beijing", "transliteration"),
+    ("Mao Tse-tung", "Mao Zedong", "transliteration"), ("Persian Gulf", "Arabian Gulf", "disputed_name"),
+    ("Gaddafi", "Qaddafi", "transliteration"), ("Ivory Coast", "Côte d'Ivoire", "exonym"),
+])
+def test_world_lexicon_names_that_share_no_letters(x, y, relation):
+    variant = names.name_variant(x, y)
+    assert variant is not None and variant.kind == "lexicon" and variant.relation == relation
+    assert variant.convention_x and variant.convention_y and variant.convention_x != variant.convention_y
+
+
+def test_identical():
+    assert names.name_variant("Kyiv", " Kyiv ").kind == "identical"
+
+
+@pytest.mark.parametrize("x,y", [("Luhansk", "Lugansk"), ("Zelenskyy", "Zelensky"), ("Odesa", "Odessa"),
+                                 ("Kim Jong-un", "Kim Jong Un")])
+def test_fold_merges_romanization_choices(x, y):
+    assert names.fold(x) == names.fold(y)
+
+
+@pytest.mark.parametrize("x,y", [("Iran", "Iraq"), ("Austria", "Australia"), ("Slovakia", "Slovenia")])
+def test_fold_keeps_different_names_apart(x, y):
+    assert names.fold(x) != names.fold(y)
+
+
+def test_lexicon_is_loaded_once_with_sources():
+    entries = names.lexicon_entries()
+    assert entries is names.lexicon_entries()
+    assert len(entries) > 500
+    assert all(e.source and len(e.forms) >= 1 for e in entries)
+    kyiv = next(e for e in entries if e.id == "ua:kyiv")
+    assert kyiv.convention_of("Kiev") == "Russian-derived romanization"
+
+
+def test_find_lexicon_mentions_offsets_and_conventions():
+    text = "Talks in Kiev and Lugansk; later in Kyiv. Bile is bitter."
+    found = names.find_lexicon_mentions(text)
+    got = [(text[s:e], conv) for s, e, _, conv in found]
+    assert ("Kiev", "Russian-derived romanization") in got
+    assert ("Lugansk", "Russian-derived romanization") in got
+    assert ("Kyiv", "Ukrainian-derived romanization") in got
+    assert all(text[s:e] != "bile" for s, e, _, _ in found)
+    assert all(entry.source for _, _, entry, _ in found)
+
+
+def test_find_lexicon_mentions_prefers_the_longest_form():
+    text = "He studied at Kiev National University."
+    spans = {(text[s:e], entry.id) for s, e, entry, _ in names.find_lexicon_mentions(text)}
+    assert ("Kiev National University", "kyivnotkiev:kyivnationaluniversity") in spans
+    assert not any(t == "Kiev" for t, _ in spans)
