@@ -28,6 +28,24 @@ def similarity_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(a, dtype=np.float32) @ np.asarray(b, dtype=np.float32).T
 
 
+def lexical_overlap(words_a: list[frozenset[str]], words_b: list[frozenset[str]]) -> np.ndarray:
+    """Matrix with res[i, j] = Dice overlap of the content words of a[i] and b[j]."""
+    out = np.zeros((len(words_a), len(words_b)), dtype=np.float32)
+    for i, x in enumerate(words_a):
+        for j, y in enumerate(words_b):
+            if x and y:
+                out[i, j] = 2 * len(x & y) / (len(x) + len(y))
+    return out
+
+
+def combined_similarity(a: np.ndarray, b: np.ndarray, lexical: np.ndarray | None, weight: float) -> np.ndarray:
+    """Cosine of the embeddings plus ``weight`` x lexical overlap: shared names,
+    numbers and key words separate the same fact from the same topic, which
+    embeddings of two reports of one event blur."""
+    sim = similarity_matrix(a, b)
+    return sim if lexical is None or weight == 0 else (sim + weight * lexical).astype(np.float32)
+
+
 def knn_background(sim: np.ndarray, k: int, prior: float = BACKGROUND_PRIOR) -> np.ndarray:
     """Per row: mean of the k largest values, padding with ``prior`` when the
     row has fewer than k entries. Shape (n_rows,)."""
@@ -60,10 +78,11 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def extend_beads(beads: list[tuple[list[int], list[int]]], a: np.ndarray, b: np.ndarray,
-                 allowed: np.ndarray) -> list[tuple[list[int], list[int]]]:
+                 allowed: np.ndarray, min_gain: float) -> list[tuple[list[int], list[int]]]:
     """Second pass (1-n): a leftover sentence joins the bead of its best
     partner when the bead's merged side (mean of unit vectors, a proxy for
-    encoding the concatenation) matches the other side better than before."""
+    encoding the concatenation) matches the other side by at least
+    ``min_gain`` more cosine than before."""
     used_a = {i for bead in beads for i in bead[0]}
     used_b = {j for bead in beads for j in bead[1]}
     for side in (0, 1):
@@ -81,7 +100,7 @@ def extend_beads(beads: list[tuple[list[int], list[int]]], a: np.ndarray, b: np.
             target = _unit(other[bead[1 - side]].sum(axis=0))
             before = float(_unit(mine[group].sum(axis=0)) @ target)
             after = float(_unit(mine[group + [i]].sum(axis=0)) @ target)
-            if after > before:
+            if after >= before + min_gain:
                 group.append(i)
                 group.sort()
                 used.add(i)
@@ -89,10 +108,9 @@ def extend_beads(beads: list[tuple[list[int], list[int]]], a: np.ndarray, b: np.
 
 
 def bead_scores(bead: tuple[list[int], list[int]], sim: np.ndarray, margin: np.ndarray) -> tuple[float, float]:
-    """(margin, cosine) of a bead: the best pair inside it."""
-    block_m = margin[np.ix_(bead[0], bead[1])]
-    block_s = sim[np.ix_(bead[0], bead[1])]
-    return float(block_m.max()), float(block_s.max())
+    """(margin, similarity) of a bead: the best pair inside it."""
+    block = np.ix_(bead[0], bead[1])
+    return float(margin[block].max()), float(sim[block].max())
 
 
 def classify(margin: float, cosine: float, cfg: AlignConfig) -> str | None:
@@ -116,24 +134,29 @@ def statuses(n: int, beads: list[AlignedPair], side: int) -> tuple[SentenceStatu
     return tuple(out)
 
 
-def align(a: np.ndarray, b: np.ndarray, cfg: AlignConfig = AlignConfig()) -> Alignment:
-    """Align sentence embeddings ``a`` (n_a, d) and ``b`` (n_b, d)."""
-    sim = similarity_matrix(a, b)
-    margin = margin_matrix(sim, cfg.margin_k)
-    return align_from_scores(sim, margin, a, b, cfg)
+def align(a: np.ndarray, b: np.ndarray, cfg: AlignConfig = AlignConfig(),
+          lexical: np.ndarray | None = None) -> Alignment:
+    """Align sentence embeddings ``a`` (n_a, d) and ``b`` (n_b, d); ``lexical``
+    is an optional (n_a, n_b) content-word overlap (see ``lexical_overlap``)."""
+    sim = combined_similarity(a, b, lexical, cfg.lexical_weight)
+    return align_from_scores(sim, margin_matrix(sim, cfg.margin_k), a, b, cfg)
 
 
 def align_from_scores(sim: np.ndarray, margin: np.ndarray, a: np.ndarray, b: np.ndarray,
                       cfg: AlignConfig) -> Alignment:
-    """Alignment from precomputed matrices (lets a front end re-label on a
-    threshold change without re-embedding or recomputing the matrices)."""
+    """Alignment from precomputed matrices: ``sim`` is the combined similarity
+    (cosine + lexical boost), ``margin`` its margin matrix. Lets a front end
+    re-label on a threshold change without re-embedding."""
+    cosine = similarity_matrix(a, b)
     allowed = (margin >= cfg.related_margin) & (sim >= cfg.related_cosine)
     beads = [([i], [j]) for i, j in one_to_one(margin, allowed)]
-    beads = extend_beads(beads, a, b, allowed) if len(beads) else beads
+    joinable = (margin >= cfg.equivalent_margin) & (sim >= cfg.related_cosine)
+    beads = extend_beads(beads, a, b, joinable, cfg.join_min_gain) if len(beads) else beads
     pairs = []
     for bead in sorted(beads, key=lambda bd: (bd[0][0], bd[1][0])):
         m, s = bead_scores(bead, sim, margin)
         kind = classify(m, s, cfg)
         if kind:
-            pairs.append(AlignedPair(tuple(bead[0]), tuple(bead[1]), round(m, 4), round(s, 4), kind))
-    return Alignment(tuple(pairs), statuses(len(a), pairs, 0), statuses(len(b), pairs, 1), sim, margin)
+            cos = float(cosine[np.ix_(bead[0], bead[1])].max())
+            pairs.append(AlignedPair(tuple(bead[0]), tuple(bead[1]), round(m, 4), round(cos, 4), kind))
+    return Alignment(tuple(pairs), statuses(len(a), pairs, 0), statuses(len(b), pairs, 1), cosine, margin, sim)

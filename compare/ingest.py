@@ -48,19 +48,24 @@ def decode_bytes(data: bytes, label: str = "input") -> str:
     """Decode file bytes as text; refuse binary data with a clear message."""
     if not data.strip():
         raise IngestError(f"{label} is empty")
-    if b"\x00" in data[:8192]:
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    if encoding == "utf-8-sig" and b"\x00" in data[:8192]:
         raise IngestError(f"{label} looks like a binary file, not text (it contains NUL bytes)")
-    for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
     try:
-        from charset_normalizer import from_bytes
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        if encoding == "utf-16":
+            raise IngestError(f"{label} has a UTF-16 mark but is not valid UTF-16") from None
+    if sum(byte < 128 for byte in data) >= 0.9 * len(data):
+        # Mostly-ASCII text with a few accented letters: Windows-1252 is by far
+        # the likeliest (and charset detection guesses badly on short texts).
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
-    except ImportError:  # pragma: no cover
-        best = None
+    best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise IngestError(f"{label} could not be decoded as text (not UTF-8 and no other encoding fits)")
     log.info("%s decoded as %s", label, best.encoding)

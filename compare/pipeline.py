@@ -14,7 +14,7 @@ from .embed import Embedder, get_embedder
 from .facts import analyse_facts
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
-from .segment import parse_many
+from .segment import content_words, parse_many
 from .types import Alignment, Article, Comparison, Document, Highlight
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,20 @@ def sentence_highlights(a: Document, b: Document, alignment: Alignment) -> tuple
     return tuple(out)
 
 
+def lexical_matrix(a: Document, b: Document) -> np.ndarray | None:
+    """Content-word overlap of every sentence pair, or None without parses."""
+    if a.doc is None or b.doc is None:
+        return None
+    return align_stage.lexical_overlap(content_words(a.doc, a.sentences), content_words(b.doc, b.sentences))
+
+
 def compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,
                       alignment: Alignment | None = None) -> Comparison:
     """Align two prepared documents and run the fact and framing stages."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     if alignment is None:
-        alignment = align_stage.align(a.embeddings, b.embeddings, config.align)
+        alignment = align_stage.align(a.embeddings, b.embeddings, config.align, lexical_matrix(a, b))
     timings["align_s"] = time.perf_counter() - t0
     facts, fact_highlights = (), ()
     if config.facts.enabled:
@@ -100,10 +107,9 @@ def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -
     """Re-run alignment and analysis with new thresholds, reusing embeddings
     and the similarity matrices (no encoder call for sentences)."""
     a, b = comparison.a, comparison.b
+    combined = comparison.alignment.combined
     alignment = align_stage.align_from_scores(
-        comparison.alignment.similarity,
-        align_stage.margin_matrix(comparison.alignment.similarity, config.align.margin_k),
-        a.embeddings, b.embeddings, config.align)
+        combined, align_stage.margin_matrix(combined, config.align.margin_k), a.embeddings, b.embeddings, config.align)
     return compare_documents(a, b, config, embedder, alignment)
 
 

@@ -111,3 +111,18 @@ def parse_many(articles: list[Article], spacy_model: str, segmenter: str = "spac
     nlp = load_spacy(spacy_model, segmenter)
     docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
     return [(doc, sentences_from_doc(doc)) for doc in docs]
+
+
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM", "ADJ"})
+
+
+def content_words(doc: Doc, sentences: tuple[Sentence, ...]) -> list[frozenset[str]]:
+    """Per sentence: lower-cased lemmas of its content words (nouns, names,
+    verbs, numbers, adjectives; no stop words), for lexical overlap."""
+    out = []
+    for s in sentences:
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        tokens = span if span is not None else []
+        out.append(frozenset(t.lemma_.lower() for t in tokens
+                             if t.pos_ in CONTENT_POS and not t.is_stop and any(c.isalnum() for c in t.text)))
+    return out

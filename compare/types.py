@@ -72,8 +72,9 @@ class Alignment:
     pairs: tuple[AlignedPair, ...]
     status_a: tuple[SentenceStatus, ...]
     status_b: tuple[SentenceStatus, ...]
-    similarity: np.ndarray = field(repr=False)  # (n_a, n_b) cosine
-    margin: np.ndarray = field(repr=False)  # (n_a, n_b) margin score
+    similarity: np.ndarray = field(repr=False)  # (n_a, n_b) plain cosine
+    margin: np.ndarray = field(repr=False)  # (n_a, n_b) margin of the combined similarity
+    combined: np.ndarray = field(repr=False)  # (n_a, n_b) cosine + lexical boost, what thresholds see
 
 
 @dataclass(frozen=True)
