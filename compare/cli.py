@@ -1,0 +1,228 @@
+"""Command line: parse arguments -> config -> compare one story or a whole corpus -> report files.
+
+User-facing output goes to stdout (reports, the final tally) and stderr
+(progress bar, one-line errors); the library only logs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+from .batch import FORMATS, BatchOptions, CorpusError, atomic_write, corpus_stories, run_batch, story_files
+from .config import CompareConfig
+from .embed import ModelLoadError
+from .ingest import IngestError, read_article
+from .many import StoryComparison, compare_many, matrix_text
+from .pipeline import ComparisonError, default_embedder
+from .report import text_report
+from .segment import SEGMENTERS, SpacyLoadError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MANIFEST_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+# Errors that end the run with one readable line instead of a traceback.
+USER_ERRORS = (IngestError, CorpusError, ComparisonError, ModelLoadError, SpacyLoadError, ValueError, OSError)
+
+DESCRIPTION = """\
+Show how news reports of the same event differ: shared facts, facts only in
+one report, conflicts and framing differences.
+
+Give two or more article files or URLs to compare them with each other (one
+story), or one corpus: a directory of story folders (each folder holds the
+articles of one story as .txt/.md/.html files; a manifest.csv or
+manifest.jsonl at the top of the directory is used instead when present) or a
+manifest file (CSV or JSONL with columns story, path or url, and optionally
+outlet, date, title; paths are relative to the manifest)."""
+
+EPILOG = """\
+outputs of a corpus run (in --out):
+  <story>/story.json       every pair's comparison (documented schema) and the fact matrix
+  <story>/matrix.csv       fact matrix: one row per fact, one column per outlet
+  <story>/<a>--<b>.html    standalone side-by-side report of each pair
+  <story>/done.json        written last; marks the story complete for --resume
+  summary.csv              one row per article pair, plus one per failed article
+  run.log                  what happened, with timings (appended on every run)
+
+exit status: 0 all compared; 1 some article or story failed (see summary.csv);
+2 bad usage or unusable input; 130 interrupted (run again to resume).
+
+examples:
+  newscompare a.txt b.html                       readable report on the terminal
+  newscompare a.txt https://example.org/news --out pair.html
+  newscompare fox.txt nyt.txt hpo.txt            3-way: pairs and fact matrix
+  newscompare corpus/ --out results/             every story in corpus/
+  newscompare stories.csv --out results/ --workers 2
+  newscompare corpus/ --out results/ --backend hashing --no-progress   (fast, no model)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newscompare", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="two or more article files/URLs, or one corpus directory or manifest (.csv/.jsonl)")
+    parser.add_argument("-o", "--out", type=Path,
+                        help="corpus: output folder (required). Articles: a .json or .html file or a folder; "
+                             "without it the report is printed")
+    parser.add_argument("--formats", default=",".join(FORMATS),
+                        help="per-story outputs besides matrix.csv, comma-separated from: json, html "
+                             "(default: %(default)s)")
+    parser.add_argument("--force", action="store_true",
+                        help="redo stories whose outputs are already complete (default: skip them, i.e. resume)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="threads preparing chunks of stories; 2 parses one chunk while the encoder "
+                             "embeds another (default: %(default)s; 1 = strictly sequential)")
+    parser.add_argument("--chunk-articles", type=int, default=24, metavar="N",
+                        help="new articles parsed and embedded per encoder call (default: %(default)s)")
+    model = parser.add_argument_group("models and analysis")
+    model.add_argument("--backend", choices=("torch", "hashing"), default="torch",
+                       help="sentence encoder runtime; 'hashing' is a fast deterministic stand-in "
+                            "for tests and dry runs (default: %(default)s)")
+    model.add_argument("--model", default=CompareConfig.model,
+                       help="sentence-transformers model name or local path (default: the packaged all-MiniLM-L6-v2)")
+    model.add_argument("--spacy-model", default=CompareConfig.spacy_model,
+                       help="spaCy pipeline name or path (default: %(default)s)")
+    model.add_argument("--segmenter", choices=SEGMENTERS, default=CompareConfig.segmenter,
+                       help="sentence boundaries from spaCy's parser or pysbd rules (default: %(default)s)")
+    model.add_argument("--batch-size", type=int, default=CompareConfig.batch_size,
+                       help="sentences per encoder forward pass (default: %(default)s)")
+    model.add_argument("--no-facts", action="store_true", help="skip the fact stage (sentence-level results only)")
+    model.add_argument("--no-framing", action="store_true", help="skip the framing stage")
+    model.add_argument("--allow-non-english", action="store_true",
+                       help="compare articles that look non-English (the default models read English only)")
+    output = parser.add_argument_group("messages")
+    output.add_argument("--no-progress", action="store_true", help="no progress bar")
+    output.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    output.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    return parser
+
+
+def make_config(args: argparse.Namespace) -> CompareConfig:
+    config = CompareConfig(model=args.model, backend=args.backend, spacy_model=args.spacy_model,
+                           segmenter=args.segmenter, batch_size=args.batch_size,
+                           require_english=not args.allow_non_english)
+    if args.no_facts:
+        config = replace(config, facts=replace(config.facts, enabled=False))
+    if args.no_framing:
+        config = replace(config, framing=replace(config.framing, enabled=False))
+    return config
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown output format {', '.join(unknown)} (choose from: {', '.join(FORMATS)})")
+    return formats
+
+
+def is_corpus(inputs: Sequence[str]) -> bool:
+    """One directory or manifest file means a corpus run."""
+    if len(inputs) != 1:
+        return False
+    path = Path(inputs[0])
+    return path.is_dir() or path.suffix.lower() in MANIFEST_SUFFIXES
+
+
+def setup_logging(args: argparse.Namespace) -> None:
+    level = logging.ERROR if args.quiet else (logging.INFO if args.verbose else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newscompare: %(message)s"))
+    handler.setLevel(level)
+    package = logging.getLogger("compare")
+    package.addHandler(handler)
+    package.setLevel(min(level, logging.INFO))
+    # Model libraries print download/loading bars; the run has its own.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+# ---------------------------------------------------------------- one story
+
+def story_report(story: StoryComparison) -> str:
+    """Terminal text: each pair's report, then the matrix for 3 or more articles."""
+    if len(story.comparisons) == 1:
+        return text_report(story.comparisons[0])
+    parts = [f"== {c.a.article.id} vs {c.b.article.id} ==\n{text_report(c)}" for c in story.comparisons]
+    return "\n\n".join(parts + [matrix_text(story.matrix)])
+
+
+def write_single(story: StoryComparison, out: Path, formats: tuple[str, ...]) -> None:
+    """--out for directly given articles: a .json/.html file, or a folder."""
+    suffix = out.suffix.lower()
+    if suffix == ".json":
+        data = story.comparisons[0].to_dict() if len(story.comparisons) == 1 else story.to_dict()
+        atomic_write(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif suffix in (".html", ".htm"):
+        if len(story.comparisons) != 1:
+            raise ValueError("an .html file holds one pair; give a folder as --out for 3 or more articles")
+        from .html_report import render_html
+
+        atomic_write(out, render_html(story.comparisons[0].to_dict(), standalone=True))
+    else:
+        for name, text in sorted(story_files(story, formats).items()):
+            atomic_write(out / name, text)
+    print(f"wrote {out}")
+
+
+def run_single(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
+    if len(args.inputs) < 2:
+        raise ValueError(f"give two or more articles, or one corpus directory or manifest (.csv/.jsonl): "
+                         f"{args.inputs[0]} is neither")
+    articles = [read_article(location) for location in args.inputs]
+    story = compare_many(articles, config, default_embedder(config))
+    if args.out:
+        write_single(story, args.out, formats)
+    else:
+        sys.stdout.write(story_report(story) + "\n")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- a corpus
+
+def run_corpus(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
+    if args.out is None:
+        raise ValueError("a corpus run needs an output folder: add --out DIR")
+    if args.out.exists() and not args.out.is_dir():
+        raise ValueError(f"--out {args.out} exists and is not a folder")
+    if args.workers < 1 or args.chunk_articles < 1:
+        raise ValueError("--workers and --chunk-articles must be at least 1")
+    corpus = corpus_stories(args.inputs[0])
+    options = BatchOptions(out_dir=args.out, formats=formats, force=args.force, workers=args.workers,
+                           chunk_articles=args.chunk_articles, progress=not args.no_progress)
+    result = run_batch(corpus, config, default_embedder(config), options)
+    failed = [row for r in result.results for row in r.rows if row["status"] == "error"]
+    for row in failed[:10]:
+        log.error("%s %s: %s", row["story"], row["article_a"], row["error"])
+    if len(failed) > 10:
+        log.error("... and %d more errors (see %s)", len(failed) - 10, args.out / "summary.csv")
+    compared = sum(not r.skipped for r in result.results)
+    skipped = len(result.results) - compared
+    state = "interrupted" if result.interrupted else "done"
+    print(f"{state}: {compared} stories compared, {skipped} already complete, {len(failed)} errors; "
+          f"summary in {args.out / 'summary.csv'}")
+    return result.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args)
+    try:
+        formats = parse_formats(args.formats)
+        config = make_config(args)
+        if is_corpus(args.inputs):
+            return run_corpus(args, config, formats)
+        return run_single(args, config, formats)
+    except KeyboardInterrupt:
+        sys.stderr.write("newscompare: interrupted\n")
+        return EXIT_INTERRUPTED
+    except USER_ERRORS as exc:
+        sys.stderr.write(f"newscompare: error: {exc}\n")
+        return EXIT_FAILED if isinstance(exc, (IngestError, ComparisonError)) else EXIT_USAGE

@@ -1,0 +1,281 @@
+"""N-way stage: a story of k articles -> every pairwise comparison and a fact matrix.
+
+The fact matrix has one row per fact (or, before the fact stage reports any,
+per aligned sentence group), one column per outlet, and in each cell the
+span(s) of that outlet's text that state it, or nothing. Rows are built by
+clustering the pairwise findings: a fact of outlet X that the X/Y comparison
+matches to a span of Y, and the X/Z comparison to a span of Z, is one row
+reported by 3 outlets.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Sequence
+
+from .config import CompareConfig
+from .embed import Embedder
+from .ingest import IngestError
+from .pipeline import as_article, compare_documents, default_embedder, prepare_documents
+from .report import SCHEMA_VERSION
+from .types import Article, Comparison, Document, Span
+
+log = logging.getLogger(__name__)
+
+# A node of the clustering: (article index, fact kind, start, end).
+Node = tuple[int, str, int, int]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """What one outlet says for one matrix row."""
+
+    spans: tuple[Span, ...]
+    text: str
+    status: str  # "shared" | "only" | "conflict"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One fact (or sentence group) across the outlets of a story."""
+
+    kind: str  # a Fact kind, or "sentence" for the sentence-level matrix
+    text: str
+    cells: tuple[MatrixCell | None, ...]  # one per column; None = not reported
+
+    @property
+    def reported_by(self) -> int:
+        return sum(cell is not None for cell in self.cells)
+
+    @property
+    def conflict(self) -> bool:
+        return any(cell is not None and cell.status == "conflict" for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class FactMatrix:
+    """Rows = facts, columns = outlets. ``level`` is "fact" when built from the
+    fact stage's findings, "sentence" when built from aligned sentences."""
+
+    level: str
+    columns: tuple[str, ...]
+    rows: tuple[MatrixRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "columns": list(self.columns),
+                "rows": [row_dict(row) for row in self.rows]}
+
+
+@dataclass(frozen=True)
+class StoryComparison:
+    """All pairwise comparisons of a story's articles and their fact matrix."""
+
+    story: str
+    documents: tuple[Document, ...]
+    pairs: tuple[tuple[int, int], ...]  # (i, j) article indexes of each comparison
+    comparisons: tuple[Comparison, ...]
+    matrix: FactMatrix
+
+    def to_dict(self) -> dict[str, Any]:
+        return story_dict(self)
+
+
+# ---------------------------------------------------------------- clustering
+
+class UnionFind:
+    """Disjoint sets over hashable nodes; ``find`` returns a set's representative."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def add(self, node: Any) -> None:
+        self.parent.setdefault(node, node)
+
+    def find(self, node: Any) -> Any:
+        root = node
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[node] != root:  # path compression
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller node becomes the root, so results do not depend on call order.
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def cluster_nodes(links: Iterable[Sequence[Node]]) -> list[list[Node]]:
+    """Group nodes: the nodes of one link belong together, and so do nodes of
+    the same article and kind whose spans overlap. Each group is sorted; groups
+    are ordered by their first node (article, then text position)."""
+    sets = UnionFind()
+    for link in links:
+        for node in link:
+            sets.add(node)
+        for node in link[1:]:
+            sets.union(link[0], node)
+    previous: Node | None = None
+    for node in sorted(sets.parent, key=lambda n: (n[0], n[1], n[2], n[3])):
+        if previous and previous[:2] == node[:2] and node[2] < previous[3]:
+            sets.union(previous, node)
+        if previous is None or previous[:2] != node[:2] or node[3] > previous[3]:
+            previous = node
+    groups: dict[Node, list[Node]] = {}
+    for node in sets.parent:
+        groups.setdefault(sets.find(node), []).append(node)
+    return sorted((sorted(g, key=node_order) for g in groups.values()), key=lambda g: node_order(g[0]))
+
+
+def node_order(node: Node) -> tuple[int, int, int, str]:
+    return (node[0], node[2], node[3], node[1])
+
+
+# ---------------------------------------------------------------- the matrix
+
+def fact_links(pairs: Sequence[tuple[int, int]], comparisons: Sequence[Comparison]) -> tuple[list[list[Node]], set[Node], dict[Node, str]]:
+    """Links from pairwise facts: (links, nodes in a conflict, first fact text per node)."""
+    links, conflicts, texts = [], set(), {}
+    for (i, j), comparison in zip(pairs, comparisons):
+        for fact in comparison.facts:
+            nodes = [(i, fact.kind, s.start, s.end) for s in fact.a_spans]
+            nodes += [(j, fact.kind, s.start, s.end) for s in fact.b_spans]
+            if not nodes:
+                continue
+            links.append(nodes)
+            for node in nodes:
+                texts.setdefault(node, fact.text)
+            if fact.status == "conflict":
+                conflicts.update(nodes)
+    return links, conflicts, texts
+
+
+def sentence_links(documents: Sequence[Document], pairs: Sequence[tuple[int, int]],
+                   comparisons: Sequence[Comparison]) -> list[list[Node]]:
+    """Links from sentence alignment: every sentence is a node, and the
+    sentences of an ``equivalent`` bead are linked."""
+    links: list[list[Node]] = [[(n, "sentence", s.start, s.end)] for n, doc in enumerate(documents)
+                               for s in doc.sentences]
+    for (i, j), comparison in zip(pairs, comparisons):
+        a, b = comparison.a.sentences, comparison.b.sentences
+        for bead in comparison.alignment.pairs:
+            if bead.kind == "equivalent":
+                links.append([(i, "sentence", a[k].start, a[k].end) for k in bead.a]
+                             + [(j, "sentence", b[k].start, b[k].end) for k in bead.b])
+    return links
+
+
+def matrix_row(group: list[Node], documents: Sequence[Document], conflicts: set[Node],
+               texts: dict[Node, str]) -> MatrixRow:
+    """One row from a cluster of nodes."""
+    outlets = {node[0] for node in group}
+    cells: list[MatrixCell | None] = []
+    for n, doc in enumerate(documents):
+        mine = [node for node in group if node[0] == n]
+        if not mine:
+            cells.append(None)
+            continue
+        spans = tuple(Span(node[2], node[3]) for node in mine)
+        text = " … ".join(dict.fromkeys(doc.article.text[s.start:s.end] for s in spans))
+        status = "conflict" if any(node in conflicts for node in mine) else ("shared" if len(outlets) > 1 else "only")
+        cells.append(MatrixCell(spans, text, status))
+    first = group[0]
+    text = texts.get(first) or next(cell.text for cell in cells if cell is not None)
+    return MatrixRow(first[1], text, tuple(cells))
+
+
+def column_labels(documents: Sequence[Document]) -> tuple[str, ...]:
+    """Outlet names, or article ids where the outlet is unknown or repeated."""
+    names = [doc.article.source or doc.article.id for doc in documents]
+    return tuple(name if names.count(name) == 1 else f"{name} ({doc.article.id})"
+                 for name, doc in zip(names, documents))
+
+
+def fact_matrix(documents: Sequence[Document], pairs: Sequence[tuple[int, int]],
+                comparisons: Sequence[Comparison]) -> FactMatrix:
+    """The story's fact matrix: from facts when any pair has some, else from
+    aligned sentences."""
+    links, conflicts, texts = fact_links(pairs, comparisons)
+    level = "fact" if links else "sentence"
+    if not links:
+        links = sentence_links(documents, pairs, comparisons)
+    rows = tuple(matrix_row(group, documents, conflicts, texts) for group in cluster_nodes(links))
+    return FactMatrix(level, column_labels(documents), rows)
+
+
+# ---------------------------------------------------------------- comparing
+
+def unique_ids(articles: Sequence[Article]) -> list[Article]:
+    """Give every article a distinct id (suffix -2, -3, ... on repeats)."""
+    seen: dict[str, int] = {}
+    out = []
+    for article in articles:
+        seen[article.id] = seen.get(article.id, 0) + 1
+        out.append(article if seen[article.id] == 1 else replace(article, id=f"{article.id}-{seen[article.id]}"))
+    return out
+
+
+def compare_story(documents: Sequence[Document], config: CompareConfig, embedder: Embedder,
+                  story: str = "") -> StoryComparison:
+    """Compare every pair of prepared documents (in order (0,1), (0,2), ...)
+    and build the fact matrix."""
+    if len(documents) < 2:
+        raise IngestError(f"story {story or '(unnamed)'} needs at least 2 articles, got {len(documents)}")
+    pairs = tuple(itertools.combinations(range(len(documents)), 2))
+    comparisons = tuple(compare_documents(documents[i], documents[j], config, embedder) for i, j in pairs)
+    matrix = fact_matrix(documents, pairs, comparisons)
+    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix)
+
+
+def compare_many(articles: Sequence[Article | str], config: CompareConfig | None = None,
+                 embedder: Embedder | None = None, story: str = "") -> StoryComparison:
+    """Compare k >= 2 reports of one story: all k(k-1)/2 pairs and the fact matrix.
+
+    >>> story = compare_many([fox, nyt, hpo])             # doctest: +SKIP
+    >>> [row.reported_by for row in story.matrix.rows]    # doctest: +SKIP
+    """
+    config = config or CompareConfig()
+    embedder = embedder or default_embedder(config)
+    labels = [chr(ord("A") + n) if n < 26 else f"A{n}" for n in range(len(articles))]
+    checked = unique_ids([as_article(item, label) for item, label in zip(articles, labels)])
+    documents = prepare_documents(checked, config, embedder)
+    return compare_story(documents, config, embedder, story)
+
+
+# ---------------------------------------------------------------- views
+
+def cell_dict(cell: MatrixCell | None) -> dict[str, Any] | None:
+    if cell is None:
+        return None
+    return {"spans": [s.to_list() for s in cell.spans], "text": cell.text, "status": cell.status}
+
+
+def row_dict(row: MatrixRow) -> dict[str, Any]:
+    return {"kind": row.kind, "text": row.text, "reported_by": row.reported_by, "conflict": row.conflict,
+            "cells": [cell_dict(cell) for cell in row.cells]}
+
+
+def story_dict(story: StoryComparison) -> dict[str, Any]:
+    """The story JSON (docs/cli.md): article metadata, each pair's comparison
+    in the documented comparison schema, and the fact matrix."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "story": story.story,
+        "articles": [{"id": d.article.id, "source": d.article.source, "title": d.article.title,
+                      "date": d.article.date, "url": d.article.url} for d in story.documents],
+        "pairs": [{"a": i, "b": j, "comparison": c.to_dict()} for (i, j), c in zip(story.pairs, story.comparisons)],
+        "matrix": story.matrix.to_dict(),
+    }
+
+
+def matrix_text(matrix: FactMatrix, width: int = 100) -> str:
+    """The matrix as plain text: one line per row, an x per reporting outlet."""
+    head = "  ".join(f"{n + 1}={name}" for n, name in enumerate(matrix.columns))
+    lines = [f"{matrix.level} matrix ({len(matrix.rows)} rows; columns {head})"]
+    for row in matrix.rows:
+        marks = "".join("!" if c is not None and c.status == "conflict" else ("x" if c else ".") for c in row.cells)
+        text = row.text if len(row.text) <= width else row.text[: width - 1] + "…"
+        lines.append(f"  [{marks}] {row.reported_by}/{len(row.cells)}  {text}")
+    return "\n".join(lines)
