@@ -101,18 +101,25 @@ def corpus_stories(path: str | Path) -> dict[str, list[ArticleRef]]:
     and HTML files are the articles (sorted by name)."""
     path = Path(path)
     if path.is_file():
-        return stories(load_manifest(path))
+        return manifest_stories(path)
     if not path.is_dir():
         raise CorpusError(f"no such corpus directory or manifest: {path}")
     for name in MANIFEST_NAMES:
         if (path / name).is_file():
-            return stories(load_manifest(path / name))
+            return manifest_stories(path / name)
     found = {folder.name: [ArticleRef(story=folder.name, location=str(f.resolve())) for f in article_files(folder)]
              for folder in sorted(path.iterdir()) if folder.is_dir() and not folder.name.startswith(".")}
     found = {story: refs for story, refs in found.items() if refs}
     if not found:
         raise CorpusError(f"{path} has no manifest and no story folders with .txt, .md or .html files")
     return found
+
+
+def manifest_stories(path: Path) -> dict[str, list[ArticleRef]]:
+    try:
+        return stories(load_manifest(path))
+    except IngestError as exc:  # the whole run cannot start: a usage error, not a failed article
+        raise CorpusError(str(exc)) from exc
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -321,16 +328,17 @@ class StoryJob:
 
 
 def plan_chunks(jobs: Sequence[StoryJob], chunk_articles: int) -> list[list[StoryJob]]:
-    """Consecutive stories grouped so each chunk brings about ``chunk_articles`` new texts."""
+    """Consecutive stories grouped so that each chunk brings at most
+    ``chunk_articles`` new texts (a bigger story gets a chunk of its own)."""
     chunks: list[list[StoryJob]] = [[]]
     seen: set[str] = set()
     fresh = 0
     for job in jobs:
-        if fresh >= chunk_articles:
+        texts = {a.text for a in job.articles if isinstance(a, Article)} - seen
+        if chunks[-1] and texts and fresh + len(texts) > chunk_articles:
             chunks.append([])
             fresh = 0
         chunks[-1].append(job)
-        texts = {a.text for a in job.articles if isinstance(a, Article)} - seen
         seen |= texts
         fresh += len(texts)
     return [c for c in chunks if c]

@@ -131,12 +131,26 @@ def is_corpus(inputs: Sequence[str]) -> bool:
     return path.is_dir() or path.suffix.lower() in MANIFEST_SUFFIXES
 
 
+class StderrHandler(logging.StreamHandler):
+    """A handler that writes to whatever ``sys.stderr`` is when it emits."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # StreamHandler.__init__ assigns it; ignored
+        pass
+
+
 def setup_logging(args: argparse.Namespace) -> None:
     level = logging.ERROR if args.quiet else (logging.INFO if args.verbose else logging.WARNING)
-    handler = logging.StreamHandler(sys.stderr)
+    package = logging.getLogger("compare")
+    for old in [h for h in package.handlers if isinstance(h, StderrHandler)]:
+        package.removeHandler(old)  # main() called again in one process
+    handler = StderrHandler()
     handler.setFormatter(logging.Formatter("newscompare: %(message)s"))
     handler.setLevel(level)
-    package = logging.getLogger("compare")
     package.addHandler(handler)
     package.setLevel(min(level, logging.INFO))
     # Model libraries print download/loading bars; the run has its own.
@@ -174,6 +188,8 @@ def write_single(story: StoryComparison, out: Path, formats: tuple[str, ...]) ->
 
 def run_single(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
     if len(args.inputs) < 2:
+        if "://" not in args.inputs[0] and not Path(args.inputs[0]).exists():
+            raise ValueError(f"no such file or directory: {args.inputs[0]}")
         raise ValueError(f"give two or more articles, or one corpus directory or manifest (.csv/.jsonl): "
                          f"{args.inputs[0]} is neither")
     articles = [read_article(location) for location in args.inputs]

@@ -1,0 +1,263 @@
+"""Batch runs: error rows, resume after an interruption, byte-identical outputs, atomic writes."""
+import csv
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from compare import batch
+from compare.batch import (BatchOptions, CorpusError, DocumentStore, EncoderGate, StoryJob, atomic_write,
+                           corpus_stories, plan_chunks, run_batch, slug)
+from compare.config import CompareConfig
+from compare.embed import CachingEmbedder, HashingEmbedder, supports_tokens
+from compare.types import Article
+
+SENTENCES = [
+    "The central bank raised its main interest rate by half a point on Thursday.",
+    "Analysts had expected a smaller increase after weak retail figures.",
+    "Housing groups warned that mortgages would become more expensive.",
+    "The currency rose against the dollar in early trading.",
+    "The finance minister welcomed the decision in a statement.",
+    "Opposition leaders said families would pay the price of the decision.",
+]
+
+
+def article_text(*indexes: int, marker: str = "") -> str:
+    return " ".join(f"{marker}{SENTENCES[i]}" for i in indexes) + "\n"
+
+
+def make_corpus(root: Path) -> Path:
+    """Stories: 'rates' with 3 outlets, 'broken' with an empty and a binary file
+    next to two good articles, 'alone' with one readable article."""
+    files = {
+        "rates/fox.txt": article_text(0, 1, 4), "rates/nyt.txt": article_text(2, 0, 5),
+        "rates/hpo.txt": article_text(0, 3, 1),
+        "broken/a.txt": article_text(0, 4, marker="Broken story: "), "broken/b.txt": article_text(0, 5),
+        "broken/empty.txt": "", "alone/only.txt": article_text(3, 4),
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "broken/binary.txt").write_bytes(b"\x00\x01\x02 not text \x00")
+    rows = ["story,path,outlet", "rates,rates/fox.txt,Fox", "rates,rates/nyt.txt,NYT", "rates,rates/hpo.txt,HuffPost",
+            "broken,broken/a.txt,A", "broken,broken/empty.txt,E", "broken,broken/binary.txt,X",
+            "broken,broken/b.txt,B", "alone,alone/only.txt,O"]
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root / "manifest.csv"
+
+
+def run(manifest: Path, out: Path, embedder=None, **options):
+    config = CompareConfig(backend="hashing")
+    return run_batch(corpus_stories(manifest), config, embedder or CachingEmbedder(HashingEmbedder()),
+                     BatchOptions(out_dir=out, progress=False, **options))
+
+
+def summary_rows(out: Path) -> list[dict]:
+    with open(out / "summary.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture
+def manifest(tmp_path) -> Path:
+    return make_corpus(tmp_path / "corpus")
+
+
+def test_run_completes_with_error_rows_and_exit_code(manifest, tmp_path):
+    out = tmp_path / "out"
+    result = run(manifest, out)
+    assert result.exit_code == 1 and not result.interrupted
+    rows = summary_rows(out)
+    assert [(r["story"], r["status"], r["article_a"], r["article_b"]) for r in rows] == [
+        ("rates", "ok", "fox", "nyt"), ("rates", "ok", "fox", "hpo"), ("rates", "ok", "nyt", "hpo"),
+        ("broken", "ok", "a", "b"), ("broken", "error", "empty.txt", ""), ("broken", "error", "binary.txt", ""),
+        ("alone", "error", "", "")]
+    errors = {r["article_a"]: r["error"] for r in rows if r["status"] == "error"}
+    assert "empty" in errors["empty.txt"] and "binary" in errors["binary.txt"]
+    assert "1 readable article" in errors[""]
+    assert rows[0]["outlet_a"] == "Fox" and float(rows[0]["shared_share_a"]) > 0
+    # Complete stories get their outputs and marker; a story with a failed article is redone next time.
+    assert sorted(p.name for p in (out / "rates").iterdir()) == [
+        "done.json", "fox--hpo.html", "fox--nyt.html", "matrix.csv", "nyt--hpo.html", "story.json"]
+    assert (out / "broken" / "story.json").exists() and not (out / "broken" / "done.json").exists()
+    story = json.loads((out / "rates" / "story.json").read_text(encoding="utf-8"))
+    assert [p["comparison"]["articles"][0]["id"] for p in story["pairs"]] == ["fox", "fox", "nyt"]
+    assert story["matrix"]["columns"] == ["Fox", "NYT", "HuffPost"]
+    assert "run finished" in (out / "run.log").read_text(encoding="utf-8")
+
+
+def test_clean_corpus_exits_zero(tmp_path):
+    root = tmp_path / "corpus"
+    for name, idx in (("s1/a.txt", (0, 1)), ("s1/b.txt", (1, 2)), ("s2/a.txt", (3, 4)), ("s2/b.txt", (4, 5))):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(article_text(*idx), encoding="utf-8")
+    result = run(root, tmp_path / "out")
+    assert result.exit_code == 0 and [r.story for r in result.results] == ["s1", "s2"]
+
+
+class InterruptingEmbedder(CachingEmbedder):
+    """Raises KeyboardInterrupt (as Ctrl-C would) on its n-th sentence batch."""
+
+    def __init__(self, after: int):
+        super().__init__(HashingEmbedder())
+        self.batches, self.after = 0, after
+
+    def encode(self, texts):
+        self.batches += 1
+        if self.batches == self.after:
+            raise KeyboardInterrupt
+        return super().encode(texts)
+
+
+class RecordingEmbedder(CachingEmbedder):
+    def __init__(self):
+        super().__init__(HashingEmbedder())
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        return super().encode(texts)
+
+
+def test_interrupted_run_resumes_without_redoing_finished_stories(manifest, tmp_path):
+    out = tmp_path / "out"
+    first = run(manifest, out, InterruptingEmbedder(after=2), workers=1, chunk_articles=1)
+    assert first.interrupted and first.exit_code == 130
+    assert [r.story for r in first.results] == ["rates"] and (out / "rates" / "done.json").exists()
+    assert [r["story"] for r in summary_rows(out)] == ["rates"] * 3
+    assert not list(out.rglob(".*.tmp-*")) and not (out / "broken").exists()
+    recorder = RecordingEmbedder()
+    second = run(manifest, out, recorder)
+    assert [(r.story, r.skipped) for r in second.results] == [("rates", True), ("broken", False), ("alone", False)]
+    assert all(t.startswith("Broken story") or t in SENTENCES for t in recorder.seen)
+    assert not set(recorder.seen) & {SENTENCES[2], SENTENCES[1]}  # only in 'rates' articles, never re-encoded
+    assert len(summary_rows(out)) == 7
+
+
+def test_force_redoes_complete_stories(manifest, tmp_path):
+    out = tmp_path / "out"
+    run(manifest, out)
+    assert all(r.skipped for r in run(manifest, out).results if r.story == "rates")
+    assert not any(r.skipped for r in run(manifest, out, force=True).results)
+
+
+def test_changed_input_invalidates_a_finished_story(manifest, tmp_path):
+    out = tmp_path / "out"
+    run(manifest, out)
+    (manifest.parent / "rates" / "hpo.txt").write_text(article_text(3, 4), encoding="utf-8")
+    rates = [r for r in run(manifest, out).results if r.story == "rates"][0]
+    assert not rates.skipped
+
+
+def test_outputs_are_byte_identical_across_runs(manifest, tmp_path):
+    run(manifest, tmp_path / "one", workers=2, chunk_articles=2)
+    run(manifest, tmp_path / "two", workers=1, chunk_articles=50)
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert Path("rates/story.json") in files and Path("summary.csv") in files
+    for name in files:
+        if name.name != "run.log":
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_each_distinct_text_is_prepared_once(tmp_path, monkeypatch):
+    root = tmp_path / "corpus"
+    for name, idx in (("s1/a.txt", (0, 1)), ("s1/b.txt", (2, 3)), ("s2/a.txt", (0, 1)), ("s2/c.txt", (4, 5))):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(article_text(*idx), encoding="utf-8")
+    prepared: list[str] = []
+    original = batch.prepare_documents
+
+    def spy(articles, config, embedder):
+        prepared.extend(a.text for a in articles)
+        return original(articles, config, embedder)
+
+    monkeypatch.setattr(batch, "prepare_documents", spy)
+    result = run(root, tmp_path / "out", chunk_articles=2)
+    assert result.exit_code == 0
+    assert sorted(prepared) == sorted({article_text(0, 1), article_text(2, 3), article_text(4, 5)})
+
+
+def test_stale_temporary_files_are_removed(manifest, tmp_path):
+    out = tmp_path / "out"
+    (out / "rates").mkdir(parents=True)
+    stale = out / "rates" / ".story.json.tmp-123-456"
+    stale.write_text("{half", encoding="utf-8")
+    run(manifest, out)
+    assert not stale.exists()
+
+
+def test_atomic_write_leaves_old_file_when_interrupted(tmp_path, monkeypatch):
+    target = tmp_path / "story.json"
+    atomic_write(target, "old")
+
+    def killed(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, "new and longer")
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["story.json"]
+
+
+def test_encoder_gate_hands_the_parse_slot_over_at_the_first_encode():
+    inner = CachingEmbedder(HashingEmbedder())
+    gate = EncoderGate(inner)
+    second_parsing = threading.Event()
+
+    class Slow:
+        name = "slow"
+
+        def encode(self, texts):
+            assert second_parsing.wait(5), "the parse slot was not released during encoding"
+            return inner.encode(texts)
+
+    gate.inner = Slow()
+
+    def other():
+        with gate.parsing():
+            second_parsing.set()
+
+    with gate.parsing():
+        helper = threading.Thread(target=other)
+        helper.start()
+        assert gate.encode(["a sentence"]).shape == (1, 256)
+    helper.join(5)
+    assert not helper.is_alive() and gate.timings["encode_s"] > 0
+
+
+def test_encoder_gate_keeps_token_vectors_visible():
+    assert supports_tokens(EncoderGate(CachingEmbedder(HashingEmbedder())))
+
+
+def test_plan_chunks_counts_only_new_texts():
+    a, b, c = (Article(t) for t in ("one", "two", "three"))
+    jobs = [StoryJob("s1", (), "", [a, b]), StoryJob("s2", (), "", [a, b]), StoryJob("s3", (), "", [c, a])]
+    assert [[j.story for j in chunk] for chunk in plan_chunks(jobs, 2)] == [["s1", "s2"], ["s3"]]
+    store = DocumentStore(plan_chunks(jobs, 2))
+    assert [x.text for x in store.owned(0, plan_chunks(jobs, 2)[0])] == ["one", "two"]
+    assert store.uses["one"] == 3
+
+
+def test_corpus_of_story_folders_and_errors(tmp_path):
+    (tmp_path / "b-story").mkdir()
+    (tmp_path / "a-story").mkdir()
+    for name in ("a-story/2.txt", "a-story/1.html", "a-story/README.md", "b-story/x.md", "a-story/notes.pdf"):
+        (tmp_path / name).write_text("text", encoding="utf-8")
+    found = corpus_stories(tmp_path)
+    assert list(found) == ["a-story", "b-story"]
+    assert [Path(r.location).name for r in found["a-story"]] == ["1.html", "2.txt"]
+    with pytest.raises(CorpusError, match="no such"):
+        corpus_stories(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no manifest"):
+        corpus_stories(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("name, expected", [("rates", "rates"), ("a/b", None), ("../x", None), ("", None)])
+def test_slug_is_a_safe_distinct_file_name(name, expected):
+    result = slug(name)
+    assert "/" not in result and not result.startswith(".") and result
+    if expected:
+        assert result == expected
+    else:
+        assert result != name

@@ -1,0 +1,108 @@
+"""The newscompare command: single stories, corpus runs, exit codes and one-line errors."""
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compare.cli import build_parser, main
+from test_batch import article_text, make_corpus
+
+FAST = ["--backend", "hashing", "--no-progress"]
+
+
+@pytest.fixture
+def pair(tmp_path) -> tuple[str, str]:
+    a, b = tmp_path / "wire.txt", tmp_path / "paper.md"
+    a.write_text("---\noutlet: Wire\n---\n" + article_text(0, 1, 4), encoding="utf-8")
+    b.write_text(article_text(2, 0, 5), encoding="utf-8")
+    return str(a), str(b)
+
+
+def test_two_articles_print_the_readable_report(pair, capsys):
+    assert main([*pair, *FAST]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A: wire (Wire") and "only in B:" in out
+
+
+def test_three_articles_print_every_pair_and_the_matrix(pair, tmp_path, capsys):
+    third = tmp_path / "blog.txt"
+    third.write_text(article_text(0, 3), encoding="utf-8")
+    assert main([*pair, str(third), *FAST, "--no-facts"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("== ") == 3 and "== wire vs paper ==" in out
+    assert "sentence matrix" in out and "[xxx] 3/3" in out
+
+
+@pytest.mark.parametrize("name", ["result.json", "result.html", "folder"])
+def test_out_writes_json_html_or_a_folder(pair, tmp_path, name, capsys):
+    out = tmp_path / name
+    assert main([*pair, *FAST, "--out", str(out)]) == 0
+    if name.endswith(".json"):
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["schema_version"] and [a["id"] for a in data["articles"]] == ["wire", "paper"]
+    elif name.endswith(".html"):
+        assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    else:
+        assert sorted(p.name for p in out.iterdir()) == ["matrix.csv", "story.json", "wire--paper.html"]
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_corpus_run_reports_failures_with_exit_code_1(tmp_path, capsys):
+    manifest = make_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    assert main([str(manifest), "--out", str(out), *FAST]) == 1
+    captured = capsys.readouterr()
+    assert "3 stories compared" in captured.out and "3 errors" in captured.out
+    assert "empty" in captured.err and "Traceback" not in captured.err
+    with open(out / "summary.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["status"] for r in rows].count("ok") == 4
+    # A second run skips the complete story and redoes the ones that failed.
+    assert main([str(manifest), "--out", str(out), *FAST]) == 1
+    assert "2 stories compared, 1 already complete" in capsys.readouterr().out
+
+
+def test_corpus_directory_with_json_only(tmp_path):
+    root = tmp_path / "corpus"
+    for name, idx in (("s1/a.txt", (0, 1)), ("s1/b.txt", (1, 2))):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(article_text(*idx), encoding="utf-8")
+    assert main([str(root), "--out", str(tmp_path / "out"), "--formats", "json", *FAST]) == 0
+    assert sorted(p.name for p in (tmp_path / "out" / "s1").iterdir()) == ["done.json", "matrix.csv", "story.json"]
+
+
+@pytest.mark.parametrize("args, message, code", [
+    (["one.txt"], "give two or more articles", 2),
+    (["missing-dir/"], "no such file or directory: missing-dir/", 2),
+    (["stories.csv", "--out", "o"], "no such corpus directory or manifest: stories.csv", 2),
+    (["CORPUS/broken/binary.txt", "--out", "o"], "give two or more articles", 2),
+    (["CORPUS"], "needs an output folder", 2),
+    (["bad.csv", "--out", "o"], "needs a 'story' and a 'path'", 2),
+    (["CORPUS", "--out", "o", "--formats", "pdf"], "unknown output format pdf", 2),
+    (["CORPUS", "--out", "o", "--workers", "0"], "at least 1", 2),
+    (["nowhere.txt", "nothing.txt"], "no such file", 1),
+])
+def test_bad_input_is_one_readable_line(tmp_path, monkeypatch, capsys, args, message, code):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.txt").write_text(article_text(0), encoding="utf-8")
+    make_corpus(tmp_path / "CORPUS")
+    (tmp_path / "bad.csv").write_text("name,file\nx,y\n", encoding="utf-8")
+    assert main([*args, *FAST]) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_help_explains_every_option_with_examples():
+    text = build_parser().format_help()
+    assert "examples:" in text and "exit status" in text
+    for action in build_parser()._actions:
+        assert action.help, f"{action.option_strings} has no help"
+
+
+def test_python_dash_m_compare_runs_the_cli():
+    result = subprocess.run([sys.executable, "-m", "compare", "--help"], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert result.returncode == 0 and "newscompare" in result.stdout
