@@ -46,9 +46,41 @@ class AlignConfig:
 
 @dataclass(frozen=True)
 class FactsConfig:
-    """Fact-level comparison (facts.py)."""
+    """Fact-level comparison (facts.py). Figures from benchmarks/ists_tokens.py
+    on the iSTS-2016 headlines (train split) with the packaged MiniLM; see docs/facts.md."""
 
     enabled: bool = True
+    # Contextual token vectors for word difference scores (an extra encoder
+    # pass over aligned sentences, cached); off = lemma tests only (faster, weaker).
+    use_token_vectors: bool = True
+    # A phrase is "only in one" when its difference score (weighted mean of
+    # 1 - best token cosine) is at least this: best F1 on iSTS at 0.54, and
+    # F1 stays within 0.01 of it from 0.50 to 0.58.
+    unique_threshold: float = 0.54
+    # Same, for the lemma fallback (a word's score is 0 or 1): a phrase is
+    # unique when at least half its weighted words are absent.
+    lexical_unique_threshold: float = 0.5
+    # Weight of function words in a phrase's score: iSTS F1 0.759 at 0.3,
+    # 0.750 at 0 and 0.743 at 1.
+    stop_weight: float = 0.3
+    # Besides its bead partners, an aligned sentence is compared with up to k
+    # more sentences of the other article at the aligner's "related" cosine.
+    counterpart_top_k: int = 2
+    # A detachable clause with at least this share (by word weight) of unique
+    # phrases is unique as a whole; set on the seed pair's clauses.
+    clause_unique_share: float = 0.6
+    # Relative gap under which an approximate figure ("about 15,000") still
+    # matches another ("14,000" does not match "15,000" exactly, but does
+    # when either carries "about"/"more than"...). Editorial choice.
+    number_tolerance: float = 0.1
+    # Two figures in the same slot conflict only when the rest of their
+    # sentences says the same: at most this share of the sentence's other
+    # phrases may be unique. Keeps "400 MPs voted for the deals" vs "351 MPs
+    # voted for a motion" apart (seed pair), flags "killed 15,000"/"killed 14,000".
+    conflict_max_unique_share: float = 0.34
+    # Two quotes are the same when this share of the shorter one's content
+    # words is in the other.
+    quote_min_overlap: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -84,7 +116,9 @@ class CompareConfig:
 
     ``model`` is a sentence-transformers model name or path, or
     ``DEFAULT_MODEL`` for the packaged all-MiniLM-L6-v2. ``backend`` selects
-    the encoder runtime ("torch"; see embed.py). ``spacy_model`` is a spaCy
+    the encoder runtime: "torch" (reference), "onnx" or "onnx-int8" (ONNX
+    Runtime, fp32 or int8, built locally on first use; docs/encoders.md) or
+    "hashing" (test fake); see ``embed.BACKENDS``. ``spacy_model`` is a spaCy
     pipeline name or path.
     """
 

@@ -36,6 +36,31 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+TokenVectors = tuple[np.ndarray, np.ndarray]  # ((n_tokens, 2) int char offsets, (n_tokens, d) float32 unit rows)
+
+
+@runtime_checkable
+class TokenEmbedder(Protocol):
+    """Optional extension of ``Embedder``: contextual token vectors.
+
+    ``encode_tokens(texts)`` returns, per text, ``(offsets, vectors)``:
+    ``offsets`` an ``(n_tokens, 2)`` int array of ``[start, end)`` character
+    offsets into that text, ``vectors`` an ``(n_tokens, d)`` float32 array of
+    unit-length contextual token vectors (last layer), special tokens dropped.
+    The fact stage uses them for word-level difference scores when present.
+    """
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]: ...
+
+
+def supports_tokens(embedder: object) -> bool:
+    """True when ``embedder`` (or the embedder a cache wraps) has token vectors."""
+    inner = getattr(embedder, "inner", None)
+    if inner is not None:
+        return supports_tokens(inner)
+    return callable(getattr(embedder, "encode_tokens", None))
+
+
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     """Return ``vectors`` as float32 with every non-zero row scaled to unit length."""
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -89,6 +114,27 @@ class SentenceTransformerEmbedder:
     def dimension(self) -> int:
         return int(self.model.get_sentence_embedding_dimension())
 
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Last-layer token vectors with character offsets (see ``TokenEmbedder``)."""
+        out: list[TokenVectors] = []
+        for start in range(0, len(texts), self.batch_size):
+            out.extend(self._token_batch(list(texts[start:start + self.batch_size])))
+        return out
+
+    def _token_batch(self, texts: list[str]) -> list[TokenVectors]:
+        import torch
+
+        module = self.model[0]  # the Transformer module: tokenizer + auto_model
+        enc = module.tokenizer(texts, padding=True, truncation=True, max_length=module.max_seq_length,
+                               return_offsets_mapping=True, return_special_tokens_mask=True,
+                               return_tensors="pt")
+        offsets = enc.pop("offset_mapping").numpy()
+        keep = ((enc.pop("special_tokens_mask") == 0) & (enc["attention_mask"] == 1)).numpy()
+        with torch.inference_mode():
+            hidden = module.auto_model(**enc.to(self.device)).last_hidden_state.float().cpu().numpy()
+        return [(offsets[i][keep[i]].astype(np.int64), normalise_rows(hidden[i][keep[i]]))
+                for i in range(len(texts))]
+
 
 def _load_sentence_transformer(path: str, device: str):
     # Never reach for a model hub at run time: the machine may be offline.
@@ -130,6 +176,22 @@ class HashingEmbedder:
                 out[row, index] += sign
         return normalise_rows(out)
 
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Per word: its hashed lower-cased form plus a little of its
+        neighbours' (a deterministic stand-in for contextual vectors)."""
+        calls = self.calls
+        out: list[TokenVectors] = []
+        for text in texts:
+            matches = list(_WORD.finditer(text))
+            words = self.encode([m.group().lower() for m in matches]) if matches else np.zeros((0, self.dimension))
+            context = np.zeros_like(words)
+            context[1:] += words[:-1]
+            context[:-1] += words[1:]
+            offsets = np.array([[m.start(), m.end()] for m in matches], dtype=np.int64).reshape(-1, 2)
+            out.append((offsets, normalise_rows(words + 0.25 * context)))
+        self.calls = calls + 1  # one call, however many texts
+        return out
+
 
 class CachingEmbedder:
     """Wraps an embedder with a per-text LRU cache, so each text is encoded
@@ -158,6 +220,28 @@ class CachingEmbedder:
             return self.inner.encode([])
         return np.stack(rows).astype(np.float32, copy=False)
 
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Token vectors of ``texts`` (see ``TokenEmbedder``), each text computed once."""
+        if not supports_tokens(self.inner):
+            raise NotImplementedError(f"encoder {self.name!r} has no contextual token vectors")
+        with self._lock:
+            cache = self.__dict__.setdefault("_token_cache", OrderedDict())  # created on first use
+            found = {t: cache[t] for t in texts if t in cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            found.update(zip(missing, self.inner.encode_tokens(missing)))
+            with self._lock:
+                cache.update((t, found[t]) for t in missing)
+                while len(cache) > max(1, self.max_items // 20):  # a text's tokens weigh ~20 sentence vectors
+                    cache.popitem(last=False)
+        return [found[t] for t in texts]
+
+
+# Encoder runtimes, for config checks, CLI choices and the dashboard: torch is
+# the reference; "onnx"/"onnx-int8" run the same model on ONNX Runtime
+# (onnx_backend.py, figures in docs/encoders.md); "hashing" is the test fake.
+BACKENDS = ("torch", "onnx", "onnx-int8", "hashing")
+
 
 @functools.lru_cache(maxsize=4)
 def get_embedder(model: str = DEFAULT_MODEL, backend: str = "torch", batch_size: int = 64) -> Embedder:
@@ -166,4 +250,8 @@ def get_embedder(model: str = DEFAULT_MODEL, backend: str = "torch", batch_size:
         return CachingEmbedder(HashingEmbedder())
     if backend == "torch":
         return CachingEmbedder(SentenceTransformerEmbedder(model, batch_size=batch_size))
-    raise ValueError(f"unknown encoder backend {backend!r} (choose from: torch, hashing)")
+    if backend in ("onnx", "onnx-int8"):
+        from .onnx_backend import OnnxEmbedder  # onnxruntime is imported only when chosen
+
+        return CachingEmbedder(OnnxEmbedder(model, quantized=backend == "onnx-int8", batch_size=batch_size))
+    raise ValueError(f"unknown encoder backend {backend!r} (choose from: {', '.join(BACKENDS)})")

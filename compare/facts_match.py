@@ -1,0 +1,92 @@
+"""Fact stage, matching: is this unit of A the same fact as that unit of B?
+
+Pure functions on ``Unit``s and strings: entity mentions across forms
+("Putin" ~ "President Vladimir Putin", "the Duma" ~ "Russia's State Duma",
+"Lugansk" ~ "Luhansk" through ``names.name_variant``), numbers by value and
+slot (what they count, which verb), quotes by wording. No model is called.
+"""
+from __future__ import annotations
+
+import re
+
+from .names import name_variant, plain
+from .units import Unit
+
+# Words that qualify a name without being part of it ("President Vladimir Putin").
+TITLES = frozenset({"president", "prime", "minister", "foreign", "defence", "defense", "secretary", "general",
+                    "spokesperson", "spokesman", "spokeswoman", "leader", "chancellor", "king", "queen",
+                    "mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "governor", "former", "the",
+                    "deputy", "chief", "head", "speaker", "premier", "pope", "prince", "sir", "lord"})
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_WORD = re.compile(r"[\w'\u2019-]+")
+# Nouns too generic to identify an organisation on their own ("the Ministry").
+GENERIC_HEADS = frozenset({"ministry", "party", "council", "house", "court", "government", "office",
+                           "department", "agency", "committee", "union", "republic", "republics",
+                           "assembly", "parliament", "army", "forces", "state", "states"})
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """The words of a name without titles, articles and possessive endings."""
+    words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(text)]
+    return tuple(w for w in words if w and w.lower() not in TITLES)
+
+
+def same_word(x: str, y: str) -> bool:
+    """One name word written two ways (case, diacritics, romanization)."""
+    return plain(x) == plain(y) or (x[:1].isupper() and y[:1].isupper() and name_variant(x, y) is not None)
+
+
+def same_entity(x: str, y: str) -> bool:
+    """True when two mentions name one referent: equal after folding, a
+    known/transliterated variant, or one mention's words all in the other's
+    ("Putin" in "President Vladimir Putin", "Duma" in "Russia's State Duma")."""
+    if plain(x) == plain(y) or name_variant(x, y) is not None:
+        return True
+    wx, wy = name_words(x), name_words(y)
+    if not wx or not wy:
+        return False
+    short, long_ = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
+    if len(short) == 1 and short[0].lower() in GENERIC_HEADS:
+        return False
+    # The shorter mention must keep the longer one's head word: "Ukraine" is
+    # not "Ukraine's Security Council", "Russia" is not "United Russia party".
+    return any(same_word(long_[-1], s) for s in short) and all(any(same_word(s, w) for w in long_) for s in short)
+
+
+def same_value(x: float, y: float, approx: bool, tolerance: float) -> bool:
+    """Equal numbers; with a qualifier ("about", "more than") a relative gap
+    up to ``tolerance`` still counts as the same figure."""
+    if x == y:
+        return True
+    return approx and abs(x - y) <= tolerance * max(abs(x), abs(y))
+
+
+def same_slot(u: Unit, v: Unit) -> bool:
+    """Two numbers count the same thing for the same predicate: same counted
+    noun and same governing verb (both known)."""
+    return bool(u.noun and u.noun == v.noun and u.verb and u.verb == v.verb)
+
+
+def number_counterparts(u: Unit, others: list[Unit], tolerance: float) -> list[Unit]:
+    """Numbers of the other article with ``u``'s value that may count the
+    same thing (same noun, or one of the two counts nothing named)."""
+    return [v for v in others if v.value is not None and u.value is not None
+            and same_value(u.value, v.value, u.approx or v.approx, tolerance)
+            and (not u.noun or not v.noun or u.noun == v.noun)]
+
+
+def content_words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 3}
+
+
+def quote_overlap(x: str, y: str) -> float:
+    """Share of the shorter quote's content words found in the other."""
+    wx, wy = content_words(x), content_words(y)
+    if not wx or not wy:
+        return 0.0
+    return len(wx & wy) / min(len(wx), len(wy))
+
+
+def same_speaker(x: str, y: str) -> bool:
+    """Unknown speakers never disagree; known ones must name one referent."""
+    return not x or not y or same_entity(x, y)

@@ -1,0 +1,327 @@
+"""Fact stage, extraction: a parsed sentence -> fact units with character spans.
+
+Units are what the fact stage compares: phrase chunks (the grain of the
+highlights), detachable clauses (relative clauses, appositions, adverbial and
+participial clauses, coordinated clauses, the content of "X said that ..."),
+named entities, numbers with what they count, dates, and quotes with their
+speakers. Everything here reads a spaCy ``Doc`` (token ``idx`` are offsets
+into the article text) and calls no model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+# Dependency labels whose subtree is a claim of its own that one report may
+# add to a sentence the other shares (the "detachable" clauses).
+CLAUSE_DEPS = frozenset({"relcl", "appos", "advcl", "acl", "ccomp", "conj", "parataxis", "xcomp"})
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
+DATE_LABELS = frozenset({"DATE", "TIME"})
+REPORT_VERBS = frozenset({"say", "tell", "write", "add", "claim", "state", "declare", "announce", "insist",
+                          "warn", "note", "argue", "allege", "assert", "explain", "stress", "accord",
+                          "deny", "confirm", "report", "reply", "respond", "tweet", "post"})
+# Words before a number that make it approximate or a bound ("more than 700,000").
+APPROX_WORDS = frozenset({"about", "around", "approximately", "nearly", "almost", "roughly", "some", "over",
+                          "more", "less", "fewer", "than", "at", "least", "most", "up", "to", "just", "under",
+                          "estimated", "some", "upwards", "of", "below", "above"})
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                      "ninety": 90})
+_SCALES = {"dozen": 12, "dozens": 12, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+           "trillion": 1e12, "k": 1e3}
+_NUMBER_PART = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s\u00a0\u202f](?=\d{3}\b)")
+QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'), ("\u2018", "\u2019"), ("\u00ab", "\u00bb"))
+MIN_QUOTE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A fact unit of one article: ``[start, end)`` into its text.
+
+    ``kind`` is "chunk", "clause", "entity", "number", "date" or "quote".
+    ``tokens`` are token indices of the doc; the other fields are filled per
+    kind: ``value``/``noun``/``verb``/``approx`` for numbers, ``label`` for
+    entities, ``speaker``/``verb`` for quotes, ``dep`` for clauses.
+    """
+
+    kind: str
+    start: int
+    end: int
+    sentence: int
+    text: str
+    tokens: tuple[int, ...] = ()
+    value: float | None = None
+    noun: str = ""
+    verb: str = ""
+    approx: bool = False
+    label: str = ""
+    speaker: str = ""
+    dep: str = ""
+
+
+def parse_number(text: str) -> float | None:
+    """Numeric value of a written number: "15,000" = "15 000" = "fifteen
+    thousand" = 15000.0, "1.5 million" = 1500000.0; None when there is none."""
+    parts = _NUMBER_PART.findall(_DIGIT_GROUPS.sub("", text.lower()))
+    total, current, seen = 0.0, 0.0, False
+    for part in parts:
+        if part[0].isdigit():
+            current, seen = current + float(part), True
+        elif part in _NUMBER_WORDS:
+            current, seen = current + _NUMBER_WORDS[part], True
+        elif part in ("hundred", "dozen", "dozens"):
+            current, seen = (current or 1) * _SCALES[part], True
+        elif part in _SCALES and (seen or len(part) > 2):  # "3m" but not a lone "m"
+            total, current, seen = total + (current or 1) * _SCALES[part], 0.0, True
+    return total + current if seen else None
+
+
+@dataclass(frozen=True)
+class DocIndex:
+    """Entities and noun chunks of a whole doc, computed once: spaCy rebuilds
+    them on every ``doc.ents`` / ``span.noun_chunks`` access (quadratic per article)."""
+
+    ents: tuple[SpacySpan, ...]
+    noun_chunks: tuple[SpacySpan, ...]
+
+    @classmethod
+    def of(cls, doc: Doc) -> "DocIndex":
+        return cls(tuple(doc.ents), tuple(doc.noun_chunks) if doc.has_annotation("DEP") else ())
+
+    def within(self, span: SpacySpan) -> "DocIndex":
+        def inside(items):
+            return tuple(x for x in items if span.start <= x.start and x.end <= span.end)
+        return DocIndex(inside(self.ents), inside(self.noun_chunks))
+
+
+def units_of_span(doc: Doc, start_char: int, end_char: int, sentence: int,
+                  index: DocIndex | None = None) -> tuple[Unit, ...]:
+    """Every fact unit of the sentence at ``[start_char, end_char)``."""
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return ()
+    local = (index or DocIndex.of(doc)).within(span)
+    return (phrase_chunks(span, sentence, local.noun_chunks) + clause_units(span, sentence)
+            + entity_units(span, sentence, local.ents) + number_units(span, sentence, local.ents)
+            + date_units(span, sentence, local.ents))
+
+
+def _unit(kind: str, doc: Doc, tokens: list[int], sentence: int, **fields) -> Unit:
+    tokens = sorted(tokens)
+    span = doc[tokens[0]:tokens[-1] + 1]  # span.text is cheap; doc.text rebuilds the whole text
+    return Unit(kind, span.start_char, span.end_char, sentence, span.text, tuple(tokens), **fields)
+
+
+# ---------------------------------------------------------------- phrase chunks
+
+def phrase_chunks(span: SpacySpan, sentence: int, noun_chunks: tuple[SpacySpan, ...]) -> tuple[Unit, ...]:
+    """Contiguous phrases covering the sentence's tokens: noun chunks (with a
+    preposition just before them), verb groups, and single other tokens.
+    iSTS gold chunks have this grain; scoring them beats scoring words."""
+    doc, labels = span.doc, {}
+    for n, chunk in enumerate(noun_chunks):
+        first = chunk.start - 1 if chunk.start > span.start and doc[chunk.start - 1].pos_ == "ADP" else chunk.start
+        labels.update({i: ("np", n) for i in range(first, chunk.end)})
+    groups: list[list[int]] = []
+    for token in span:
+        key = labels.get(token.i) or (("vp",) if token.pos_ in ("AUX", "VERB", "PART") else ("tok", token.i))
+        if groups and key == groups[-1][0] and key[0] != "tok" and token.pos_ != "PUNCT":
+            groups[-1][1].append(token.i)
+        else:
+            groups.append((key, [token.i]))
+    return tuple(_unit("chunk", doc, ids, sentence) for _, ids in groups)
+
+
+# ---------------------------------------------------------------- clauses
+
+def clause_units(span: SpacySpan, sentence: int) -> tuple[Unit, ...]:
+    """Detachable clauses: the subtree of each clause-like dependent, minus
+    its own nested clauses (so "A, which B, said C" gives three units)."""
+    heads = [t for t in span if t.dep_ in CLAUSE_DEPS and _is_clause(t)]
+    head_ids = {t.i for t in heads}
+    out = []
+    for head in heads:
+        own = [t.i for t in head.subtree if _owner(t, head_ids) == head.i and not t.is_punct]
+        if len(own) >= 2:
+            out.append(_unit("clause", span.doc, _contiguous_core(own, head.i), sentence, dep=head.dep_))
+    return tuple(out)
+
+
+def _is_clause(token: Token) -> bool:
+    # An apposition is a clause-level addition even without a verb ("the
+    # speaker of the house, Vyacheslav Volodin"); other dependents need one.
+    return token.dep_ == "appos" or token.pos_ in ("VERB", "AUX") or any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _owner(token: Token, head_ids: set[int]) -> int:
+    """Index of the innermost clause head whose subtree holds ``token``."""
+    node = token
+    while True:
+        if node.i in head_ids:
+            return node.i
+        if node.head.i == node.i:
+            return -1
+        node = node.head
+
+
+def _contiguous_core(ids: list[int], head: int) -> list[int]:
+    """The run of consecutive indices around ``head`` (a clause's span must
+    not jump over the clause nested inside it)."""
+    ids = sorted(ids)
+    pos = ids.index(head)
+    lo = hi = pos
+    while lo > 0 and ids[lo - 1] == ids[lo] - 1:
+        lo -= 1
+    while hi + 1 < len(ids) and ids[hi + 1] == ids[hi] + 1:
+        hi += 1
+    return ids[lo:hi + 1]
+
+
+# ---------------------------------------------------------------- entities, dates
+
+def entity_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) -> tuple[Unit, ...]:
+    """Named entities (people, organisations, places, groups, ...), without a leading "the"."""
+    out = []
+    for ent in ents:
+        if ent.label_ in ENTITY_LABELS:
+            ids = [t.i for t in ent if not (t.i == ent.start and t.lower_ == "the") and not t.is_punct]
+            ids = [i for i in ids if not span.doc[i].text in ("'s", "’s")]
+            if ids:
+                out.append(_unit("entity", span.doc, ids, sentence, label=ent.label_))
+    return tuple(out)
+
+
+def date_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) -> tuple[Unit, ...]:
+    return tuple(_unit("date", span.doc, [t.i for t in ent], sentence, label=ent.label_)
+                 for ent in ents if ent.label_ in DATE_LABELS)
+
+
+# ---------------------------------------------------------------- numbers
+
+def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) -> tuple[Unit, ...]:
+    """Numbers with what they count: "more than 700,000 passports" -> value
+    700000, noun "passport", approx True, verb "issue"."""
+    doc = span.doc
+    in_date = {t.i for ent in ents if ent.label_ in DATE_LABELS | {"ORDINAL"} for t in ent}
+    out, ids = [], [t.i for t in span if t.like_num and t.i not in in_date]
+    for group in _runs(ids, doc):
+        value = parse_number(" ".join(doc[i].text for i in group))
+        if value is None:
+            continue
+        qualifier = _qualifier(doc, group[0], span.start)
+        noun = _counted_noun(doc[group[-1]])
+        tokens = qualifier + group + ([noun.i] if noun is not None and noun.i > group[-1] and noun.i - group[-1] <= 3 else [])
+        verb = _governing_verb(noun if noun is not None else doc[group[-1]])
+        out.append(_unit("number", doc, list(range(min(tokens), max(tokens) + 1)), sentence, value=value,
+                         noun=noun.lemma_.lower() if noun is not None else "", verb=verb, approx=bool(qualifier)))
+    return tuple(out)
+
+
+def _runs(ids: list[int], doc: Doc) -> list[list[int]]:
+    """Adjacent number tokens form one number ("15 000", "1.5 million")."""
+    out: list[list[int]] = []
+    for i in ids:
+        if out and i == out[-1][-1] + 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _qualifier(doc: Doc, first: int, floor: int) -> list[int]:
+    ids, i = [], first - 1
+    while i >= floor and doc[i].lower_ in APPROX_WORDS and len(ids) < 3:
+        ids.insert(0, i)
+        i -= 1
+    return ids
+
+
+def _counted_noun(token: Token) -> Token | None:
+    """The noun a number counts: its head for "15,000 people" (nummod), or a
+    noun right after it; None for a bare number ("one abstained")."""
+    if token.dep_ in ("nummod", "quantmod", "compound") and token.head.pos_ in ("NOUN", "PROPN"):
+        return token.head
+    for nxt in token.doc[token.i + 1: token.i + 3]:
+        if nxt.pos_ in ("NOUN", "PROPN"):
+            return nxt
+        if not nxt.like_num:
+            break
+    return None
+
+
+def _governing_verb(token: Token) -> str:
+    for node in [token, *token.ancestors]:
+        if node.pos_ == "VERB":
+            return node.lemma_.lower()
+    return ""
+
+
+# ---------------------------------------------------------------- quotes
+
+def quote_units(doc: Doc, sentence_of: dict[int, int], ents: tuple[SpacySpan, ...] | None = None) -> tuple[Unit, ...]:
+    """Quoted passages of at least ``MIN_QUOTE_WORDS`` words with their speaker
+    (subject of a reporting verb near the quote, pronouns resolved to the
+    last person named before it). ``sentence_of`` maps a char offset to its sentence."""
+    out, ents, text = [], tuple(doc.ents) if ents is None else ents, doc.text
+    for start, end in quote_spans(text):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or sum(t.is_alpha for t in span) < MIN_QUOTE_WORDS:
+            continue
+        verb = _report_verb(doc, span)
+        speaker = _speaker(verb, doc, ents) if verb is not None else ""
+        out.append(Unit("quote", start, end, sentence_of.get(start, -1), text[start:end],
+                        tuple(range(span.start, span.end)), speaker=speaker,
+                        verb=verb.lemma_.lower() if verb is not None else ""))
+    return tuple(out)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of the text inside each pair of quote marks."""
+    out = []
+    for opening, closing in QUOTE_PAIRS:
+        pattern = re.compile(re.escape(opening) + r"([^" + re.escape(closing) + r"\n]{3,}?)" + re.escape(closing))
+        for m in pattern.finditer(text):
+            if opening == "\u2018" and _is_apostrophe(text, m.start(1) - 1):
+                continue
+            out.append((m.start(1), m.end(1)))
+    return sorted(set(out))
+
+
+def _is_apostrophe(text: str, at: int) -> bool:
+    return at > 0 and text[at - 1].isalnum()
+
+
+def _report_verb(doc: Doc, quote: SpacySpan) -> Token | None:
+    """A reporting verb outside the quote: in the sentences it spans, or in
+    the next one when the quote ends on a comma ('"...," Volodin wrote')."""
+    sents = list(dict.fromkeys(doc[i].sent for i in (quote.start, quote.end - 1)))
+    if quote.text.rstrip().endswith(",") and sents[-1].end < len(doc):
+        sents.append(doc[sents[-1].end].sent)
+    for sent in sents:
+        for token in sent:
+            if (token.pos_ == "VERB" and token.lemma_.lower() in REPORT_VERBS
+                    and not quote.start <= token.i < quote.end):
+                return token
+    return None
+
+
+def _speaker(verb: Token, doc: Doc, ents: tuple[SpacySpan, ...]) -> str:
+    """The subject of ``verb``: a named person in its subtree if there is one."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:  # "..., with X, ..., claiming that": the last person named before the verb
+        sent = verb.sent
+        before = [e for e in ents if e.label_ == "PERSON" and sent.start <= e.start and e.end <= verb.i]
+        return before[-1].text if before else ""
+    people = [e for e in ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
+              and subject.left_edge.i <= e.start and e.end <= subject.right_edge.i + 1]
+    if people:
+        return people[-1].text
+    if subject.pos_ == "PRON":
+        before = [e for e in ents if e.label_ == "PERSON" and e.end <= subject.i]
+        return before[-1].text if before else ""
+    return doc[subject.left_edge.i: subject.right_edge.i + 1].text
