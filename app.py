@@ -16,6 +16,7 @@ from compare.config import AlignConfig, CompareConfig
 from compare.embed import get_embedder
 from compare.html_report import (HIGHLIGHT_STATUS, FRAMING_TYPES, fact_groups, page_css,
                                  render_fact_group, render_framing, render_side_by_side)
+from compare.many import compare_story, unique_ids
 from compare.pipeline import compare_documents, prepare_documents, relabel
 
 log = logging.getLogger("newscompare.app")
@@ -48,6 +49,13 @@ def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
         return relabel(comparison_for(articles, i, j, base_config), config, embedder)
     docs = prepare(articles, base_config)
     return compare_documents(docs[i], docs[j], config, embedder)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Comparing every pair of outlets…")
+def story_matrix(articles: tuple, config: CompareConfig) -> dict:
+    embedder = load_embedder(config.model, config.backend, config.batch_size)
+    docs = prepare(articles, replace(config, align=AlignConfig()))
+    return compare_story(docs, config, embedder).matrix.to_dict()
 
 
 @st.cache_data(show_spinner="Reading the story…")
@@ -149,7 +157,8 @@ def threshold_sliders() -> dict[str, float]:
 def finding_filters(data: dict) -> dict:
     options = ui.finding_options(data)
     with st.sidebar.expander("Show findings", expanded=False):
-        layers = st.multiselect("Phrase highlights", options["highlights"], default=options["highlights"],
+        layers = st.multiselect("Phrase highlights", options["highlights"],
+                                default=[k for k in options["highlights"] if k in ui.DEFAULT_LAYERS],
                                 format_func=lambda k: HIGHLIGHT_STATUS.get(k, (k,))[0])
         kinds = st.multiselect("Fact kinds", options["fact_kinds"], default=options["fact_kinds"])
         types = st.multiselect("Framing types", options["framing_types"], default=options["framing_types"],
@@ -157,9 +166,10 @@ def finding_filters(data: dict) -> dict:
     return ui.filter_data(data, layers, kinds, types)
 
 
-def export_buttons(data: dict) -> None:
+def export_buttons(full: dict, view: dict) -> None:
     st.sidebar.subheader("Export")
     for n, export in enumerate(ui.EXPORTS):
+        data = view if export.filtered else full
         st.sidebar.download_button(export.label, export.render(data), file_name=ui.export_name(data, export),
                                    mime=export.mime, key=f"export_{n}", on_click="ignore")
 
@@ -202,20 +212,33 @@ def selected_sentence(data: dict, comparison) -> None:
         right.text(c["text"])
 
 
-def panels(data: dict, comparison, articles: list) -> None:
+def panels(data: dict, comparison, articles: list, config: CompareConfig) -> None:
     groups = fact_groups(data)
     names = (["Alignment table"] + [f"{title} ({len(facts)})" for _, title, facts in groups]
-             + [f"Framing ({len(data['framing'])})", "Similarity heatmap"])
+             + [f"Framing ({len(data['framing'])})", "Similarity heatmap"]
+             + ([f"All {len(articles)} outlets"] if len(articles) > 2 else []))
     tabs = st.tabs(names)
     with tabs[0]:
         st.dataframe(ui.alignment_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
     for tab, (_, title, facts) in zip(tabs[1:], groups):
         with tab:
-            st.html(render_fact_group(data, facts, empty=f"No {title.lower()} found."))
+            st.html(page_css() + render_fact_group(data, facts, empty=f"No {title.lower()} found."))
     with tabs[len(groups) + 1]:
-        st.html(render_framing(data))
+        st.html(page_css() + render_framing(data))
     with tabs[len(groups) + 2]:
         st.altair_chart(ui.heatmap_chart(ui.heatmap_frame(comparison.alignment.similarity, data)), width="stretch")
+    if len(articles) > 2:
+        with tabs[-1]:
+            outlets_matrix(articles, config)
+
+
+def outlets_matrix(articles: list, config: CompareConfig) -> None:
+    """Every outlet of the story at once: which facts each one reports."""
+    matrix = guarded(story_matrix, tuple(articles), config)
+    st.caption(f"One row per {'fact' if matrix.get('level') == 'fact' else 'group of aligned sentences'}; "
+               "a column per outlet with its wording; ≠ marks a conflicting version.")
+    st.dataframe(ui.matrix_frame(matrix), hide_index=True,
+                 column_config={"outlets": st.column_config.NumberColumn("Outlets", help="How many outlets report it")})
 
 
 # ---------------------------------------------------------------- page
@@ -226,7 +249,7 @@ st.caption("How reports of the same event differ: what both say, what only one s
 
 mode = st.sidebar.radio("Articles", ui.INPUT_MODES, key="mode")
 articles = story_articles() if mode == ui.INPUT_MODES[0] else custom_articles(mode)
-articles = ui.distinct_ids(articles)
+articles = unique_ids(articles)
 model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
                                     index=list(ui.MODELS).index(ui.default_model_choice()))
 config = ui.build_config(model_choice, threshold_sliders())
@@ -237,10 +260,9 @@ comparison = guarded(comparison_for, tuple(articles), i, j, config)
 full = comparison.to_dict()
 seconds = time.perf_counter() - started
 view = finding_filters(full)
-export_buttons(full)
+export_buttons(full, view)
 
 summary_metrics(full, seconds)
-st.html(page_css())
-st.html(render_side_by_side(view))
+st.html(page_css() + render_side_by_side(view))  # each fragment carries its style: no ordering race
 selected_sentence(full, comparison)
-panels(view, comparison, articles)
+panels(view, comparison, articles, config)

@@ -18,7 +18,8 @@ import numpy as np
 from .config import DEFAULT_MODEL, AlignConfig, CompareConfig
 from .html_report import (HIGHLIGHT_STATUS, SENTENCE_STATUS, SIDES, alignment_rows, humanise, render_html,
                           sentence_text)
-from .ingest import IngestError, article_from_text, article_from_url, decode_bytes, load_manifest, read_ref, stories
+from .ingest import (IngestError, article_from_html, article_from_text, article_from_url, decode_bytes, load_manifest,
+                     read_ref, stories)
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,14 @@ BACKEND_ENV = "NEWSCOMPARE_BACKEND"
 
 # Model choice shown in the sidebar -> (model, encoder backend).
 MODELS: dict[str, tuple[str, str]] = {
-    "all-MiniLM-L6-v2 (packaged, English)": (DEFAULT_MODEL, "torch"),
-    "Word hashing (instant, no model; rough)": ("hashing", "hashing"),
+    "MiniLM-L6 (packaged)": (DEFAULT_MODEL, "torch"),
+    "MiniLM-L6, ONNX int8 (faster on CPU)": (DEFAULT_MODEL, "onnx-int8"),
+    "Word hashing (no model)": ("hashing", "hashing"),
 }
+
+# Phrase layers shown when the page opens: "in both" facts sit in shared
+# sentences already, and marking them too makes a busy page.
+DEFAULT_LAYERS = ("unique", "conflict", "framing")
 
 # Input modes shown as a radio.
 INPUT_MODES = ("Story from the corpus", "Paste text", "Upload files", "URLs")
@@ -121,8 +127,6 @@ def article_from_upload(name: str, data: bytes, label: str, **meta: str) -> Arti
     text = decode_bytes(data, label=f"article {label} ({name})")
     meta = clean(meta)
     if Path(name).suffix.lower() in (".html", ".htm"):
-        from .ingest import article_from_html
-
         return article_from_html(text, id=label, label=f"article {label} ({name})", **meta)
     return article_from_text(text, id=label, label=f"article {label} ({name})", **meta)
 
@@ -141,18 +145,6 @@ def article_label(article: Article, n: int) -> str:
     """How the pickers name an article: letter, outlet, date."""
     name = article.source or article.title or article.id or f"article {n + 1}"
     return f"{chr(65 + n)}: {name}" + (f" ({article.date})" if article.date else "")
-
-
-def distinct_ids(articles: Sequence[Article]) -> list[Article]:
-    """Give every article a distinct id (the pipeline labels sides by id)."""
-    seen: set[str] = set()
-    out = []
-    for n, article in enumerate(articles):
-        base = article.id or chr(65 + n)
-        new = base if base not in seen else f"{base}-{n + 1}"
-        seen.add(new)
-        out.append(article if new == article.id else replace(article, id=new))
-    return out
 
 
 # ---------------------------------------------------------------- filters
@@ -251,7 +243,7 @@ HEADLINE_METRICS = {
     "shared_share_a": ("A in both", "Share of A's text in sentences that B also reports"),
     "shared_share_b": ("B in both", "Share of B's text in sentences that A also reports"),
     "equivalent_pairs": ("Same-fact pairs", "Sentence pairs that say the same thing"),
-    "related_pairs": ("Same-topic pairs", "Sentence pairs on the same point whose details differ"),
+    "related_pairs": ("Related pairs", "Sentence pairs on the same point whose details differ"),
     "unique_sentences_a": ("Only in A", "Sentences of A with no counterpart in B"),
     "unique_sentences_b": ("Only in B", "Sentences of B with no counterpart in A"),
     "facts_conflict": ("Conflicts", "Facts the two reports state differently"),
@@ -318,13 +310,14 @@ class Export:
     file_name: str
     mime: str
     render: Callable[[dict], str]
+    filtered: bool = False  # True: export what the page shows (filters applied), else everything
 
 
 EXPORTS = (
     Export("JSON (everything)", "comparison.json", "application/json", export_json),
     Export("CSV: alignments", "alignments.csv", "text/csv", alignments_csv),
     Export("CSV: findings", "findings.csv", "text/csv", findings_csv),
-    Export("HTML report", "comparison.html", "text/html", render_html),
+    Export("HTML report (as shown)", "comparison.html", "text/html", render_html, filtered=True),
 )
 
 
@@ -335,11 +328,19 @@ def export_name(data: dict, export: Export) -> str:
     return f"{stem}_{export.file_name}"
 
 
-# ---------------------------------------------------------------- multi-article matrix (optional)
+# ---------------------------------------------------------------- multi-article matrix
 
-def many_available() -> bool:
-    """Whether compare.many (multi-outlet fact matrix) is installed in this checkout."""
-    import importlib.util
+def matrix_frame(matrix: dict):
+    """The story's fact matrix (``FactMatrix.to_dict()``) as a table: one row per
+    fact, one column per outlet with what that outlet says ("≠" marks a conflict)."""
+    import pandas as pd
 
-    return importlib.util.find_spec("compare.many") is not None
-
+    columns = list(matrix.get("columns", []))
+    rows = []
+    for row in matrix.get("rows", []):
+        out = {"kind": row.get("kind", ""), "fact": row.get("text", ""), "outlets": row.get("reported_by", 0),
+               "conflict": bool(row.get("conflict"))}
+        for name, cell in zip(columns, row.get("cells", [])):
+            out[name] = "" if cell is None else ("≠ " if cell.get("status") == "conflict" else "") + cell.get("text", "")
+        rows.append(out)
+    return pd.DataFrame(rows, columns=["kind", "fact", "outlets", "conflict"] + columns)

@@ -25,8 +25,7 @@ SENTENCE_STATUS = {
 # Phrase highlight status -> (legend label, CSS). Each uses a different CSS
 # property so that nested marks stay visible together.
 HIGHLIGHT_STATUS = {
-    "unique": ("Fact only in this report", "font-weight:600;text-decoration:underline 2px #c2410c;"
-                                            "text-underline-offset:3px"),
+    "unique": ("Fact only in this report", "text-decoration:underline 2.5px #ea580c;text-underline-offset:3px"),
     "conflict": ("Conflicting detail", "outline:2px solid #b91c1c;outline-offset:1px;border-radius:2px"),
     "framing": ("Framing or naming term", "border-bottom:2px dashed #6d28d9;background:#ede4ff"),
     "shared": ("Fact in both reports", "text-decoration:underline dotted 2px #15803d;text-underline-offset:3px"),
@@ -88,9 +87,21 @@ class Segment:
 
 def visible_highlights(sentences: Sequence[dict], highlights: Iterable[dict]) -> list[dict]:
     """Drop highlights that only repeat a sentence's own status (sentence-level
-    highlights when no fact stage ran); the sentence background shows those."""
+    highlights when no fact stage ran); the sentence background shows those.
+    Highlights with the same span and status become one mark whose note
+    joins theirs (several findings often point at one name)."""
     whole = {(s["start"], s["end"], s.get("status")) for s in sentences}
-    return [h for h in highlights if (h["start"], h["end"], h["status"]) not in whole and h["end"] > h["start"]]
+    merged: dict[tuple[int, int, str], dict] = {}
+    for h in highlights:
+        key = (h["start"], h["end"], h["status"])
+        if key in whole or h["end"] <= h["start"]:
+            continue
+        if key in merged:
+            notes = [n for n in (merged[key].get("note"), h.get("note")) if n]
+            merged[key] = {**merged[key], "note": "\n".join(dict.fromkeys(notes))}
+        else:
+            merged[key] = dict(h)
+    return list(merged.values())
 
 
 def segments(length: int, sentences: Sequence[dict], highlights: Sequence[dict]) -> list[Segment]:

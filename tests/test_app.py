@@ -12,8 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import compare.pipeline
 from compare import app_support as ui
-from compare.config import DEFAULT_MODEL
-from compare.embed import get_embedder
+from compare.embed import CachingEmbedder
 from compare.html_report import HIGHLIGHT_STATUS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -34,10 +33,6 @@ XSS = ('Officials said <script>alert("x")</script> and <img src=x onerror="alert
 def app(monkeypatch) -> AppTest:
     monkeypatch.setenv(ui.BACKEND_ENV, "hashing")
     return AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-
-
-def hashing_calls() -> int:
-    return get_embedder(DEFAULT_MODEL, "hashing", 64).inner.calls
 
 
 def side_by_side(at: AppTest) -> str:
@@ -77,23 +72,31 @@ def test_pasted_texts_compare(app):
     assert metric(app, "Only in A") != "0"
 
 
-def test_threshold_change_relabels_without_reembedding(app, monkeypatch):
-    relabels = []
-    original = compare.pipeline.relabel
+def counting(monkeypatch, owner, name: str) -> list:
+    """Replace ``owner.name`` by a wrapper that records each call's positional arguments."""
+    calls, original = [], getattr(owner, name)
 
     def spy(*args, **kwargs):
-        relabels.append(args[1])
+        calls.append(args)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(compare.pipeline, "relabel", spy)
+    monkeypatch.setattr(owner, name, spy)
+    return calls
+
+
+def test_threshold_change_relabels_without_reembedding(app, monkeypatch):
+    relabels = counting(monkeypatch, compare.pipeline, "relabel")
+    sentence_encodes = counting(monkeypatch, CachingEmbedder, "encode")
+    preparations = counting(monkeypatch, compare.pipeline, "prepare_documents")
     paste(app, TEXT_A, TEXT_B)
-    before, calls = side_by_side(app), hashing_calls()
+    before, encoded, prepared = side_by_side(app), len(sentence_encodes), len(preparations)
     app.slider(key="thr_related_cosine").set_value(0.1)
     app.slider(key="thr_related_margin").set_value(0.6)
     app.slider(key="thr_equivalent_cosine").set_value(0.3).run()
     assert not app.exception and not app.error
-    assert relabels and relabels[-1].align.related_cosine == pytest.approx(0.1)
-    assert hashing_calls() == calls, "a threshold change must not call the encoder"
+    assert relabels and relabels[-1][1].align.related_cosine == pytest.approx(0.1)
+    assert len(sentence_encodes) == encoded, "a threshold change must not encode sentences again"
+    assert len(preparations) == prepared, "a threshold change must not parse or embed the articles again"
     after = side_by_side(app)
     assert after != before and after.count("nc-s-unique") < before.count("nc-s-unique")
 
@@ -144,6 +147,9 @@ def test_more_than_two_reports_pick_the_pair(app):
     assert not app.exception and not app.error
     html = side_by_side(app)
     assert "Weather in Moscow" in html and "400 deputies" not in html
+    assert app.tabs[-1].label == "All 3 outlets"
+    matrix = app.tabs[-1].dataframe[0].value
+    assert list(matrix.columns)[-3:] == ["A", "B", "C"] and len(matrix) >= 1
 
 
 def test_malicious_article_shows_as_text_on_the_page(app):

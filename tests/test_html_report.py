@@ -199,3 +199,11 @@ def test_summary_and_alignment_table_in_page():
     assert "40%" in out and "Share of A in both reports" in out and "50%" in out
     assert "<td>A1</td>" in out and "<td>equivalent</td>" in out and "<td>0.81</td>" in out
     assert "only in A" in out  # unique sentence A3 listed in the table
+
+
+def test_same_span_highlights_merge_into_one_mark_with_both_notes():
+    marks = [{"article": 0, "start": 0, "end": 6, "status": "framing", "note": "naming variant"},
+             {"article": 0, "start": 0, "end": 6, "status": "framing", "note": "naming convention"},
+             {"article": 0, "start": 0, "end": 6, "status": "conflict"}]
+    got = visible_highlights([], marks)
+    assert len(got) == 2 and got[0]["note"] == "naming variant\nnaming convention"
