@@ -208,3 +208,91 @@ def test_filter_control_is_drawn_from_the_lookup_table(app):
     layers = next(m for m in app.multiselect if m.label == "Phrase highlights")
     assert list(layers.options) == [label for label, _ in HIGHLIGHT_STATUS.values()]
     assert [s.key for s in app.slider] == [f"thr_{s.field}" for s in ui.threshold_sliders()]
+
+
+# ---------------------------------------------------------------- compare.app_support (no Streamlit)
+
+def test_every_numeric_align_field_gets_a_slider_around_its_default():
+    from dataclasses import fields
+
+    from compare.config import AlignConfig
+
+    sliders = {s.field: s for s in ui.threshold_sliders()}
+    numeric = {f.name for f in fields(AlignConfig) if isinstance(getattr(AlignConfig(), f.name), (int, float))}
+    assert set(sliders) == numeric
+    for name, value in ui.default_thresholds().items():
+        assert sliders[name].low <= value <= sliders[name].high, name
+
+
+def test_build_config_applies_model_choice_and_thresholds():
+    config = ui.build_config("Word hashing (no model)", {"related_cosine": 0.33, "not_a_field": 1.0})
+    assert config.backend == "hashing" and config.align.related_cosine == 0.33
+    assert ui.default_model_choice({ui.BACKEND_ENV: "hashing"}) == "Word hashing (no model)"
+    assert ui.MODELS[ui.default_model_choice({})][1] == "torch"
+
+
+def test_filter_data_keeps_only_chosen_kinds():
+    from test_html_report import with_findings
+
+    data = with_findings()
+    view = ui.filter_data(data, highlights=["framing"], fact_kinds=["number"], framing_types=[])
+    assert {h["status"] for h in view["highlights"]} == {"framing"}
+    assert [f["kind"] for f in view["facts"]] == ["number"] and view["framing"] == []
+    assert len(data["facts"]) == 3, "the original dict is left alone"
+    assert ui.filter_data(data) == data
+
+
+def test_sentence_detail_gives_counterpart_or_closest():
+    import numpy as np
+    from test_html_report import make_data
+
+    data = make_data()
+    sim = np.array([[0.81, 0.2], [0.1, 0.47], [0.3, 0.35]], dtype=np.float32)
+    aligned = ui.sentence_detail(data, sim, 1, 0)
+    assert aligned["label"] == "B1" and [p["label"] for p in aligned["counterparts"]] == ["A1"]
+    assert aligned["counterparts"][0]["cosine"] == pytest.approx(0.81)
+    alone = ui.sentence_detail(data, sim, 0, 2)
+    assert alone["counterparts"] == [] and alone["closest"]["label"] == "B2"
+    assert alone["text"] == "Talks failed."
+    assert ui.sentence_choices(data)[:4] == [(0, 0), (0, 1), (0, 2), (1, 0)]
+    assert ui.sentence_choice_label(data, (0, 2)).startswith("A3 · Only in this report · Talks failed.")
+
+
+def test_findings_csv_quotes_the_spans():
+    from test_html_report import with_findings
+
+    rows = list(csv.DictReader(io.StringIO(ui.findings_csv(with_findings()))))
+    conflict = next(r for r in rows if r["status"] == "conflict")
+    assert conflict["text_a"] == "15,000" and conflict["text_b"] == "14,000"
+    assert json.loads(conflict["spans_a"]) == [[27, 33]]
+    assert [r["finding"] for r in rows].count("framing") == 2
+
+
+def test_matrix_frame_has_a_column_per_outlet():
+    matrix = {"level": "fact", "columns": ["Wire", "State", "Daily"], "rows": [
+        {"kind": "number", "text": "death toll", "reported_by": 2, "conflict": True,
+         "cells": [{"spans": [[0, 6]], "text": "15,000", "status": "conflict"}, None,
+                   {"spans": [[3, 9]], "text": "14,000", "status": "conflict"}]}]}
+    frame = ui.matrix_frame(matrix)
+    assert list(frame.columns) == ["kind", "fact", "outlets", "conflict", "Wire", "State", "Daily"]
+    assert frame.iloc[0]["Wire"] == "≠ 15,000" and frame.iloc[0]["State"] == ""
+
+
+def test_headline_metrics_and_export_names():
+    metrics = dict((label, value) for label, value, _ in ui.headline_metrics({"shared_share_a": 0.256, "facts_conflict": 2}))
+    assert metrics == {"A in both": "26%", "Conflicts": "2"}
+    data = {"articles": [{"id": "a/../wire"}, {"id": ""}]}
+    assert ui.export_name(data, ui.EXPORTS[0]) == "a----wire_vs_B_comparison.json"
+
+
+def test_heatmap_frame_marks_aligned_cells():
+    import numpy as np
+    from test_html_report import make_data
+
+    data = make_data()
+    frame = ui.heatmap_frame(np.full((3, 2), 0.5, dtype=np.float32), data)
+    assert len(frame) == 6
+    assert frame.query("A == 1 and B == 1")["aligned"].item() == "equivalent"
+    assert frame.query("A == 3 and B == 2")["aligned"].item() == "no"
+    spec = ui.heatmap_chart(frame).to_dict()
+    assert spec["layer"][0]["mark"]["type"] == "rect"
