@@ -296,3 +296,59 @@ def test_heatmap_frame_marks_aligned_cells():
     assert frame.query("A == 3 and B == 2")["aligned"].item() == "no"
     spec = ui.heatmap_chart(frame).to_dict()
     assert spec["layer"][0]["mark"]["type"] == "rect"
+
+
+# ---------------------------------------------------------------- speed with the real model (slow)
+
+LOAD_COSTS = """
+import time, json
+t = time.perf_counter()
+from compare.config import CompareConfig
+from compare.embed import get_embedder
+from compare.segment import load_spacy
+config = CompareConfig()
+load_spacy(config.spacy_model, config.segmenter)
+get_embedder(config.model, config.backend, config.batch_size).encode(["Loading."])
+print(json.dumps({"load_s": time.perf_counter() - t}))
+"""
+
+PAGE_TIMES = """
+import time, json, statistics
+from streamlit.testing.v1 import AppTest
+t = time.perf_counter()
+at = AppTest.from_file(%r, default_timeout=600).run()
+cold = time.perf_counter() - t
+assert not at.exception and not at.error, [at.exception, at.error]
+warm = []
+for _ in range(3):
+    t = time.perf_counter(); at.run(); warm.append(time.perf_counter() - t)
+t = time.perf_counter()
+at.slider(key="thr_related_cosine").set_value(0.3).run()
+relabel = time.perf_counter() - t
+print(json.dumps({"cold_s": cold, "warm_s": statistics.median(warm), "relabel_s": relabel}))
+"""
+
+
+def run_json(code: str) -> dict:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in __import__("os").environ.items() if k != ui.BACKEND_ENV}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env,
+                         cwd=Path(APP).parent, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_seed_pair_page_speed_with_the_real_model():
+    """Cold first page vs the cost of loading spaCy and the model; warm rerun; threshold change.
+    Run: pytest -m slow tests/test_app.py -k speed -s"""
+    load = run_json(LOAD_COSTS)["load_s"]
+    page = run_json(PAGE_TIMES % APP)
+    print(f"\nimports + spaCy + model load alone: {load:.2f} s\n"
+          f"cold first page (fresh process): {page['cold_s']:.2f} s\n"
+          f"warm rerun of the seed pair (median of 3): {page['warm_s']:.3f} s\n"
+          f"threshold change (re-label, no re-embedding): {page['relabel_s']:.3f} s")
+    assert page["warm_s"] < 1.0
+    # beyond the load: the first parse and sentence + token encoding of both articles (~10 s on 2 busy cores)
+    assert page["cold_s"] < load + 30, "the cold page should cost little beyond loading and first encoding"
