@@ -115,13 +115,17 @@ def test_bad_input_shows_a_readable_error(app, text_a, text_b, message):
     assert not any('id="nc-body-A"' in h.value for h in app.html)
 
 
-def test_bad_url_shows_a_readable_error(app):
+@pytest.mark.parametrize("url, message", [
+    ("ftp://example.org/a", "only http and https"),
+    ("http://127.0.0.1:9/closed-port", "could not fetch"),  # connection refused, no network needed
+])
+def test_bad_url_shows_a_readable_error(app, url, message):
     app.run()
     app.radio(key="mode").set_value("URLs").run()
-    app.text_input(key="url_A").input("ftp://example.org/a")
-    app.text_input(key="url_B").input("file:///etc/passwd").run()
+    app.text_input(key="url_A").input(url)
+    app.text_input(key="url_B").input("https://example.org/b").run()
     assert not app.exception
-    assert app.error and "only http and https" in app.error[0].value
+    assert app.error and message in app.error[0].value
 
 
 def test_uploaded_files_compare(app):

@@ -88,7 +88,7 @@ def browser():
 
 def open_page(browser, url: str, timeout_s: float):
     """A fresh page (new Streamlit session) with the default comparison drawn; returns (page, seconds)."""
-    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page = browser.new_page(viewport={"width": 1500, "height": 1800})
     started = time.perf_counter()
     page.goto(url)
     page.wait_for_selector("#nc-body-B .nc-sent", timeout=timeout_s * 1000)
