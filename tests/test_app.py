@@ -60,6 +60,8 @@ def test_default_story_loads_without_setup(app):
     assert "Russian lawmakers on Tuesday voted" in html  # the seed pair's article A
     assert metric(app, "A in both").endswith("%")
     assert [t.label.split(" (")[0] for t in app.tabs][:2] == ["Alignment table", "Shared facts"]
+    heatmap = next(t for t in app.tabs if t.label == "Similarity heatmap")
+    assert heatmap.get("vega_lite_chart"), "no similarity heatmap"
 
 
 def test_pasted_texts_compare(app):
@@ -70,6 +72,10 @@ def test_pasted_texts_compare(app):
     # the first sentences are near-identical: aligned to each other
     assert 'id="nc-A-s0" data-side="A" data-index="0" data-counterparts="nc-B-s0"' in html
     assert metric(app, "Only in A") != "0"
+    # the selected-sentence panel shows B1's counterpart A1 beside it, with the cosine
+    app.selectbox(key="selected_sentence").set_value((1, 0)).run()
+    shown = [t.value for t in app.text] + [m.value for m in app.markdown]
+    assert TEXT_A.splitlines()[0] in shown and any(v.startswith("**A1** · equivalent · cosine") for v in shown)
 
 
 def counting(monkeypatch, owner, name: str) -> list:
