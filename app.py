@@ -200,7 +200,7 @@ def selected_sentence(data: dict, comparison) -> None:
                           format_func=lambda c: ui.sentence_choice_label(data, c), key="selected_sentence")
     detail = ui.sentence_detail(data, comparison.alignment.similarity, *choice)
     left, right = st.columns(2)
-    left.markdown(f"**{detail['label']}** · {detail['status']}")
+    left.markdown(f"**{detail['label']}** · {detail['status_label']}")
     left.text(detail["text"])
     if detail["counterparts"]:
         for p in detail["counterparts"]:

@@ -196,9 +196,10 @@ def sentence_detail(data: dict, similarity: np.ndarray, side: int, index: int) -
                  "cosine": float(row[j]), "kind": p["kind"], "margin": p["score"]}
                 for p in aligned for j in (p["b"] if side == 0 else p["a"])]
     closest = int(np.argmax(row)) if row.size else None
+    status = data["articles"][side]["sentences"][index].get("status", "")
     return {
         "label": f"{SIDES[side]}{index + 1}", "text": sentence_text(data["articles"][side], index),
-        "status": data["articles"][side]["sentences"][index].get("status", ""), "counterparts": partners,
+        "status": status, "status_label": SENTENCE_STATUS.get(status, (status,))[0], "counterparts": partners,
         "closest": None if closest is None else {"label": f"{SIDES[other]}{closest + 1}", "cosine": float(row[closest]),
                                                  "text": sentence_text(data["articles"][other], closest)},
     }

@@ -263,6 +263,7 @@ def test_sentence_detail_gives_counterpart_or_closest():
     assert aligned["counterparts"][0]["cosine"] == pytest.approx(0.81)
     alone = ui.sentence_detail(data, sim, 0, 2)
     assert alone["counterparts"] == [] and alone["closest"]["label"] == "B2"
+    assert alone["status_label"] == "Only in this report"
     assert alone["text"] == "Talks failed."
     assert ui.sentence_choices(data)[:4] == [(0, 0), (0, 1), (0, 2), (1, 0)]
     assert ui.sentence_choice_label(data, (0, 2)).startswith("A3 · Only in this report · Talks failed.")
