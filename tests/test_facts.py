@@ -1,0 +1,196 @@
+"""Fact stage: matching rules, status logic on hand-made units, phrase
+scoring on hand-made arrays, and end-to-end facts/highlights with the fake encoder."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compare.config import CompareConfig, FactsConfig
+from compare.facts import Phrases, conflicting_number, unique_runs
+from compare.facts_match import number_counterparts, quote_overlap, same_entity, same_slot, same_speaker, same_value
+from compare.facts_score import TokenVectors, contextual_support, counterpart_sentences, phrase_scores, smooth_clauses
+from compare.pipeline import compare_articles
+from compare.types import AlignedPair, Alignment
+from compare.units import Unit
+
+
+def number(value, noun="people", verb="kill", sentence=0, start=0, approx=False):
+    return Unit("number", start, start + 5, sentence, f"{value:g} {noun}", (), value=value, noun=noun,
+                verb=verb, approx=approx)
+
+
+# ---------------------------------------------------------------- matching rules
+
+@pytest.mark.parametrize("x, y, same", [
+    ("Putin", "President Vladimir Putin", True),
+    ("Duma", "Russia's State Duma", True),
+    ("Lugansk", "Luhansk", True),
+    ("Kiev", "Kyiv", True),
+    ("Austria", "Australia", False),
+    ("Ukraine", "Ukraine’s National Security and Defense Council", False),
+    ("Russia", "United Russia party", False),
+    ("the Ministry", "Russian Foreign Ministry", False),
+    ("Dmitry Peskov", "Dmytro Kuleba", False),
+])
+def test_same_entity(x, y, same):
+    assert same_entity(x, y) is same
+    assert same_entity(y, x) is same
+
+
+@pytest.mark.parametrize("x, y, approx, same", [
+    (15000, 15000, False, True), (15000, 14000, False, False), (15000, 14000, True, True),
+    (400, 351, True, False),
+])
+def test_same_value(x, y, approx, same):
+    assert same_value(x, y, approx, tolerance=0.1) is same
+
+
+def test_number_counterparts_need_a_compatible_noun():
+    assert number_counterparts(number(400, "mp"), [number(400, "mp"), number(400, "passport")], 0.1) == [number(400, "mp")]
+    assert number_counterparts(number(1, ""), [number(1, "vote")], 0.1) == [number(1, "vote")]
+
+
+def test_same_slot_needs_noun_and_verb():
+    assert same_slot(number(15000), number(14000))
+    assert not same_slot(number(15000), number(14000, verb="injure"))
+    assert not same_slot(number(15000, noun=""), number(14000, noun=""))
+
+
+def test_quotes_and_speakers():
+    assert quote_overlap("there is an attempt to provoke our forces", "an attempt to provoke our forces") == 1.0
+    assert quote_overlap("we need help", "") == 0.0
+    assert same_speaker("", "Volodin") and same_speaker("Putin", "Vladimir Putin")
+    assert not same_speaker("Peskov", "Kuleba")
+
+
+# ---------------------------------------------------------------- status logic on hand-made matches
+
+def alignment(pairs, sim):
+    sim = np.asarray(sim, dtype=np.float32)
+    return Alignment(tuple(pairs), (), (), sim, sim, sim)
+
+
+def verdict(unique, weights=None):
+    chunks = tuple(Unit("chunk", 10 * n, 10 * n + 5, 0, "x") for n in range(len(unique)))
+    weights = weights or [1.0] * len(unique)
+    return Phrases(chunks, tuple(0.9 if u else 0.1 for u in unique), tuple(unique), tuple(weights), (0,))
+
+
+def test_conflict_needs_same_slot_same_bead_and_agreeing_rest():
+    bead = alignment([AlignedPair((0,), (0,), 1.3, 0.9, "equivalent")], [[0.9]])
+    u, v = number(15000, start=10), number(14000, start=10)
+    agree = ({0: verdict([False, False, False])}, {0: verdict([False, False, False])})
+    assert conflicting_number(u, [v], agree, bead, FactsConfig()) == (v, 0.9)
+    # the rest of the sentences differ (a different vote): no conflict
+    differ = ({0: verdict([True, False, True])}, {0: verdict([True, False, True])})
+    assert conflicting_number(u, [v], differ, bead, FactsConfig()) is None
+    # sentences not aligned with each other: no conflict
+    apart = alignment([], [[0.9]])
+    assert conflicting_number(u, [v], agree, apart, FactsConfig()) is None
+    # another verb: another slot
+    assert conflicting_number(u, [number(14000, verb="injure", start=10)], agree, bead, FactsConfig()) is None
+
+
+def test_unique_runs_merge_neighbours_and_skip_punctuation():
+    runs = unique_runs(verdict([False, True, True, True, False, True], [1, 1, 0, 1, 1, 2]))
+    assert [(s, e, w) for s, e, w, _ in runs] == [(10, 35, 2), (50, 55, 2)]
+
+
+# ---------------------------------------------------------------- scoring on hand-made arrays
+
+def test_contextual_support_averages_subwords():
+    mine = TokenVectors(np.array([[0, 3], [3, 6], [7, 9]]), np.eye(3, dtype=np.float32))
+    theirs = [TokenVectors(np.array([[0, 2]]), np.array([[1, 0, 0]], dtype=np.float32))]
+    support = contextual_support([(0, 6), (7, 9)], mine, theirs)
+    assert support.tolist() == pytest.approx([0.5, 0.0])
+
+
+def test_phrase_scores_weight_function_words_less():
+    chunk = Unit("chunk", 0, 5, 0, "x", (0, 1))
+    assert phrase_scores([chunk], {0: 1.0, 1: 0.0}, {0: 0.3, 1: 1.0}) == [pytest.approx(0.3 / 1.3)]
+    punct = Unit("chunk", 5, 6, 0, ",", (2,))
+    assert phrase_scores([punct], {2: 1.0}, {2: 0.0}) == [1.0]
+
+
+def test_clause_mostly_unique_becomes_unique():
+    chunks = [Unit("chunk", 0, 4, 0, "a", (0,)), Unit("chunk", 5, 9, 0, "b", (1,)), Unit("chunk", 10, 14, 0, "c", (2,))]
+    clause = Unit("clause", 5, 14, 0, "b c")
+    weights = {0: 1.0, 1: 1.0, 2: 2.0}
+    assert smooth_clauses(chunks, [False, False, True], [clause], 0.6, weights) == [False, True, True]
+    assert smooth_clauses(chunks, [False, True, False], [clause], 0.6, weights) == [False, True, False]
+
+
+def test_counterparts_are_bead_partners_plus_similar_sentences():
+    sim = [[0.9, 0.5, 0.1], [0.2, 0.3, 0.1]]
+    al = alignment([AlignedPair((0,), (0,), 1.3, 0.9, "equivalent")], sim)
+    assert counterpart_sentences(al, 0, top_k=2, floor=0.4) == {0: (0, 1)}
+    assert counterpart_sentences(al, 1, top_k=2, floor=0.4) == {0: (0,)}
+
+
+# ---------------------------------------------------------------- end to end (fake encoder)
+
+CONFIG = CompareConfig(require_english=False)
+
+
+def test_casualty_figures_conflict(fake_embedder):
+    a = "The conflict in eastern Ukraine has killed 15,000 people since 2014. Talks resumed in Minsk."
+    b = "The conflict in eastern Ukraine has killed 14,000 people since 2014. Talks resumed in Minsk."
+    result = compare_articles(a, b, CONFIG, fake_embedder)
+    conflicts = [f for f in result.facts if f.status == "conflict"]
+    assert [(f.kind, a[f.a_spans[0].start:f.a_spans[0].end], b[f.b_spans[0].start:f.b_spans[0].end])
+            for f in conflicts] == [("number", "15,000 people", "14,000 people")]
+    assert any(h.status == "conflict" and h.article == 1 for h in result.highlights)
+
+
+def test_different_votes_are_not_a_conflict(fake_embedder):
+    a = "Parliament backed the treaty on Tuesday, with 400 MPs voting in favor."
+    b = "Earlier, parliament had backed a motion calling on Putin to recognize the republics, with 351 MPs voting in favor."
+    result = compare_articles(a, b, CONFIG, fake_embedder)
+    assert result.alignment.pairs, "the test needs the two sentences aligned"
+    assert not [f for f in result.facts if f.status == "conflict"]
+    assert {f.text for f in result.facts if f.kind == "number"} == {"400 MPs", "351 MPs"}
+
+
+def test_added_clause_is_unique_rest_shared(fake_embedder):
+    a = "Parliament approved the treaty on Tuesday, with 400 MPs voting in favour."
+    b = "Parliament approved the treaty on Tuesday."
+    result = compare_articles(a, b, CONFIG, fake_embedder)
+    unique_a = [a[h.start:h.end] for h in result.highlights if h.article == 0 and h.status == "unique"]
+    shared_a = [a[h.start:h.end] for h in result.highlights if h.article == 0 and h.status == "shared"]
+    assert any("400 MPs voting in favour" in u for u in unique_a)
+    assert any("approved the treaty" in s for s in shared_a)
+    assert ("number", "only_a", "400 MPs") in {(f.kind, f.status, f.text) for f in result.facts}
+
+
+def test_unaligned_sentence_is_unique_as_a_whole(fake_embedder):
+    a = "Parliament approved the treaty on Tuesday. Farmers protested about grain prices in Lyon."
+    b = "Parliament approved the treaty on Tuesday."
+    result = compare_articles(a, b, CONFIG, fake_embedder)
+    second = a.index("Farmers")
+    assert any(h.article == 0 and h.status == "unique" and h.start == second and h.end == len(a)
+               for h in result.highlights)
+    claim = [f for f in result.facts if f.kind == "claim" and f.status == "only_a"]
+    assert claim and claim[0].text.startswith("Farmers")
+
+
+def test_entities_match_across_forms(fake_embedder):
+    a = "President Vladimir Putin met officials in Luhansk on Monday."
+    b = "Putin met officials in Lugansk on Monday."
+    facts = compare_articles(a, b, CONFIG, fake_embedder).facts
+    shared = {f.text for f in facts if f.kind == "entity" and f.status == "shared"}
+    assert {"Vladimir Putin", "Luhansk"} <= shared
+    luhansk = next(f for f in facts if f.text == "Luhansk")
+    assert "spelled" in luhansk.reason and b[luhansk.b_spans[0].start:luhansk.b_spans[0].end] == "Lugansk"
+
+
+def test_no_parse_no_facts(fake_embedder):
+    from compare.facts import analyse_facts
+    from compare.pipeline import compare_documents, prepare_documents
+    from compare.types import Article
+    from dataclasses import replace
+
+    docs = prepare_documents([Article("One sentence here.", id="a"), Article("Another one there.", id="b")],
+                             CONFIG, fake_embedder)
+    bare = [replace(d, doc=None) for d in docs]
+    result = compare_documents(*bare, CONFIG, fake_embedder)
+    assert analyse_facts(*bare, result.alignment, CONFIG, fake_embedder) == ((), ())
