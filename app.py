@@ -88,13 +88,14 @@ def meta_inputs(label: str) -> dict[str, str]:
 
 
 def article_input(mode: str, label: str):
-    """One article's widgets for the chosen mode; returns an Article or None when not given yet."""
+    """One article's widgets for the chosen mode; returns a function that
+    builds the Article, or None while the file or URL is not given yet."""
     st.markdown(f"**Article {label}**")
-    if mode == "Paste text":
+    if mode == "paste":
         text = st.text_area("Text", key=f"text_{label}", height=180, placeholder="Paste the article text here")
         meta = meta_inputs(label)
         return lambda: ui.article_from_paste(text, label, **meta)
-    if mode == "Upload files":
+    if mode == "upload":
         upload = st.file_uploader("File (txt, md, html)", type=ui.UPLOAD_TYPES, key=f"file_{label}")
         meta = meta_inputs(label)
         return None if upload is None else (lambda: ui.article_from_upload(upload.name, upload.getvalue(), label, **meta))
@@ -112,11 +113,11 @@ def custom_articles(mode: str) -> list:
             for col, label in zip(st.columns(2), labels[row:row + 2]):
                 with col:
                     makers.append(article_input(mode, label))
-    if mode == "Paste text" and not any(st.session_state.get(f"text_{label}", "").strip() for label in labels):
+    if mode == "paste" and not any(st.session_state.get(f"text_{label}", "").strip() for label in labels):
         st.info("Paste two reports of the same event above, or pick a story from the corpus in the sidebar.")
         st.stop()
     if any(maker is None for maker in makers):
-        st.info(f"Give every article ({', '.join(labels)}) a {'file' if mode == 'Upload files' else 'URL'}.")
+        st.info(f"Give every article ({', '.join(labels)}) a {'file' if mode == 'upload' else 'URL'}.")
         st.stop()
     return [guarded(maker) for maker in makers]
 
@@ -144,14 +145,18 @@ def pick_pair(articles: list) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- sidebar controls
 
+def reset_thresholds() -> None:
+    for name, value in ui.default_thresholds().items():
+        st.session_state[f"thr_{name}"] = value
+
+
 def threshold_sliders() -> dict[str, float]:
-    defaults = ui.default_thresholds()
+    for name, value in ui.default_thresholds().items():
+        st.session_state.setdefault(f"thr_{name}", value)  # sliders read their value from here
     with st.sidebar.expander("Thresholds", expanded=False):
-        if st.button("Reset to calibrated defaults", key="reset_thresholds"):
-            for name, value in defaults.items():
-                st.session_state[f"thr_{name}"] = value
-        return {s.field: st.slider(s.label, s.low, s.high, value=defaults[s.field], step=s.step, help=s.help,
-                                   key=f"thr_{s.field}") for s in ui.threshold_sliders()}
+        st.button("Reset to calibrated defaults", key="reset_thresholds", on_click=reset_thresholds)
+        return {s.field: st.slider(s.label, s.low, s.high, step=s.step, help=s.help, key=f"thr_{s.field}")
+                for s in ui.threshold_sliders()}
 
 
 def finding_filters(data: dict) -> dict:
@@ -185,6 +190,7 @@ ALIGNMENT_COLUMNS = {
     "text_a": st.column_config.TextColumn("Text in A", width="large"),
     "text_b": st.column_config.TextColumn("Text in B", width="large"),
 }
+
 
 def summary_metrics(data: dict, seconds: float) -> None:
     metrics = ui.headline_metrics(data["summary"])
@@ -247,8 +253,8 @@ st.title("newscompare")
 st.caption("How reports of the same event differ: what both say, what only one says, where they conflict, "
            "and how they name and frame it. Every finding points at the words in the articles.")
 
-mode = st.sidebar.radio("Articles", ui.INPUT_MODES, key="mode")
-articles = story_articles() if mode == ui.INPUT_MODES[0] else custom_articles(mode)
+mode = ui.INPUT_MODES[st.sidebar.radio("Articles", list(ui.INPUT_MODES), key="mode")]
+articles = story_articles() if mode == "corpus" else custom_articles(mode)
 articles = unique_ids(articles)
 model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
                                     index=list(ui.MODELS).index(ui.default_model_choice()))

@@ -40,8 +40,8 @@ MODELS: dict[str, tuple[str, str]] = {
 # sentences already, and marking them too makes a busy page.
 DEFAULT_LAYERS = ("unique", "conflict", "framing")
 
-# Input modes shown as a radio.
-INPUT_MODES = ("Story from the corpus", "Paste text", "Upload files", "URLs")
+# Input modes: radio label -> mode.
+INPUT_MODES = {"Story from the corpus": "corpus", "Paste text": "paste", "Upload files": "upload", "URLs": "url"}
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
 MAX_ARTICLES = 6
 

@@ -105,6 +105,9 @@ def test_threshold_change_relabels_without_reembedding(app, monkeypatch):
     assert len(preparations) == prepared, "a threshold change must not parse or embed the articles again"
     after = side_by_side(app)
     assert after != before and after.count("nc-s-unique") < before.count("nc-s-unique")
+    app.button(key="reset_thresholds").click().run()
+    assert app.slider(key="thr_related_cosine").value == pytest.approx(ui.default_thresholds()["related_cosine"])
+    assert side_by_side(app) == before and not app.warning
 
 
 @pytest.mark.parametrize("text_a, text_b, message", [
