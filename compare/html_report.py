@@ -108,19 +108,29 @@ def segments(length: int, sentences: Sequence[dict], highlights: Sequence[dict])
     """Split ``[0, length)`` at every sentence and highlight boundary. Each
     segment knows its sentence and the highlights covering it (longer ones
     first, so nesting is stable). Overlapping highlights are allowed."""
+    def clamp(x: int) -> int:
+        return max(0, min(x, length))
+
     cuts = {0, length}
     for item in list(sentences) + list(highlights):
-        cuts.update((max(0, min(item["start"], length)), max(0, min(item["end"], length))))
+        cuts.update((clamp(item["start"]), clamp(item["end"])))
     bounds = sorted(cuts)
-    order = sorted(range(len(highlights)), key=lambda k: (highlights[k]["start"] - highlights[k]["end"], k))
+    rank = {k: r for r, k in enumerate(sorted(range(len(highlights)),
+                                              key=lambda k: (highlights[k]["start"] - highlights[k]["end"], k)))}
     by_start = sorted(sentences, key=lambda s: s["start"])
     starts = [s["start"] for s in by_start]
-    out = []
+    pending = sorted(range(len(highlights)), key=lambda k: clamp(highlights[k]["start"]))
+    active: set[int] = set()
+    out, next_pending = [], 0
     for start, end in zip(bounds, bounds[1:]):
-        k = bisect.bisect_right(starts, start) - 1
-        sentence = by_start[k]["index"] if k >= 0 and end <= by_start[k]["end"] else None
-        marks = tuple(k for k in order if highlights[k]["start"] <= start and end <= highlights[k]["end"])
-        out.append(Segment(start, end, sentence, marks))
+        # sweep: highlights open at their start and close at their end
+        while next_pending < len(pending) and clamp(highlights[pending[next_pending]]["start"]) <= start:
+            active.add(pending[next_pending])
+            next_pending += 1
+        active = {k for k in active if clamp(highlights[k]["end"]) >= end}
+        at = bisect.bisect_right(starts, start) - 1  # the last sentence starting at or before ``start``
+        sentence = by_start[at]["index"] if at >= 0 and end <= by_start[at]["end"] else None
+        out.append(Segment(start, end, sentence, tuple(sorted(active, key=rank.__getitem__))))
     return out
 
 
@@ -189,6 +199,7 @@ def article_body(data: dict, side: int) -> str:
     data) and nested phrase marks."""
     article = data["articles"][side]
     text, sentences = article["text"], article["sentences"]
+    by_index = {s["index"]: s for s in sentences}
     marks = visible_highlights(sentences, (h for h in data.get("highlights", []) if h.get("article") == side))
     partners = counterparts(data)
     parts, current = [], None
@@ -197,7 +208,7 @@ def article_body(data: dict, side: int) -> str:
             if current is not None:
                 parts.append("</span>")
             if seg.sentence is not None:
-                parts.append(sentence_open(data, side, sentences[seg.sentence], partners.get((side, seg.sentence), [])))
+                parts.append(sentence_open(data, side, by_index[seg.sentence], partners.get((side, seg.sentence), [])))
             current = seg.sentence
         inner = esc(text[seg.start:seg.end])
         parts.append("".join(mark_open(marks[k]) for k in seg.marks) + inner + "</mark>" * len(seg.marks))

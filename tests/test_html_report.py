@@ -207,3 +207,20 @@ def test_same_span_highlights_merge_into_one_mark_with_both_notes():
              {"article": 0, "start": 0, "end": 6, "status": "conflict"}]
     got = visible_highlights([], marks)
     assert len(got) == 2 and got[0]["note"] == "naming variant\nnaming convention"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_segments_match_brute_force_on_random_overlaps(seed):
+    import random
+
+    rng = random.Random(seed)
+    length = 200
+    sents = [{"index": n, "start": s, "end": s + 35} for n, s in enumerate(range(0, 180, 40))]
+    highs = [{"start": (a := rng.randrange(0, 210)), "end": a + rng.randrange(0, 40)} for _ in range(30)]
+    for seg in segments(length, sents, highs):
+        covering = [k for k, h in enumerate(highs) if h["start"] <= seg.start and seg.end <= h["end"]]
+        assert sorted(seg.marks) == covering
+        lengths = [highs[k]["end"] - highs[k]["start"] for k in seg.marks]
+        assert lengths == sorted(lengths, reverse=True), "outer (longer) marks first"
+        inside = [s["index"] for s in sents if s["start"] <= seg.start and seg.end <= s["end"]]
+        assert seg.sentence == (inside[0] if inside else None)
