@@ -74,8 +74,10 @@ class NounPhrase:
     head: str  # lemma of the head noun
     words: frozenset[str]  # content words (lemmas; hyphen compounds kept whole)
     core: frozenset[str]  # content words before an "of" phrase: what modifies the head
-    anchors: tuple[str, ...]  # proper-noun words, as written
+    anchors: tuple[str, ...]  # proper names in the phrase, titles removed, as written
     slot: tuple[str, str]  # (dependency of the head, lemma of the governing verb) or ("", "")
+    named: str = ""  # the person or thing the phrase names, when it is a name with a label
+    # ("North Korean leader Kim Jong Un") or an apposition to one ("Kim, the leader")
 
 
 _NP_POS = {"DET", "NUM", "ADJ", "NOUN", "PROPN", "PART", "PUNCT", "VERB", "CCONJ"}
@@ -164,13 +166,50 @@ def _slot(head) -> tuple[str, str]:
     return ("", "")
 
 
+_NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
+def name_runs(tokens: list) -> tuple[str, ...]:
+    """Proper-name runs of a phrase, titles dropped: "South Korean President
+    Moon Jae-in" -> ("South Korean", "Moon Jae-in")."""
+    titles = set(framing_words()["titles"])
+    out, run = [], []
+    for tok in list(tokens) + [None]:
+        glued = tok is not None and run and tok.text == "-" and not run[-1].whitespace_ and not tok.whitespace_
+        if tok is not None and (tok.pos_ == "PROPN" and tok.lower_ not in titles
+                                and tok.ent_type_ not in _NOT_NAMES or glued
+                                or run and run[-1].text == "-" and not run[-1].whitespace_
+                                and tok.pos_ not in ("VERB", "ADJ", "NOUN")):
+            run.append(tok)
+            continue
+        if run:
+            out.append("".join(t.text_with_ws for t in run).strip(" -"))
+        run = []
+    return tuple(out)
+
+
 def _noun_phrase(doc: Document, index: int, run: list) -> NounPhrase:
     of = next((t for t in run if t.lower_ == "of"), None)
     core = run[:run.index(of)] if of is not None else run
     start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-    return NounPhrase(index, start, end, doc.article.text[start:end], core[-1].lemma_.lower(),
+    anchors = name_runs(run)
+    head = core[-1]
+    named = anchors[-1] if head.pos_ == "PROPN" and anchors and head.text in anchors[-1].split() else _apposed_name(head)
+    return NounPhrase(index, start, end, doc.article.text[start:end], head.lemma_.lower(),
                       frozenset(_content_words(run)), frozenset(_content_words(core)),
-                      tuple(t.text for t in run if t.pos_ == "PROPN"), _slot(core[-1]))
+                      anchors, _slot(head), named)
+
+
+def _apposed_name(head) -> str:
+    """"Kim Jong Un, the North Korean leader": the name a noun is in apposition to."""
+    other = head.head if head.dep_ == "appos" else next((c for c in head.children if c.dep_ == "appos"), None)
+    if other is None or other.pos_ != "PROPN":
+        return ""
+    if other.ent_type_:
+        ent = next((e for e in other.doc.ents if e.start <= other.i < e.end), None)
+        if ent is not None:
+            return " ".join(name_runs(list(ent))) or ent.text
+    return other.text
 
 
 def noun_phrases(doc: Document, config: FramingConfig) -> list[NounPhrase]:
@@ -561,10 +600,19 @@ class LabelPair:
     referent: str
 
 
+def same_name(x: str, y: str) -> bool:
+    """One name, possibly shortened: "Obama" / "Barack Obama", "Lugansk" / "Luhansk"."""
+    wx, wy = x.split(), y.split()
+    short, long_ = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
+    if len(short) < len(long_):
+        return len(short) == 1 and names.name_variant(short[0], long_[-1]) is not None
+    return names.name_variant(x, y) is not None
+
+
 def _shared_anchor(x: NounPhrase, y: NounPhrase) -> str:
     for ax in x.anchors:
         for ay in y.anchors:
-            if names.name_variant(ax, ay) is not None:
+            if same_name(ax, ay):
                 return ax if names.plain(ax) == names.plain(ay) else f"{ax}/{ay}"
     return ""
 
@@ -577,7 +625,7 @@ def _relevant(x: NounPhrase, y: NounPhrase) -> tuple[frozenset[str], frozenset[s
         return None  # "the regions" / "the parliaments of the regions": not one referent
     only_a = frozenset(w for w in x.core if names.fold(w) not in ny)
     only_b = frozenset(w for w in y.core if names.fold(w) not in nx)
-    anchors = {a.lower() for a in x.anchors + y.anchors}
+    anchors = {w.lower() for a in x.anchors + y.anchors for w in a.split()}
     if not (only_a | only_b) - anchors:
         return None
     heads_differ = names.fold(x.head) != names.fold(y.head)
@@ -589,11 +637,13 @@ def pair_score(x: NounPhrase, y: NounPhrase, similarity: float, aligned: bool,
                config: FramingConfig) -> tuple[float, str]:
     """Evidence that two noun phrases name the same referent, and a name for it."""
     anchor = _shared_anchor(x, y)
+    if x.anchors and y.anchors and not anchor:
+        return 0.0, ""  # "the Trump administration" / "the Obama administration"
     same_head = names.fold(x.head) == names.fold(y.head)
-    fam = families(x.words) & families(y.words)
+    fam = families(label_words(x) | (x.words - x.core)) & families(label_words(y) | (y.words - y.core))
     head_fam = families([x.head]) & families([y.head])
     score = 0.0
-    if anchor and (same_head or head_fam or fam):
+    if anchor and (same_head or head_fam):
         score += 3.0
     if x.slot == y.slot and x.slot[0] and (same_head or head_fam) and (
             aligned or similarity >= config.slot_min_similarity):
@@ -692,6 +742,70 @@ def one_sided_qualifiers(mine: list[NounPhrase], other: list[NounPhrase], used: 
                                 spans if first else [], [] if first else spans, np.head,
                                 q if first else "", "" if first else q, why))
     return out
+
+
+def label_words(np: NounPhrase) -> frozenset[str]:
+    """What a phrase calls the thing it names: its words minus names and neutral modifiers."""
+    neutral = set(framing_words()["neutral_modifiers"])
+    name_words = {w.lower() for a in np.anchors for w in a.split()}
+    return frozenset(w for w in np.core if w not in name_words and w not in neutral
+                     and not w.startswith(("then-", "ex-", "former-")))
+
+
+def entity_groups(nps: list[NounPhrase]) -> dict[str, list[NounPhrase]]:
+    """Labelled mentions of each named referent, plus bare definite phrases
+    ("the North Korean leader") whose head labels exactly one of them."""
+    groups: dict[str, list[NounPhrase]] = {}
+    for np in nps:
+        if np.named and label_words(np):
+            key = next((k for k in groups if same_name(k, np.named)), np.named)
+            groups.setdefault(key, []).append(np)
+    heads: dict[str, set[str]] = {}
+    for key, members in groups.items():
+        for np in members:
+            heads.setdefault(np.head if np.head not in {w.lower() for w in key.split()} else "", set()).add(key)
+    for key, members in groups.items():
+        labels = {w for np in members for w in label_words(np)}
+        for np in nps:
+            owners = {k for k, g in groups.items() if np.head in {w for m in g for w in label_words(m)}}
+            if not np.anchors and np.text.lower().startswith("the ") and owners == {key} and np.head in labels:
+                members.append(np)
+    return groups
+
+
+def _entity_difference(ga: list[NounPhrase], gb: list[NounPhrase]) -> tuple[frozenset[str], frozenset[str]] | None:
+    la = frozenset(w for np in ga for w in label_words(np))
+    lb = frozenset(w for np in gb for w in label_words(np))
+    only_a = frozenset(w for w in la if names.fold(w) not in _norm(lb))
+    only_b = frozenset(w for w in lb if names.fold(w) not in _norm(la))
+    marked = _qualifiers(only_a | only_b) or families(only_a | only_b)
+    return (only_a, only_b) if marked or (only_a and only_b) else None
+
+
+def _representative(group: list[NounPhrase], words: frozenset[str]) -> NounPhrase:
+    return max(group, key=lambda np: (len(label_words(np) & words), -np.start))
+
+
+def entity_label_findings(npa: list[NounPhrase], npb: list[NounPhrase]
+                          ) -> tuple[list[FramingDifference], set[NounPhrase], set[NounPhrase]]:
+    """Named referents (people, organisations) that the two articles label differently."""
+    groups_a, groups_b = entity_groups(npa), entity_groups(npb)
+    out, used_a, used_b = [], set(), set()
+    for key_a, ga in groups_a.items():
+        key_b = next((k for k in groups_b if same_name(key_a, k)), None)
+        diff = None if key_b is None else _entity_difference(ga, groups_b[key_b])
+        if diff is None:
+            continue
+        gb = groups_b[key_b]
+        x, y = _representative(ga, diff[0]), _representative(gb, diff[1])
+        referent = key_a if len(key_a) >= len(key_b) else key_b
+        why = (f"Both name {referent}; A calls them {quote(x.text)}, B {quote(y.text)}."
+               + _words_note("in A", diff[0]) + _words_note("in B", diff[1]))
+        out.append(_finding("label", x.text, y.text, [(n.start, n.end) for n in ga], [(n.start, n.end) for n in gb],
+                            referent, ", ".join(sorted(diff[0])), ", ".join(sorted(diff[1])), why))
+        used_a |= set(ga)
+        used_b |= set(gb)
+    return out, used_a, used_b
 
 
 # ---------------------------------------------------------------- hedges and report verbs
@@ -868,9 +982,12 @@ def naming_findings(a: Document, b: Document, alignment: Alignment,
 def label_findings(a: Document, b: Document, alignment: Alignment,
                    config: CompareConfig) -> list[FramingDifference]:
     npa, npb = noun_phrases(a, config.framing), noun_phrases(b, config.framing)
-    pairs = label_pairs(npa, npb, alignment, config.framing)
-    used_a, used_b = {p.a for p in pairs}, {p.b for p in pairs}
-    return ([label_finding(p, npa, npb) for p in pairs] + one_sided_qualifiers(npa, npb, used_a, True)
+    named, used_a, used_b = entity_label_findings(npa, npb)
+    pairs = label_pairs([n for n in npa if n not in used_a], [n for n in npb if n not in used_b],
+                        alignment, config.framing)
+    used_a |= {p.a for p in pairs}
+    used_b |= {p.b for p in pairs}
+    return (named + [label_finding(p, npa, npb) for p in pairs] + one_sided_qualifiers(npa, npb, used_a, True)
             + one_sided_qualifiers(npb, npa, used_b, False))
 
 

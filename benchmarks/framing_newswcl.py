@@ -1,0 +1,164 @@
+"""Score framing findings on NewsWCL50 dev events (word choice and labeling).
+
+Items: for each pair of outlets of an event and each annotated concept that
+both outlets mention with different phrases (distinct lower-cased phrase sets
+differ), is there a two-sided finding whose A spans overlap an annotated
+phrase of that concept in A and whose B spans overlap one in B?
+
+    recall    = found items / items
+    precision = label/qualifier findings whose two sides overlap phrases of
+                one concept / all label/qualifier findings
+
+Unannotated but real label differences count as errors, so precision is a
+lower bound. Article texts are read at run time and never stored.
+
+    python benchmarks/framing_newswcl.py [--shared PATH] [--events 0,1] [--misses 15]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import SHARED, read_jsonl
+from dataclasses import replace
+
+from compare import CompareConfig
+from compare.pipeline import compare_documents, default_embedder, prepare_documents
+from compare.types import Article, Comparison, FramingDifference, Span
+
+OUTLETS = ("LL", "L", "M", "R", "RR")
+PAIR_TYPES = ("label", "qualifier", "naming_variant", "report_verb")
+PRECISION_TYPES = ("label", "qualifier")
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    code_type: str
+    phrase: str
+    span: Span
+
+
+def article_text(article: dict) -> tuple[str, list[int]]:
+    """Sentences joined by line breaks (each stays one sentence); their start offsets."""
+    starts, offset = [], 0
+    for sentence in article["sentences"]:
+        starts.append(offset)
+        offset += len(sentence) + 1
+    return "\n".join(article["sentences"]), starts
+
+
+def mentions(article: dict, starts: list[int]) -> list[Mention]:
+    """Annotated concept phrases with character spans (first match in their sentence)."""
+    out = []
+    for ann in article["annotations"]:
+        sentence = article["sentences"][ann["sent_idx"]]
+        at = sentence.lower().find(ann["code_mention"].lower())
+        if at < 0:
+            continue
+        start = starts[ann["sent_idx"]] + at
+        out.append(Mention(ann["code_name"], ann["code_type"], ann["code_mention"],
+                           Span(start, start + len(ann["code_mention"]))))
+    return out
+
+
+def overlaps(spans: tuple[Span, ...], targets: list[Span]) -> bool:
+    return any(s.overlaps(t) for s in spans for t in targets)
+
+
+def items(ma: list[Mention], mb: list[Mention]) -> dict[str, tuple[list[Mention], list[Mention]]]:
+    """Concepts both articles name with different phrase sets."""
+    by_a, by_b = defaultdict(list), defaultdict(list)
+    for m in ma:
+        by_a[m.concept].append(m)
+    for m in mb:
+        by_b[m.concept].append(m)
+    out = {}
+    for concept in by_a.keys() & by_b.keys():
+        if {m.phrase.lower() for m in by_a[concept]} != {m.phrase.lower() for m in by_b[concept]}:
+            out[concept] = (by_a[concept], by_b[concept])
+    return out
+
+
+def finding_hits(f: FramingDifference, ma: list[Mention], mb: list[Mention]) -> set[str]:
+    """Concepts whose phrases the finding's two sides overlap."""
+    ca = {m.concept for m in ma if overlaps(f.a_spans, [m.span])}
+    cb = {m.concept for m in mb if overlaps(f.b_spans, [m.span])}
+    return ca & cb
+
+
+def score_pair(comparison: Comparison, ma: list[Mention], mb: list[Mention], tally: dict) -> None:
+    two_sided = [f for f in comparison.framing if f.type in PAIR_TYPES and f.a_spans and f.b_spans]
+    for concept, (xa, xb) in items(ma, mb).items():
+        found = any(concept in finding_hits(f, xa, xb) for f in two_sided)
+        code_type = xa[0].code_type
+        tally["items"][code_type] += 1
+        tally["found"][code_type] += found
+        if not found:
+            tally["misses"].append((concept, sorted({m.phrase for m in xa}), sorted({m.phrase for m in xb})))
+    for f in comparison.framing:
+        if f.type in PRECISION_TYPES and f.a_spans and f.b_spans:
+            correct = bool(finding_hits(f, ma, mb))
+            tally["findings"] += 1
+            tally["correct"] += correct
+            tally["examples"].append((correct, f.type, f.a_text, f.b_text))
+
+
+def run(events: list[dict], config: CompareConfig) -> dict:
+    embedder = default_embedder(config)
+    tally = {"items": Counter(), "found": Counter(), "findings": 0, "correct": 0, "misses": [], "examples": []}
+    for event in events:
+        arts, notes = {}, {}
+        for outlet in OUTLETS:
+            text, starts = article_text(event["articles"][outlet])
+            arts[outlet] = Article(text, id=outlet, source=event["articles"][outlet]["outlet"])
+            notes[outlet] = mentions(event["articles"][outlet], starts)
+        docs = dict(zip(OUTLETS, prepare_documents([arts[o] for o in OUTLETS], config, embedder)))
+        for x, y in itertools.combinations(OUTLETS, 2):
+            score_pair(compare_documents(docs[x], docs[y], config, embedder), notes[x], notes[y], tally)
+    return tally
+
+
+def report(tally: dict, n_misses: int) -> None:
+    items, found = sum(tally["items"].values()), sum(tally["found"].values())
+    print(f"recall (pair, concept) items: {found}/{items} = {found / max(items, 1):.3f}")
+    for code_type in sorted(tally["items"]):
+        n, k = tally["items"][code_type], tally["found"][code_type]
+        print(f"  {code_type:10s} {k:4d}/{n:4d} = {k / n:.3f}")
+    n, k = tally["findings"], tally["correct"]
+    print(f"precision label/qualifier findings: {k}/{n} = {k / max(n, 1):.3f}")
+    rng = random.Random(0)
+    print(f"\nsample of misses (concept: phrases in A | phrases in B):")
+    for concept, pa, pb in rng.sample(tally["misses"], min(n_misses, len(tally["misses"]))):
+        print(f"  {concept}: {pa[:4]} | {pb[:4]}")
+    print("\nsample of findings (correct?, type, A, B):")
+    for row in rng.sample(tally["examples"], min(n_misses, len(tally["examples"]))):
+        print("  ", row)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder holding data/newswcl50")
+    parser.add_argument("--events", default="", help="comma-separated event ids (default: all dev events)")
+    parser.add_argument("--misses", type=int, default=15, help="how many misses and findings to print")
+    args = parser.parse_args()
+    path = args.shared / "data" / "newswcl50" / "newswcl50_events_dev_events_0_4.jsonl"
+    events = read_jsonl(path)
+    if args.events:
+        wanted = {int(e) for e in args.events.split(",")}
+        events = [e for e in events if e["event_id"] in wanted]
+    t0 = time.perf_counter()
+    # The fact stage is not scored here: switched off so it neither costs time nor fails the run.
+    config = CompareConfig()
+    tally = run(events, replace(config, facts=replace(config.facts, enabled=False)))
+    report(tally, args.misses)
+    print(f"\n{len(events)} events, {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
