@@ -197,7 +197,8 @@ def summary_metrics(data: dict, seconds: float) -> None:
     for col, (label, value, help_) in zip(st.columns(len(metrics)), metrics):
         col.metric(label, value, help=help_)
     st.caption(f"Compared in {seconds:.2f} s with {data.get('model') or 'the configured model'}. "
-               "Hover a sentence for its counterpart and similarity; click A3↔B1 links to jump.")
+               "Hover a sentence to outline its counterpart (the tooltip gives its text and cosine); "
+               "click the B1 in A3↔B1 to scroll to it.")
 
 
 def selected_sentence(data: dict, comparison) -> None:

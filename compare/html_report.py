@@ -238,12 +238,21 @@ def render_legend() -> str:
             '<span class="nc-legend-t">A3↔B1: sentence 3 of A matches sentence 1 of B (hover for the text)</span></div>')
 
 
+def hover_css(data: dict) -> str:
+    """CSS-only counterpart highlighting: hovering a sentence outlines its
+    aligned sentences in the other column (``:has``), so it works where no
+    script may run (the dashboard). Selectors use only generated ids."""
+    rules = [f".nc-cols:has(#{sentence_id(side, index)}:hover) #{sentence_id(1 - side, p['index'])}"
+             for (side, index), partners in sorted(counterparts(data).items()) for p in partners]
+    return f"<style>{','.join(rules)}{{box-shadow:0 0 0 2px #0969da}}</style>" if rules else ""
+
+
 def render_side_by_side(data: dict) -> str:
     """Legend and the two articles in columns."""
     columns = "".join(f'<div class="nc-article">{article_header(data["articles"][side], side)}'
                       f'<div class="nc-body" id="nc-body-{SIDES[side]}">{article_body(data, side)}</div></div>'
                       for side in (0, 1))
-    return f'{render_legend()}<div class="nc-cols">{columns}</div>'
+    return f'{hover_css(data)}{render_legend()}<div class="nc-cols">{columns}</div>'
 
 
 # ---------------------------------------------------------------- summary and alignment table

@@ -109,6 +109,7 @@ def test_default_comparison_in_real_browser(server, browser):
     linked = page.locator("#nc-body-A .nc-sent[data-counterparts^='nc-B-s']")
     assert linked.count() >= 1, "no aligned sentence in A points at B"
     assert page.get_by_text("A in both").count() >= 1
+    hover_shows_counterpart(page, linked.first)
     SHOT_DIR.mkdir(parents=True, exist_ok=True)
     shot = SHOT_DIR / "dashboard.png"
     page.screenshot(path=str(shot), full_page=True)
@@ -119,6 +120,15 @@ def test_default_comparison_in_real_browser(server, browser):
     print(f"\nscreenshot: {shot}\nfirst page after server start (spaCy and model load included): {cold:.2f} s\n"
           f"warm page, new session (cached model and embeddings): {warm:.2f} s")
     assert shot.stat().st_size > 10_000
+
+
+def hover_shows_counterpart(page, sentence) -> None:
+    """Hovering an aligned sentence of A outlines its counterpart in B (CSS only, no script)."""
+    target = sentence.get_attribute("data-counterparts").split()[0]
+    shadow = f"getComputedStyle(document.getElementById('{target}')).boxShadow"
+    assert page.evaluate(shadow) == "none"
+    sentence.hover()
+    page.wait_for_function(f"{shadow} !== 'none'", timeout=5_000)
 
 
 def jump_to_counterpart(page) -> None:

@@ -224,3 +224,12 @@ def test_segments_match_brute_force_on_random_overlaps(seed):
         assert lengths == sorted(lengths, reverse=True), "outer (longer) marks first"
         inside = [s["index"] for s in sents if s["start"] <= seg.start and seg.end <= s["end"]]
         assert seg.sentence == (inside[0] if inside else None)
+
+
+def test_hover_css_links_each_aligned_pair_both_ways():
+    from compare.html_report import hover_css
+
+    css = hover_css(make_data())
+    assert ".nc-cols:has(#nc-A-s0:hover) #nc-B-s0" in css and ".nc-cols:has(#nc-B-s1:hover) #nc-A-s1" in css
+    assert "nc-A-s2" not in css  # unaligned sentence: no rule
+    assert hover_css(make_data(alignments=[])) == ""
