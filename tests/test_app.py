@@ -327,10 +327,13 @@ print(json.dumps({"load_s": time.perf_counter() - t}))
 """
 
 PAGE_TIMES = """
-import time, json, statistics
+import time, json, os, statistics
 from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(%r, default_timeout=600)
+if os.environ.get("NEWSCOMPARE_SPEED_MODEL"):  # a sidebar model choice, e.g. the ONNX one
+    at.session_state["model"] = os.environ["NEWSCOMPARE_SPEED_MODEL"]
 t = time.perf_counter()
-at = AppTest.from_file(%r, default_timeout=600).run()
+at.run()
 cold = time.perf_counter() - t
 assert not at.exception and not at.error, [at.exception, at.error]
 warm = []
@@ -356,7 +359,9 @@ def run_json(code: str) -> dict:
 @pytest.mark.slow
 def test_seed_pair_page_speed_with_the_real_model():
     """Cold first page vs the cost of loading spaCy and the model; warm rerun; threshold change.
-    Run: pytest -m slow tests/test_app.py -k speed -s"""
+    Run: pytest -m slow tests/test_app.py -k speed -s
+    (NEWSCOMPARE_SPEED_MODEL="MiniLM-L6, ONNX int8 (faster on CPU)" times the page with that model;
+    the load figure is always the default PyTorch model's.)"""
     load = run_json(LOAD_COSTS)["load_s"]
     page = run_json(PAGE_TIMES % APP)
     print(f"\nimports + spaCy + model load alone: {load:.2f} s\n"
