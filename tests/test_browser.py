@@ -8,7 +8,6 @@ Run: pytest -m slow tests/test_browser.py -s  (prints timings and the screenshot
 """
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import subprocess
@@ -29,7 +28,6 @@ COLD_TIMEOUT_S = 300  # first page: spaCy and the sentence model load
 XSS = 'Officials said <script>window.__xss=1</script> and <img src=x onerror="window.__xss=2"> nothing more.'
 
 pytestmark = pytest.mark.slow
-log = logging.getLogger(__name__)
 
 
 def free_port() -> int:
