@@ -398,7 +398,7 @@ class RunContext:
 
     def add(self, key: str, seconds: float) -> None:
         with self.lock:
-            self.timings[key] += seconds
+            self.timings[key] = self.timings.get(key, 0.0) + seconds
 
 
 def prepare_owned(articles: list[Article], ctx: RunContext) -> None:
@@ -453,6 +453,9 @@ def run_story(job: StoryJob, ctx: RunContext) -> StoryResult:
         log.exception("story %s: comparison failed", job.story)
         return StoryResult(job.story, tuple(errors + [error_row(job.story, f"comparison failed: {exc}")]), False)
     ctx.add("compare_s", time.perf_counter() - started)
+    for comparison in story.comparisons:  # align_s, facts_s, framing_s of each pair
+        for key, seconds in dict(comparison.meta).get("timings", {}).items():
+            ctx.add(key, seconds)
     rows = tuple(pair_row(job.story, c) for c in story.comparisons) + tuple(errors)
     started = time.perf_counter()
     story_dir = ctx.options.out_dir / slug(job.story)
