@@ -87,6 +87,8 @@ _LIGHT_VERBS = {"be", "have", "say", "do", "make", "take", "get"}
 
 def _np_token_ok(tok, run: list) -> bool:
     """May ``tok`` continue the noun-phrase run ``run``?"""
+    if run and _hyphen_joined(tok):
+        return True  # "son-in-law", "Moscow-backed"
     if tok.pos_ == "DET":
         return not run
     if tok.pos_ == "PUNCT":
@@ -104,11 +106,24 @@ def _hyphen_joined(tok) -> bool:
     return tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_
 
 
+def _starts_new_phrase(tok, previous) -> bool:
+    """"the jobs Clinton offered", "missiles North Korea said": a subject (or
+    the first word of a subject name) right after a complete noun phrase."""
+    root = tok
+    while root.dep_ == "compound" and root.head is not root:
+        root = root.head
+    return (root.dep_ in ("nsubj", "nsubjpass") and previous.pos_ == "NOUN"
+            and previous.dep_ in ("dobj", "pobj", "nsubj", "attr"))
+
+
 def _runs(sent) -> list[list]:
     """Maximal token runs that look like noun phrases, trimmed to end on a noun."""
     runs, run = [], []
     for tok in sent:
-        if tok.pos_ in _NP_POS and _np_token_ok(tok, run):
+        if run and _starts_new_phrase(tok, run[-1]):
+            runs.append(run)
+            run = []
+        if (tok.pos_ in _NP_POS or run and _hyphen_joined(tok)) and _np_token_ok(tok, run):
             run.append(tok)
             continue
         runs.append(run)
@@ -493,8 +508,9 @@ def _detected_finding(x: EntityMention, y: EntityMention, variant: names.NameVar
         conv_a, conv_b = variant.convention_x, variant.convention_y
         why = "the same letters, written with different diacritics, spacing or hyphens"
     else:
-        conv_a = conv_b = "transliteration variant"
-        why = f"two romanizations of one name (spelling similarity {variant.score:.2f} after folding)"
+        conv_a = conv_b = "spelling variant"
+        why = (f"two spellings of one name, as different romanizations produce "
+               f"(similarity {variant.score:.2f} after folding h/g, y/i, doubled letters)")
     return _finding("naming_variant", x.text, y.text, [(m.start, m.end) for m in ea if m.text == x.text],
                     [(m.start, m.end) for m in eb if m.text == y.text], x.text, conv_a, conv_b,
                     f"A writes {quote(x.text)}, B writes {quote(y.text)}: {why}.")
@@ -610,11 +626,13 @@ def same_name(x: str, y: str) -> bool:
 
 
 def _shared_anchor(x: NounPhrase, y: NounPhrase) -> str:
+    """The names both phrases contain, e.g. "Donetsk, Luhansk/Lugansk" ("" if none)."""
+    shared = []
     for ax in x.anchors:
-        for ay in y.anchors:
-            if same_name(ax, ay):
-                return ax if names.plain(ax) == names.plain(ay) else f"{ax}/{ay}"
-    return ""
+        ay = next((ay for ay in y.anchors if same_name(ax, ay)), None)
+        if ay is not None:
+            shared.append(ax if names.plain(ax) == names.plain(ay) else f"{ax}/{ay}")
+    return ", ".join(shared)
 
 
 def _relevant(x: NounPhrase, y: NounPhrase) -> tuple[frozenset[str], frozenset[str]] | None:
@@ -654,8 +672,9 @@ def pair_score(x: NounPhrase, y: NounPhrase, similarity: float, aligned: bool,
         score += 1.0
     if score == 0.0:
         return 0.0, ""
-    referent = anchor or (f"what is the {x.slot[0].replace('dobj', 'object').replace('nsubj', 'subject')} of "
-                          f"{quote(x.slot[1])}" if x.slot == y.slot and x.slot[0] else "/".join(sorted(fam)))
+    role = {"nsubj": "subject", "nsubjpass": "subject", "attr": "complement"}.get(x.slot[0], "object")
+    referent = anchor or (f"the {role} of {quote(x.slot[1])}" if x.slot == y.slot and x.slot[0]
+                          else "/".join(sorted(fam)))
     # Prefer the most marked phrase of a referent ("Moscow-backed separatists"
     # over "the separatists") when several could pair.
     marked = min(1.0, 0.5 * len(_qualifiers(x.core | y.core)))
@@ -822,7 +841,7 @@ class Hedge:
 
 
 _CLAUSE_END = re.compile(r"[,;:.!?”\"—–)]")
-_SCARE = re.compile(r"[\"“‘'](\w[\w\s-]{1,40}?)[\"”’']")
+_SCARE = re.compile(r"(?:\"(?P<a>\w[\w\s-]{1,40}?)\"|“(?P<b>\w[\w\s-]{1,40}?)”|‘(?P<c>\w[\w\s-]{1,40}?)’)")
 
 
 def _clause_from(text: str, start: int, stop: int) -> int:
@@ -869,14 +888,18 @@ def _scare_quotes(doc: Document, sentence) -> list[Hedge]:
     text = doc.article.text
     out = []
     for m in _SCARE.finditer(text, sentence.start, sentence.end):
-        inner = m.group(1)
+        group = next(g for g in ("a", "b", "c") if m.group(g))
+        inner = m.group(group)
         before = text[max(sentence.start, m.start() - 2):m.start()]
         if len(inner.split()) > 3 or inner[0].isupper() or not before.strip() == "" and before[-1:].isalnum():
             continue
         if doc.doc is not None:
-            span = doc.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            span = doc.doc.char_span(m.start(group), m.end(group), alignment_mode="expand")
             if span is None or not any(t.pos_ == "NOUN" for t in span) or any(t.pos_ == "VERB" for t in span):
                 continue
+            before = doc.doc[max(0, span.start - 5):span.start]
+            if any(t.lemma_.lower() in _report_verb_class() for t in before):
+                continue  # "called it 'insane'": a quotation, not distancing
         out.append(Hedge(sentence.index, m.start(), m.end(), m.group(0), "quotation marks", "scare quotes"))
     return out
 

@@ -46,7 +46,7 @@ def test_detected_transliteration_in_aligned_sentences(fake_embedder, config):
     result = run(a, b, fake_embedder, config)
     found = [f for f in of_type(result, "naming_variant") if "Lavrov" in f.a_text]
     assert found and found[0].b_text.startswith("Sergey")
-    assert found[0].convention_a == "transliteration variant"
+    assert found[0].convention_a == "spelling variant"
 
 
 def test_look_alike_countries_are_not_variants(fake_embedder, config):
