@@ -109,19 +109,36 @@ def score_pair(comparison: Comparison, ma: list[Mention], mb: list[Mention], tal
             tally["examples"].append((correct, f.type, f.a_text, f.b_text))
 
 
-def run(events: list[dict], config: CompareConfig) -> dict:
-    embedder = default_embedder(config)
-    tally = {"items": Counter(), "found": Counter(), "findings": 0, "correct": 0, "misses": [], "examples": []}
+def prepare(events: list[dict], config: CompareConfig, embedder) -> list[tuple[dict, dict]]:
+    """Per event: outlet -> Document, outlet -> annotated mentions (parsed and embedded once)."""
+    out = []
     for event in events:
         arts, notes = {}, {}
         for outlet in OUTLETS:
             text, starts = article_text(event["articles"][outlet])
             arts[outlet] = Article(text, id=outlet, source=event["articles"][outlet]["outlet"])
             notes[outlet] = mentions(event["articles"][outlet], starts)
-        docs = dict(zip(OUTLETS, prepare_documents([arts[o] for o in OUTLETS], config, embedder)))
+        out.append((dict(zip(OUTLETS, prepare_documents([arts[o] for o in OUTLETS], config, embedder))), notes))
+    return out
+
+
+def run(prepared: list[tuple[dict, dict]], config: CompareConfig, embedder) -> dict:
+    tally = {"items": Counter(), "found": Counter(), "findings": 0, "correct": 0, "misses": [], "examples": []}
+    for docs, notes in prepared:
         for x, y in itertools.combinations(OUTLETS, 2):
             score_pair(compare_documents(docs[x], docs[y], config, embedder), notes[x], notes[y], tally)
     return tally
+
+
+def sweep(prepared: list[tuple[dict, dict]], config: CompareConfig, embedder) -> None:
+    """Recall and precision for a small grid of FramingConfig thresholds."""
+    grid = [{"label_min_score": v} for v in (1.5, 2.5, 3.0)]
+    grid += [{"family_min_similarity": v} for v in (0.25, 0.5)]
+    for change in grid:
+        tally = run(prepared, replace(config, framing=replace(config.framing, **change)), embedder)
+        items, found = sum(tally["items"].values()), sum(tally["found"].values())
+        print(f"{change}: recall {found}/{items} = {found / max(items, 1):.3f}, "
+              f"precision {tally['correct']}/{tally['findings']} = {tally['correct'] / max(tally['findings'], 1):.3f}")
 
 
 def report(tally: dict, n_misses: int) -> None:
@@ -146,6 +163,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder holding data/newswcl50")
     parser.add_argument("--events", default="", help="comma-separated event ids (default: all dev events)")
     parser.add_argument("--misses", type=int, default=15, help="how many misses and findings to print")
+    parser.add_argument("--sweep", action="store_true", help="also score a small grid of FramingConfig thresholds")
     args = parser.parse_args()
     path = args.shared / "data" / "newswcl50" / "newswcl50_events_dev_events_0_4.jsonl"
     events = read_jsonl(path)
@@ -155,8 +173,13 @@ def main() -> None:
     t0 = time.perf_counter()
     # The fact stage is not scored here: switched off so it neither costs time nor fails the run.
     config = CompareConfig()
-    tally = run(events, replace(config, facts=replace(config.facts, enabled=False)))
-    report(tally, args.misses)
+    config = replace(config, facts=replace(config.facts, enabled=False))
+    embedder = default_embedder(config)
+    prepared = prepare(events, config, embedder)
+    report(run(prepared, config, embedder), args.misses)
+    if args.sweep:
+        print()
+        sweep(prepared, config, embedder)
     print(f"\n{len(events)} events, {time.perf_counter() - t0:.0f} s")
 
 
