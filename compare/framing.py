@@ -827,6 +827,50 @@ def entity_label_findings(npa: list[NounPhrase], npb: list[NounPhrase]
     return out, used_a, used_b
 
 
+def demonym_of(adjective: str, country: str) -> bool:
+    """"Syrian" / "Syria", "Iranian" / "Iran", but not "Iraqi" / "Iran"."""
+    adj, name = names.plain(adjective), names.plain(country)
+    stem = name[:-1] if name[-1:] in "aeiouy" else name
+    return len(stem) >= 3 and adj != name and adj.startswith(stem) and len(adj) - len(stem) <= 4
+
+
+def state_phrases(nps: list[NounPhrase]) -> list[NounPhrase]:
+    """"the Syrian regime", "the junta": a state named by a marked word for its
+    rulers. "The Russian government" / "Russia" is too ordinary to report."""
+    state = {w for w, fams in _family_of_word().items() if "state or government" in fams}
+    return [np for np in nps if np.head in state and is_qualifier(np.head) and not np.anchors and len(np.core) >= 2]
+
+
+def state_label_findings(a: Document, b: Document, npa: list[NounPhrase], npb: list[NounPhrase],
+                         alignment: Alignment, config: FramingConfig) -> list[FramingDifference]:
+    """One article says "the Syrian regime" where the other, in a similar
+    sentence, names the country ("Syria") or its state with another word."""
+    aligned = aligned_sentence_pairs(alignment)
+    out = []
+    for first, (mine, other_doc, other_nps) in ((True, (npa, b, npb)), (False, (npb, a, npa))):
+        places = [m for m in entity_mentions(other_doc) if m.label == "place"]
+        for np in state_phrases(mine):
+            for m in places:
+                if not any(demonym_of(w, m.text) for w in np.core - {np.head}):
+                    continue
+                pair = (np.sentence, m.sentence) if first else (m.sentence, np.sentence)
+                sim = float(alignment.similarity[pair])
+                if pair in aligned or sim >= config.slot_min_similarity:
+                    out.append(_state_finding(np, m, first))
+                    break
+    return out
+
+
+def _state_finding(np: NounPhrase, m: EntityMention, first: bool) -> FramingDifference:
+    me, them = ("A", "B") if first else ("B", "A")
+    why = (f"In matching sentences {me} says {quote(np.text)} and {them} names {quote(m.text)}: "
+           f"{me} names the state by its {np.head}.")
+    x, y = ((np.start, np.end), (m.start, m.end)) if first else ((m.start, m.end), (np.start, np.end))
+    tx, ty = (np.text, m.text) if first else (m.text, np.text)
+    return _finding("label", tx, ty, [x], [y], m.text, np.head if first else "place name",
+                    "place name" if first else np.head, why)
+
+
 # ---------------------------------------------------------------- hedges and report verbs
 
 
@@ -1010,7 +1054,9 @@ def label_findings(a: Document, b: Document, alignment: Alignment,
                         alignment, config.framing)
     used_a |= {p.a for p in pairs}
     used_b |= {p.b for p in pairs}
-    return (named + [label_finding(p, npa, npb) for p in pairs] + one_sided_qualifiers(npa, npb, used_a, True)
+    states = state_label_findings(a, b, [n for n in npa if n not in used_a], [n for n in npb if n not in used_b],
+                                  alignment, config.framing)
+    return (named + [label_finding(p, npa, npb) for p in pairs] + states + one_sided_qualifiers(npa, npb, used_a, True)
             + one_sided_qualifiers(npb, npa, used_b, False))
 
 

@@ -169,3 +169,19 @@ def test_seed_pair_gold(seed_pair, seed_gold):
         assert hits, gold
     for f in result.framing:
         assert not any(w in f.explanation.lower() for w in ("wrong", "incorrect", "correct spelling", "misspel"))
+
+
+def test_state_named_by_its_rulers(fake_embedder, config):
+    a = "Warplanes of the Syrian regime struck the town of Douma on Saturday night."
+    b = "Warplanes of Syria struck the town of Douma on Saturday night."
+    result = run(a, b, fake_embedder, config)
+    found = [f for f in of_type(result, "label") if f.a_text == "the Syrian regime"]
+    assert found and found[0].b_text == "Syria"
+
+
+@pytest.mark.parametrize("adjective,country,expected", [
+    ("Syrian", "Syria", True), ("Iranian", "Iran", True), ("Chinese", "China", True),
+    ("Iraqi", "Iran", False), ("Australian", "Austria", False), ("Syria", "Syria", False),
+])
+def test_demonyms(adjective, country, expected):
+    assert framing.demonym_of(adjective, country) is expected
