@@ -331,7 +331,7 @@ class OnnxEmbedder:
         """(session, tokenizer, layout), loaded once."""
         with self._lock:
             if self._runtime is None:
-                self._runtime = load_runtime(Path(resolve_model(self.model)), self.quantized)
+                self._runtime = load_runtime(local_model_dir(resolve_model(self.model)), self.quantized)
         return self._runtime
 
     @property
@@ -373,10 +373,23 @@ class OnnxEmbedder:
             yield rows, batch, hidden, mask
 
 
+def local_model_dir(model: str) -> Path:
+    """The directory of ``model``: a path, or a Hugging Face name already in
+    the local cache (never downloaded; bare names are sentence-transformers')."""
+    if Path(model).is_dir():
+        return Path(model)
+    try:
+        from huggingface_hub import snapshot_download
+
+        repo = model if "/" in model else f"sentence-transformers/{model}"
+        return Path(snapshot_download(repo, local_files_only=True))
+    except Exception as exc:  # not cached, bad name, or no huggingface_hub
+        raise OnnxBuildError(f"the ONNX backend needs a local model directory or a model already in the "
+                             f"Hugging Face cache, got {model!r}") from exc
+
+
 def load_runtime(model_dir: Path, quantized: bool) -> tuple:
     """(ONNX Runtime session, tokenizer, layout) for a local model directory."""
-    if not model_dir.is_dir():
-        raise OnnxBuildError(f"the ONNX backend needs a local model directory, got {str(model_dir)!r}")
     from tokenizers import Tokenizer
 
     layout = read_layout(model_dir)

@@ -256,3 +256,9 @@ def test_corrupt_real_int8_file_is_rebuilt(real_embedders, monkeypatch):
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
     fresh = ob.OnnxEmbedder(quantized=True)
     np.testing.assert_allclose(fresh.encode(CANDIDATES), int8.encode(CANDIDATES), atol=1e-6)
+
+
+def test_unknown_model_name_is_a_readable_error(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ob.OnnxBuildError, match="local model directory"):
+        ob.local_model_dir("no-such-org/no-such-model-xyz")
