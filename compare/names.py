@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable, Literal
+from typing import Literal
 
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
@@ -218,10 +218,6 @@ def _vowel_swaps_ok(fx: str, fy: str) -> bool:
                for op, i, j in Levenshtein.editops(fx, fy))
 
 
-def _token_variant(x: str, y: str) -> bool:
-    return plain(x) == plain(y) or transliteration_score(x, y) >= TRANSLITERATION_MIN_SIMILARITY
-
-
 def _multiword_transliteration(x: str, y: str) -> float:
     """Word-by-word test for names of the same length ("Aleksey Danilov")."""
     wx, wy = x.split(), y.split()
@@ -299,11 +295,3 @@ def find_lexicon_mentions(text: str) -> list[tuple[int, int, LexiconEntry, str]]
         for entry, convention in by_form[match.group(0)]:
             out.append((match.start(), match.end(), entry, convention))
     return out
-
-
-def entries_by_id() -> dict[str, LexiconEntry]:
-    return {e.id: e for e in lexicon_entries()}
-
-
-def conventions_in(entries: Iterable[LexiconEntry]) -> frozenset[str]:
-    return frozenset(c for e in entries for c in e.conventions)
