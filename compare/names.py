@@ -166,12 +166,17 @@ def distinct_pairs() -> frozenset[frozenset[str]]:
     return frozenset(pairs)
 
 
+# Lexicon pairs that are not spellings of one name keep their relation as kind.
+_LEXICON_KINDS: dict[str, VariantKind] = {"exonym": "exonym", "renamed": "alternative_name",
+                                          "alternative_name": "alternative_name", "disputed_name": "alternative_name"}
+
+
 def _lexicon_variant(x: str, y: str) -> NameVariant | None:
     for entry, form_x in lexicon_lookup(x):
         for f in entry.forms:
             if plain(f.form) == plain(y) and plain(form_x) != plain(y):
-                return NameVariant("lexicon", entry.convention_of(form_x), f.convention,
-                                   entry.source, 1.0, entry.relation, entry.id)
+                return NameVariant(_LEXICON_KINDS.get(entry.relation, "lexicon"), entry.convention_of(form_x),
+                                   f.convention, entry.source, 1.0, entry.relation, entry.id)
     return None
 
 
@@ -233,8 +238,10 @@ def name_variant(x: str, y: str) -> NameVariant | None:
 
     Order: identical text, lexicon entry, same letters after removing
     diacritics/spaces/hyphens, transliteration (folded keys with the same
-    consonant skeleton). Alternative names and exonyms that share no letters
-    (Burma/Myanmar) come only from the lexicon; their ``relation`` says which.
+    consonant skeleton). Lexicon romanization pairs have kind "lexicon";
+    alternative names and exonyms that share no letters (Burma/Myanmar,
+    Ivory Coast/Côte d'Ivoire) come only from the lexicon, with kind
+    "alternative_name" or "exonym" and ``relation`` naming the entry's relation.
     """
     x, y = " ".join(x.split()), " ".join(y.split())
     if not x or not y:

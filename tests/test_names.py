@@ -77,14 +77,16 @@ def test_lexicon_variants_carry_conventions_and_source(x, y, conv_x, conv_y):
     assert "SpellingUkraine" in variant.source or "KyivNotKiev" in variant.source
 
 
-@pytest.mark.parametrize("x,y,relation", [
-    ("Burma", "Myanmar", "renamed"), ("Bombay", "Mumbai", "renamed"), ("Peking", "Beijing", "transliteration"),
-    ("Mao Tse-tung", "Mao Zedong", "transliteration"), ("Persian Gulf", "Arabian Gulf", "disputed_name"),
-    ("Gaddafi", "Qaddafi", "transliteration"), ("Ivory Coast", "Côte d'Ivoire", "exonym"),
+@pytest.mark.parametrize("x,y,relation,kind", [
+    ("Burma", "Myanmar", "renamed", "alternative_name"), ("Bombay", "Mumbai", "renamed", "alternative_name"),
+    ("Peking", "Beijing", "transliteration", "lexicon"), ("Mao Tse-tung", "Mao Zedong", "transliteration", "lexicon"),
+    ("Persian Gulf", "Arabian Gulf", "disputed_name", "alternative_name"),
+    ("Gaddafi", "Qaddafi", "transliteration", "lexicon"), ("Ivory Coast", "Côte d'Ivoire", "exonym", "exonym"),
 ])
-def test_world_lexicon_names_that_share_no_letters(x, y, relation):
+def test_world_lexicon_names_that_share_no_letters(x, y, relation, kind):
     variant = names.name_variant(x, y)
-    assert variant is not None and variant.kind == "lexicon" and variant.relation == relation
+    assert variant is not None and variant.kind == kind and variant.relation == relation
+    assert variant.source
     assert variant.convention_x and variant.convention_y and variant.convention_x != variant.convention_y
 
 
