@@ -901,7 +901,9 @@ def _word_hedges(doc: Document, sentence) -> list[Hedge]:
     out = []
     for m in pattern.finditer(text, sentence.start, sentence.end):
         end = _clause_from(text, m.end(), sentence.end)
-        end = min(end, m.end() + 60)
+        if end > m.end() + 60:  # keep the cue and a few words, cut at a word boundary
+            end = text.rfind(" ", m.end(), m.end() + 60)
+            end = end if end > m.end() else m.end()
         out.append(Hedge(sentence.index, m.start(), end, text[m.start():end].rstrip(), m.group(1).lower(),
                          "distancing word"))
     return out
@@ -1067,6 +1069,15 @@ def analyse_framing(a: Document, b: Document, alignment: Alignment,
     Naming variants (lexicon and detected), the naming-convention profile of
     each article, labels and qualifiers for shared referents, hedges, and
     report-verb choices on aligned content."""
+    verbs = report_verb_findings(a, b, alignment)
     findings = (naming_findings(a, b, alignment, config) + label_findings(a, b, alignment, config)
-                + hedge_findings(hedges(a), hedges(b), alignment) + report_verb_findings(a, b, alignment))
+                + _without_verbs(hedge_findings(hedges(a), hedges(b), alignment), verbs) + verbs)
     return tuple(findings), highlights_of(findings)
+
+
+def _without_verbs(hedge_list: list[FramingDifference], verbs: list[FramingDifference]) -> list[FramingDifference]:
+    """A "claimed" already shown as a report-verb choice is not shown again as a hedge."""
+    starts_a = {s.start for f in verbs for s in f.a_spans}
+    starts_b = {s.start for f in verbs for s in f.b_spans}
+    return [h for h in hedge_list if not any(s.start in starts_a for s in h.a_spans)
+            and not any(s.start in starts_b for s in h.b_spans)]
