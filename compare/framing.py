@@ -35,6 +35,7 @@ def _qualifier_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p) for p in framing_words()["qualifier_patterns"])
 
 
+@functools.lru_cache(maxsize=65536)
 def is_qualifier(word: str) -> bool:
     """A word that qualifies status, sponsor or legitimacy ("self-declared", "Moscow-backed")."""
     word = word.lower()
@@ -51,6 +52,11 @@ def _family_of_word() -> dict[str, frozenset[str]]:
 
 
 def families(words: Iterable[str]) -> frozenset[str]:
+    return _families(frozenset(words))
+
+
+@functools.lru_cache(maxsize=65536)
+def _families(words: frozenset[str]) -> frozenset[str]:
     table = _family_of_word()
     return frozenset(f for w in words for f in table.get(w, ()))
 
@@ -599,7 +605,8 @@ def _single_side(mine: list[NameMention], other: list[NameMention], me: str, the
 # ---------------------------------------------------------------- labels and qualifiers
 
 
-def _norm(words: Iterable[str]) -> frozenset[str]:
+@functools.lru_cache(maxsize=65536)
+def _norm(words: frozenset[str]) -> frozenset[str]:
     """Words compared across spellings (Luhansk = Lugansk)."""
     return frozenset(names.fold(w) for w in words)
 
@@ -681,6 +688,16 @@ def pair_score(x: NounPhrase, y: NounPhrase, similarity: float, aligned: bool,
     return score + similarity + marked + (1.0 if aligned else 0.0), referent
 
 
+def _may_corefer(x: NounPhrase, y: NounPhrase) -> bool:
+    """Cheap test before scoring: could any evidence of pair_score hold?"""
+    if x.slot == y.slot and x.slot[0]:
+        return True
+    heads_agree = names.fold(x.head) == names.fold(y.head) or bool(families([x.head]) & families([y.head]))
+    if heads_agree and x.anchors and y.anchors:
+        return True
+    return bool(families(label_words(x) | (x.words - x.core)) & families(label_words(y) | (y.words - y.core)))
+
+
 def label_pairs(npa: list[NounPhrase], npb: list[NounPhrase], alignment: Alignment,
                 config: FramingConfig) -> list[LabelPair]:
     """One-to-one pairs of noun phrases that name one referent with different words."""
@@ -688,7 +705,7 @@ def label_pairs(npa: list[NounPhrase], npb: list[NounPhrase], alignment: Alignme
     candidates = []
     for x in npa:
         for y in npb:
-            if _relevant(x, y) is None:
+            if not _may_corefer(x, y) or _relevant(x, y) is None:
                 continue
             sim = float(alignment.similarity[x.sentence, y.sentence])
             score, referent = pair_score(x, y, sim, (x.sentence, y.sentence) in aligned, config)
@@ -763,6 +780,7 @@ def one_sided_qualifiers(mine: list[NounPhrase], other: list[NounPhrase], used: 
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def label_words(np: NounPhrase) -> frozenset[str]:
     """What a phrase calls the thing it names: its words minus names and neutral modifiers."""
     neutral = set(framing_words()["neutral_modifiers"])

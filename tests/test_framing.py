@@ -186,3 +186,15 @@ def test_state_named_by_its_rulers(fake_embedder, config):
 ])
 def test_demonyms(adjective, country, expected):
     assert framing.demonym_of(adjective, country) is expected
+
+
+def test_runs_without_a_spacy_doc(fake_embedder, config):
+    """Lexicon naming and hedge words still work when the pipeline has no parse."""
+    from dataclasses import replace as dc_replace
+    result = run("Shelling hit Kyiv, allegedly from the north.", "Shelling hit Kiev from the north.",
+                 fake_embedder, config)
+    a, b = dc_replace(result.a, doc=None), dc_replace(result.b, doc=None)
+    findings, highlights = framing.analyse_framing(a, b, result.alignment, config)
+    assert any(f.type == "naming_variant" and f.b_text == "Kiev" for f in findings)
+    assert any(f.type == "hedge" and f.a_text.startswith("allegedly") for f in findings)
+    assert len(highlights) >= 3
