@@ -255,6 +255,10 @@ def onnx_file(model_dir: Path, quantized: bool) -> Path:
 
 
 def _build_missing(model_dir: Path, folder: Path, quantized: bool) -> None:
+    # Every build holds the lock, so a temporary file seen now was left by a
+    # builder that died: remove it rather than let crashes fill the disk.
+    for leftover in folder.glob(".tmp-*"):
+        leftover.unlink(missing_ok=True)
     # Re-checked under the lock: another process may have finished meanwhile.
     fp32 = folder / ONNX_FILES[False]
     layout = read_layout(model_dir)

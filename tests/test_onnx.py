@@ -158,6 +158,15 @@ def test_corrupt_or_missing_cache_file_is_rebuilt(fake_builders, damage):
     assert calls == {"export": 1, "quantize": 2}  # the intact fp32 file is reused
 
 
+def test_build_removes_files_left_by_a_crashed_builder(fake_builders):
+    model, _ = fake_builders
+    folder = ob.cache_folder(model)
+    folder.mkdir(parents=True)
+    (folder / ".tmp-123-abcd-model.onnx").write_bytes(b"half an export")
+    ob.onnx_file(model, quantized=False)
+    assert not list(folder.glob(".tmp-*"))
+
+
 def test_concurrent_builders_export_once(fake_builders):
     model, calls = fake_builders
     results, errors = [], []
