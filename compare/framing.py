@@ -692,8 +692,9 @@ def _may_corefer(x: NounPhrase, y: NounPhrase) -> bool:
     """Cheap test before scoring: could any evidence of pair_score hold?"""
     if x.slot == y.slot and x.slot[0]:
         return True
-    heads_agree = names.fold(x.head) == names.fold(y.head) or bool(families([x.head]) & families([y.head]))
-    if heads_agree and x.anchors and y.anchors:
+    if names.fold(x.head) == names.fold(y.head):
+        return True
+    if families([x.head]) & families([y.head]) and x.anchors and y.anchors:
         return True
     return bool(families(label_words(x) | (x.words - x.core)) & families(label_words(y) | (y.words - y.core)))
 
