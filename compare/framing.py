@@ -319,6 +319,16 @@ def _extend_person(doc: Document, start: int, end: int) -> tuple[int, int] | Non
     return (start, doc.doc[i - 1].idx + len(doc.doc[i - 1].text)) if i > span.end else None
 
 
+def _is_proper_noun(doc: Document, start: int, end: int) -> bool:
+    """Does the parser read the match as a name (true when there is no parse)?"""
+    if doc.doc is None:
+        return True
+    span = doc.doc.char_span(start, end, alignment_mode="expand")
+    # An entity label alone is trusted only away from the sentence start, where
+    # capitalised common words ("Luck was ...") get tagged as names.
+    return span is None or any(t.pos_ == "PROPN" or t.ent_type_ and not t.is_sent_start for t in span)
+
+
 def _inside_person(doc: Document, start: int, end: int) -> bool:
     if doc.doc is None:
         return False
@@ -375,6 +385,8 @@ def name_mentions(doc: Document, config: FramingConfig) -> list[NameMention]:
     out = []
     for start, end, entry, convention in names.find_lexicon_mentions(doc.article.text):
         form = doc.article.text[start:end]
+        if not _is_proper_noun(doc, start, end):
+            continue  # "Luck was on their side" is not Lutsk
         if entry.kind not in _PERSON_KINDS and _inside_person(doc, start, end):
             continue  # "Vladimir" of "Vladimir Putin" is not the city
         if entry.kind == "first_name":

@@ -198,3 +198,9 @@ def test_runs_without_a_spacy_doc(fake_embedder, config):
     assert any(f.type == "naming_variant" and f.b_text == "Kiev" for f in findings)
     assert any(f.type == "hedge" and f.a_text.startswith("allegedly") for f in findings)
     assert len(highlights) >= 3
+
+
+def test_lexicon_form_read_as_a_common_word_is_ignored(fake_embedder, config):
+    a = "Luck was on their side when the talks resumed in Lutsk."
+    result = run(a, "The talks resumed in Lutsk on Monday.", fake_embedder, config)
+    assert not [f for f in result.framing if "Luck" in f.a_text]
