@@ -41,6 +41,7 @@ _UK_TABLE = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчш
 _RU_TABLE = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
                       "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+_RU_TABLE_I = {**_RU_TABLE, "й": "i"}
 _UKRAINIAN_ONLY = set("іїєґ")
 _RUSSIAN_ONLY = set("ыэъё")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -85,14 +86,16 @@ def classify(form: str, ukr_form: str, ru_cyrillic: list[str]) -> str:
     if not form.isascii():
         return TRANSLATION  # Polish, German, Czech... spellings
     ukr, cand = light(ukr_form), light(form)
-    ru = [light(romanize(c, _RU_TABLE)) for c in ru_cyrillic]
+    # Both common renderings of й ("Andrey" / "Andrei"); x is "ks" in practice ("Alexei").
+    ru = [light(romanize(c, table)) for c in ru_cyrillic for table in (_RU_TABLE, _RU_TABLE_I)]
+    cand = cand.replace("x", "ks")
     s_ukr = Levenshtein.normalized_similarity(cand, ukr)
     s_ru = max((Levenshtein.normalized_similarity(cand, r) for r in ru), default=0.0)
     if max(s_ukr, s_ru) < 0.6:
         return TRANSLATION
     if ru and s_ru > s_ukr and s_ru >= 0.7:
         return RUS
-    if not ru and russian_marks(ukr_form, form):
+    if not ru and russian_marks(ukr_form, form.replace("x", "ks")):
         return RUS
     return UKR if s_ukr >= 0.7 else OTHER
 
