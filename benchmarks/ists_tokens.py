@@ -24,6 +24,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -141,16 +142,20 @@ def unique_coverage(comparison: Comparison, side: int, spans: list[tuple[int, in
     return np.array([covered[s:e].mean() > 0.5 if e > s else False for s, e in spans])
 
 
-def tool_predictions(texts, offsets, config, embedder) -> tuple[list[np.ndarray], float]:
-    """Run the tool the way a user would, batched: prepare all, compare per pair."""
+def tool_predictions(texts, offsets, config, embedder) -> tuple[list[np.ndarray], dict[str, float]]:
+    """Run the tool the way a user would, batched: prepare all (parse and
+    encode), then compare per pair. Returns predictions and timings."""
     t0 = time.perf_counter()
     articles = [Article(text, id=f"h{n}") for n, text in enumerate(texts)]
     docs = prepare_documents(articles, config, embedder)
+    timings = {"prepare_s": time.perf_counter() - t0, "facts_s": 0.0}
     out = []
     for n in range(0, len(docs), 2):
         comparison = compare_documents(docs[n], docs[n + 1], config, embedder)
+        timings["facts_s"] += dict(comparison.meta)["timings"].get("facts_s", 0.0)
         out += [unique_coverage(comparison, 0, offsets[n]), unique_coverage(comparison, 1, offsets[n + 1])]
-    return out, time.perf_counter() - t0
+    timings["total_s"] = time.perf_counter() - t0
+    return out, timings
 
 
 # ---------------------------------------------------------------- seed gold
@@ -193,6 +198,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="path of the shared data folder")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N headline pairs")
     parser.add_argument("--no-tool", action="store_true", help="baselines only")
+    parser.add_argument("--lexical", action="store_true",
+                        help="also score the tool without token vectors (FactsConfig.use_token_vectors=False)")
     parser.add_argument("--all-tokens", action="store_true",
                         help="also score punctuation tokens (by default only tokens with a letter or digit)")
     args = parser.parse_args(argv)
@@ -218,9 +225,15 @@ def main(argv: list[str] | None = None) -> None:
           % (*figures, threshold, time.perf_counter() - t0))
     if args.no_tool:
         return
-    predictions, seconds = tool_predictions(texts, offsets, config, embedder)
-    print("tool                  P %.3f  R %.3f  F1 %.3f  (%.1fs)"
-          % (*prf(flat_gold, np.concatenate(predictions)[keep]), seconds))
+    predictions, timings = tool_predictions(texts, offsets, config, embedder)
+    print("tool                  P %.3f  R %.3f  F1 %.3f  (%.1fs: parse+encode %.1fs, fact stage %.1fs)"
+          % (*prf(flat_gold, np.concatenate(predictions)[keep]), timings["total_s"], timings["prepare_s"],
+             timings["facts_s"]))
+    if args.lexical:
+        lexical_config = replace(config, facts=replace(config.facts, use_token_vectors=False))
+        predictions, timings = tool_predictions(texts, offsets, lexical_config, embedder)
+        print("tool, no token vectors P %.3f  R %.3f  F1 %.3f  (fact stage %.1fs)"
+              % (*prf(flat_gold, np.concatenate(predictions)[keep]), timings["facts_s"]))
 
     seed = seed_report(args.shared / SEED_GOLD, CompareConfig(), embedder)
     print(f"seed gold: {seed['only_covered']}/{seed['only_total']} only-in-one snippets covered by unique highlights")

@@ -15,10 +15,11 @@ import numpy as np
 
 from .config import CompareConfig, FactsConfig
 from .embed import Embedder
-from .facts_match import (number_counterparts, quote_overlap, same_entity, same_slot, same_speaker)
-from .facts_score import (TokenVectors, configured_floor, contextual_support, counterpart_sentences,
-                          lexical_support, number_support, phrase_scores, sentence_token_vectors,
-                          smooth_clauses, word_weights)
+from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,
+                          same_word)
+from .facts_score import (TokenVectors, anchored_support, configured_floor, contextual_support,
+                          counterpart_sentences, isolate_tokens, lexical_support, phrase_scores,
+                          sentence_token_vectors, smooth_clauses, word_weights)
 from .names import name_variant
 from .types import Alignment, Document, Fact, Highlight, Span
 from .units import DocIndex, Unit, quote_units, units_of_span
@@ -93,15 +94,34 @@ def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: Comp
         needed = ({i for i in contexts[0]} | {j for js in contexts[1].values() for j in js},
                   {j for j in contexts[1]} | {i for js in contexts[0].values() for i in js})
         vectors = tuple(sentence_token_vectors(sides[n].doc, needed[n], embedder) for n in (0, 1))
-    values = tuple({u.value for u in side.of_kind("number")} for side in sides)
     out: tuple[dict[int, Phrases], dict[int, Phrases]] = ({}, {})
     for side in (0, 1):
+        said = said_elsewhere(sides[side], sides[1 - side], cfg)
         for i, partners in contexts[side].items():
-            out[side][i] = sentence_phrases(sides, side, i, partners, vectors, values[1 - side], cfg)
+            out[side][i] = sentence_phrases(sides, side, i, partners, vectors, said, cfg)
     return out
 
 
-def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vectors, other_values: set[float],
+def said_elsewhere(mine: Side, other: Side, cfg: FactsConfig) -> dict[Unit, bool]:
+    """For each number, named entity and absolute date of ``mine``: does the
+    other article say it anywhere (same value, same referent, same date)?"""
+    numbers, dates = other.of_kind("number"), {_date_key(u.text) for u in other.of_kind("date")}
+    names = [u.text for u in other.of_kind("entity") if u.label in FACT_ENTITY_LABELS]
+    words = {w for name in names for w in name_words(name)}
+    out: dict[Unit, bool] = {}
+    for unit in mine.of_kind("number"):
+        out[unit] = bool(number_counterparts(unit, numbers, cfg.number_tolerance))
+    for unit in mine.of_kind("entity"):
+        if unit.label in FACT_ENTITY_LABELS:  # a one-word name may sit inside a longer one ("Luhansk People's Republic")
+            out[unit] = any(same_entity(unit.text, name) for name in names) or (
+                len(name_words(unit.text)) == 1 and any(same_word(unit.text, w) for w in words))
+    for unit in mine.of_kind("date"):
+        if _absolute(unit.text):
+            out[unit] = _date_key(unit.text) in dates
+    return out
+
+
+def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vectors, said: dict[Unit, bool],
                      cfg: FactsConfig) -> Phrases:
     """Score the phrases of sentence ``i`` of ``side`` against ``partners``."""
     mine, other = sides[side], sides[1 - side]
@@ -117,8 +137,15 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
         keys = {k for j in partners for t in _sentence_tokens(other, j) for k in (t.lemma_.lower(), t.lower_)}
         support, threshold = lexical_support(tokens, keys), cfg.lexical_unique_threshold
     difference = dict(zip(token_ids, (1.0 - support).tolist()))
-    difference.update({k: 1.0 - v for k, v in number_support(mine.doc.doc, [u for u in units if u.kind == "number"],
-                                                           other_values).items()})
+    facing = {(u.kind, u.label) for j in partners for u in other.units[j]}
+    # A figure facing another figure (a name facing a name of its type) is a
+    # counterpart with another value, a conflict candidate: not anchored as
+    # "only in this article"; its cosine decides.
+    said = {u: v for u, v in said.items() if v or (u.kind, u.label) not in facing}
+    anchored = anchored_support(mine.doc.doc, list(units), said, cfg.anchor_missing_name_words)
+    difference.update({k: 1.0 - v for k, v in anchored.items()})
+    chunks = isolate_tokens(chunks, mine.doc.doc, {k for k, v in anchored.items()
+                                                   if v == 0.0 and mine.doc.doc[k].like_num})
     weights = dict(zip(token_ids, word_weights(tokens, cfg.stop_weight).tolist()))
     scores = phrase_scores(chunks, difference, weights)
     unique = [not np.isnan(s) and s >= threshold for s in scores]

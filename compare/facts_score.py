@@ -79,14 +79,45 @@ def word_weights(tokens, stop_weight: float) -> np.ndarray:
                     dtype=np.float32)
 
 
-def number_support(tokens, numbers: list[Unit], other_values: set[float]) -> dict[int, float]:
-    """Token index -> 1/0 for tokens inside a number: is its value said in the other article?"""
+def anchored_support(tokens, units: list[Unit], said: dict[Unit, bool], min_name_words: int) -> dict[int, float]:
+    """Token index -> 1/0 for the words of numbers, names and dates: is the
+    unit said anywhere in the other article? Two different figures embed
+    almost alike, and one name spelled two ways may not. Only a number's
+    digits are anchored, not the noun it counts. A name the other article
+    lacks is anchored only when it has at least ``min_name_words`` words
+    (0: never); shorter ones keep their cosine score."""
     out: dict[int, float] = {}
-    for unit in numbers:
-        said = unit.value in other_values
+    for unit in units:
+        if unit not in said or (not said[unit] and unit.kind != "number" and not _long_name(unit, min_name_words)):
+            continue
         for i in unit.tokens:
-            if tokens[i].like_num:
-                out[i] = 1.0 if said else 0.0
+            if unit.kind != "number" or tokens[i].like_num:
+                out[i] = 1.0 if said[unit] else 0.0
+    return out
+
+
+def _long_name(unit: Unit, min_words: int) -> bool:
+    return min_words > 0 and (unit.kind == "date" or len(unit.text.split()) >= min_words)
+
+
+def isolate_tokens(chunks: list[Unit], doc, isolate: set[int]) -> list[Unit]:
+    """Split phrases so that the ``isolate`` tokens (a figure the other article
+    never gives) form phrases of their own: "15,000 people" against "people"
+    shows "15,000" as unique instead of averaging it away."""
+    out: list[Unit] = []
+    for chunk in chunks:
+        if not isolate.intersection(chunk.tokens):
+            out.append(chunk)
+            continue
+        groups: list[list[int]] = []
+        for i in chunk.tokens:
+            if groups and (i in isolate) == (groups[-1][-1] in isolate) and i == groups[-1][-1] + 1:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        for ids in groups:
+            span = doc[ids[0]:ids[-1] + 1]
+            out.append(Unit("chunk", span.start_char, span.end_char, chunk.sentence, span.text, tuple(ids)))
     return out
 
 

@@ -8,7 +8,8 @@ import pytest
 from compare.config import CompareConfig, FactsConfig
 from compare.facts import Phrases, conflicting_number, unique_runs
 from compare.facts_match import number_counterparts, quote_overlap, same_entity, same_slot, same_speaker, same_value
-from compare.facts_score import TokenVectors, contextual_support, counterpart_sentences, phrase_scores, smooth_clauses
+from compare.facts_score import (TokenVectors, anchored_support, contextual_support, counterpart_sentences,
+                                 phrase_scores, smooth_clauses)
 from compare.pipeline import compare_articles
 from compare.types import AlignedPair, Alignment
 from compare.units import Unit
@@ -112,6 +113,24 @@ def test_phrase_scores_weight_function_words_less():
     assert phrase_scores([punct], {2: 1.0}, {2: 0.0}) == [1.0]
 
 
+class Tok:
+    def __init__(self, like_num: bool):
+        self.like_num = like_num
+
+
+def test_anchors_numbers_always_long_names_only_when_asked():
+    tokens = [Tok(True), Tok(False), Tok(False), Tok(False), Tok(False)]
+    figure = Unit("number", 0, 9, 0, "400 MPs", (0, 1), value=400.0, noun="mp")
+    short = Unit("entity", 10, 15, 0, "Obama", (2,), label="PERSON")
+    long_ = Unit("entity", 16, 30, 0, "Treaty of Friendship", (3, 4), label="LAW")
+    missing = {figure: False, short: False, long_: False}
+    # the figure's digits only, not its noun; a one-word name keeps its cosine
+    assert anchored_support(tokens, [figure, short, long_], missing, 3) == {0: 0.0, 3: 0.0, 4: 0.0}
+    assert anchored_support(tokens, [figure, short, long_], missing, 0) == {0: 0.0}
+    said = {figure: True, short: True, long_: True}
+    assert anchored_support(tokens, [figure, short, long_], said, 0) == {0: 1.0, 2: 1.0, 3: 1.0, 4: 1.0}
+
+
 def test_clause_mostly_unique_becomes_unique():
     chunks = [Unit("chunk", 0, 4, 0, "a", (0,)), Unit("chunk", 5, 9, 0, "b", (1,)), Unit("chunk", 10, 14, 0, "c", (2,))]
     clause = Unit("clause", 5, 14, 0, "b c")
@@ -160,6 +179,15 @@ def test_added_clause_is_unique_rest_shared(fake_embedder):
     assert any("400 MPs voting in favour" in u for u in unique_a)
     assert any("approved the treaty" in s for s in shared_a)
     assert ("number", "only_a", "400 MPs") in {(f.kind, f.status, f.text) for f in result.facts}
+
+
+def test_figure_only_in_one_report_is_unique(fake_embedder):
+    a = "The conflict in eastern Ukraine has killed 15,000 people, officials said on Monday."
+    b = "The conflict in eastern Ukraine has killed people, officials said on Monday."
+    result = compare_articles(a, b, CONFIG, fake_embedder)
+    unique_a = [a[h.start:h.end] for h in result.highlights if h.article == 0 and h.status == "unique"]
+    assert any("15,000" in u for u in unique_a)
+    assert ("number", "only_a", "15,000 people") in {(f.kind, f.status, f.text) for f in result.facts}
 
 
 def test_unaligned_sentence_is_unique_as_a_whole(fake_embedder):
