@@ -82,6 +82,7 @@ class NounPhrase:
     core: frozenset[str]  # content words before an "of" phrase: what modifies the head
     anchors: tuple[str, ...]  # proper names in the phrase, titles removed, as written
     slot: tuple[str, str]  # (dependency of the head, lemma of the governing verb) or ("", "")
+    role: str = ""  # lemma of the last common noun before the "of" phrase ("adviser")
     named: str = ""  # the person or thing the phrase names, when it is a name with a label
     # ("North Korean leader Kim Jong Un") or an apposition to one ("Kim, the leader")
 
@@ -216,9 +217,10 @@ def _noun_phrase(doc: Document, index: int, run: list) -> NounPhrase:
     anchors = name_runs(run)
     head = core[-1]
     named = anchors[-1] if head.pos_ == "PROPN" and anchors and head.text in anchors[-1].split() else _apposed_name(head)
+    role = next((t.lemma_.lower() for t in reversed(core) if t.pos_ == "NOUN"), "")
     return NounPhrase(index, start, end, doc.article.text[start:end], head.lemma_.lower(),
                       frozenset(_content_words(run)), frozenset(_content_words(core)),
-                      anchors, _slot(head), named)
+                      anchors, _slot(head), role, named)
 
 
 def _apposed_name(head) -> str:
@@ -477,7 +479,7 @@ def entity_mentions(doc: Document) -> list[EntityMention]:
         text = _LEADING.sub("", ent.text)
         start = ent.start_char + (len(ent.text) - len(text))
         text = _POSSESSIVE.sub("", text).strip()
-        if len(text) > 2 and text[0].isupper():
+        if len(text) > 2 and text[0].isupper() and not set(text) & set("[]()"):  # "[Barack] Obama"
             out.append(EntityMention(sentence_of(doc, start), start, start + len(text), text, label))
     return out
 
@@ -677,7 +679,7 @@ def pair_score(x: NounPhrase, y: NounPhrase, similarity: float, aligned: bool,
     if x.anchors and y.anchors and not anchor:
         return 0.0, ""  # "the Trump administration" / "the Obama administration"
     same_head = names.fold(x.head) == names.fold(y.head)
-    fam = families(label_words(x) | (x.words - x.core)) & families(label_words(y) | (y.words - y.core))
+    fam = _label_families(x) & _label_families(y)
     head_fam = families([x.head]) & families([y.head])
     score = 0.0
     if anchor and (same_head or head_fam):
@@ -708,7 +710,14 @@ def _may_corefer(x: NounPhrase, y: NounPhrase) -> bool:
         return True
     if families([x.head]) & families([y.head]) and x.anchors and y.anchors:
         return True
-    return bool(families(label_words(x) | (x.words - x.core)) & families(label_words(y) | (y.words - y.core)))
+    return bool(_label_families(x) & _label_families(y))
+
+
+def _label_families(np: NounPhrase) -> frozenset[str]:
+    """Label families of the head and of the "of" phrase ("leaders of the
+    breakaway republics"); a family word that only modifies another head
+    ("the administration's decision") says nothing about the referent."""
+    return families({np.head} | (np.words - np.core))
 
 
 def label_pairs(npa: list[NounPhrase], npb: list[NounPhrase], alignment: Alignment,
@@ -830,7 +839,10 @@ def _entity_difference(ga: list[NounPhrase], gb: list[NounPhrase]) -> tuple[froz
     only_a = frozenset(w for w in la if names.fold(w) not in _norm(lb))
     only_b = frozenset(w for w in lb if names.fold(w) not in _norm(la))
     marked = _qualifiers(only_a | only_b) or families(only_a | only_b)
-    return (only_a, only_b) if marked or (only_a and only_b) else None
+    # Without a marked word, only a different role noun is a label choice
+    # ("campaign chairman" / "campaign manager"), not "White House" / "senior".
+    roles_a, roles_b = {np.role for np in ga} - {""}, {np.role for np in gb} - {""}
+    return (only_a, only_b) if marked or (roles_a - roles_b and roles_b - roles_a) else None
 
 
 def _representative(group: list[NounPhrase], words: frozenset[str]) -> NounPhrase:
@@ -952,13 +964,35 @@ def _clause_hedges(doc: Document, sentence) -> list[Hedge]:
         if tok.lower_ != "what":
             continue
         verb = next((t for t in doc.doc[tok.i + 1:tok.i + 4] if t.lemma_.lower() in verbs and t.pos_ == "VERB"), None)
-        if verb is None:
+        if verb is None or not _attributing(verb):
             continue
         start = doc.doc[tok.i - 1].idx if tok.i > 0 and doc.doc[tok.i - 1].pos_ == "ADP" else tok.idx
-        end = _clause_from(doc.article.text, verb.idx, sentence.end)
-        out.append(Hedge(sentence.index, start, end, doc.article.text[start:end], verb.lemma_.lower(),
-                         "attributed clause"))
+        end = _past_quote(doc.article.text, _clause_from(doc.article.text, verb.idx, sentence.end), sentence.end)
+        text = doc.article.text[start:end].rstrip()
+        out.append(Hedge(sentence.index, start, start + len(text), text, verb.lemma_.lower(), "attributed clause"))
     return out
+
+
+def _attributing(verb) -> bool:
+    """A third party's wording ("what they claim is", "what critics call"):
+    not the speaker's own ("What I said"), not passive naming ("what is
+    called"), and "say" only as "what X say is"."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ in ("i", "we", "you"):
+        return False
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return verb.lemma_.lower() != "say" or (following is not None and following.lemma_ == "be")
+
+
+_CLOSING = {"“": "”", '"': '"'}
+
+
+def _past_quote(text: str, end: int, stop: int) -> int:
+    """Extend a clause that stops at an opening quotation mark to its closing one."""
+    if end < stop and text[end] in _CLOSING:
+        close = text.find(_CLOSING[text[end]], end + 1, stop)
+        return close + 1 if close > 0 else end
+    return end
 
 
 def _scare_quotes(doc: Document, sentence) -> list[Hedge]:

