@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import CompareConfig, FactsConfig
-from .embed import Embedder
+from .embed import Embedder, supports_tokens
 from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,
                           same_word)
 from .facts_score import (TokenVectors, anchored_support, configured_floor, contextual_support,
@@ -73,6 +73,15 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
     return tuple(facts), highlights
 
 
+def warm_token_vectors(docs: list[Document], config: CompareConfig, embedder: Embedder) -> None:
+    """Encode the token vectors of every sentence of ``docs`` in one batched
+    call, so that a batch of comparisons finds them in the embedder's cache.
+    A batch should call this once after ``prepare_documents``: per-pair calls
+    of a few sentences each cost ~10x more encoder time than one batch."""
+    if config.facts.enabled and config.facts.use_token_vectors and supports_tokens(embedder):
+        embedder.encode_tokens([s.text for d in docs for s in d.sentences])  # type: ignore[attr-defined]
+
+
 def extract(doc: Document) -> Side:
     """All units of an article, sentence by sentence, and its quotes."""
     index = DocIndex.of(doc.doc)
@@ -108,17 +117,25 @@ def said_elsewhere(mine: Side, other: Side, cfg: FactsConfig) -> dict[Unit, bool
     numbers, dates = other.of_kind("number"), {_date_key(u.text) for u in other.of_kind("date")}
     names = [u.text for u in other.of_kind("entity") if u.label in FACT_ENTITY_LABELS]
     words = {w for name in names for w in name_words(name)}
+    vocabulary = {t.lower_ for t in other.doc.doc if t.is_alpha}
     out: dict[Unit, bool] = {}
     for unit in mine.of_kind("number"):
         out[unit] = bool(number_counterparts(unit, numbers, cfg.number_tolerance))
     for unit in mine.of_kind("entity"):
         if unit.label in FACT_ENTITY_LABELS:  # a one-word name may sit inside a longer one ("Luhansk People's Republic")
             out[unit] = any(same_entity(unit.text, name) for name in names) or (
-                len(name_words(unit.text)) == 1 and any(same_word(unit.text, w) for w in words))
+                len(name_words(unit.text)) == 1 and any(same_word(unit.text, w) for w in words)) or (
+                _mostly_in(name_words(unit.text), vocabulary))
     for unit in mine.of_kind("date"):
         if _absolute(unit.text):
             out[unit] = _date_key(unit.text) in dates
     return out
+
+
+def _mostly_in(words: tuple[str, ...], vocabulary: set[str]) -> bool:
+    """Most words of a long name occur in the other text, whatever the
+    parser made of them there (title-case headlines yield odd entities)."""
+    return len(words) > 1 and sum(w.lower() in vocabulary for w in words) * 2 >= len(words)
 
 
 def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vectors, said: dict[Unit, bool],

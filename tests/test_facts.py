@@ -222,3 +222,21 @@ def test_no_parse_no_facts(fake_embedder):
     bare = [replace(d, doc=None) for d in docs]
     result = compare_documents(*bare, CONFIG, fake_embedder)
     assert analyse_facts(*bare, result.alignment, CONFIG, fake_embedder) == ((), ())
+
+
+def test_warm_token_vectors_serves_a_batch_from_the_cache():
+    from compare.embed import CachingEmbedder, HashingEmbedder
+    from compare.facts import warm_token_vectors
+    from compare.pipeline import compare_documents, prepare_documents
+    from compare.types import Article
+
+    inner = HashingEmbedder()
+    embedder = CachingEmbedder(inner)
+    texts = ["Parliament approved the treaty on Tuesday.", "Parliament approved the treaty on Tuesday, with 400 MPs.",
+             "Farmers protested in Lyon."]
+    docs = prepare_documents([Article(t, id=str(n)) for n, t in enumerate(texts)], CONFIG, embedder)
+    warm_token_vectors(docs, CONFIG, embedder)
+    calls = inner.calls
+    compare_documents(docs[0], docs[1], CONFIG, embedder)
+    compare_documents(docs[1], docs[2], CONFIG, embedder)
+    assert inner.calls == calls
