@@ -15,7 +15,7 @@ spaCy's sentence splits a little (+2% sentences on 5 stories), so the
 scaling line also gives the time per sentence.
 
     python benchmarks/batch_throughput.py                       # 1x, 2x, 4x
-    python benchmarks/batch_throughput.py --scales 1 --workers 1
+    python benchmarks/batch_throughput.py --scales 1 --workers 2
     python benchmarks/batch_throughput.py --scales 4 --no-encoder-baseline
 """
 from __future__ import annotations
@@ -158,7 +158,7 @@ def main() -> None:
     parser.add_argument("--basil", default=str(BASIL), help="BASIL JSONL file (default: %(default)s)")
     parser.add_argument("--stories", type=int, default=50, help="events to use (default: %(default)s)")
     parser.add_argument("--scales", default="1,2,4", help="corpus multiples, each in a fresh process")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--chunk-articles", type=int, default=24)
     parser.add_argument("--backend", default="torch", help="torch, onnx, onnx-int8 or hashing")
     parser.add_argument("--no-facts", action="store_true")

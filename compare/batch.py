@@ -8,7 +8,9 @@ Run orchestration for many stories at once:
   each chunk goes through ``prepare_documents`` (one spaCy stream, one large
   encoder call), so batches are large and the model is loaded once;
 - with ``workers`` > 1 chunks run in threads: one chunk parses (spaCy holds
-  the GIL) while another encodes (torch releases it), so the two overlap;
+  the GIL) while another encodes (torch releases it), so the two overlap
+  (on 2 cores this only pays when other processes compete for the CPU:
+  the parse thread slows torch's two threads down; docs/cli.md);
 - every file is written atomically (temporary file + ``os.replace``), and a
   story's ``done.json`` is written last: a story is skipped on the next run
   when its ``done.json`` matches the inputs and configuration, so an
@@ -64,7 +66,7 @@ class BatchOptions:
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
     force: bool = False  # redo stories whose outputs are complete
-    workers: int = 2  # chunk threads; 2 overlaps parsing with encoding
+    workers: int = 1  # chunk threads; 2 overlaps parsing with encoding (helps only on a busy machine)
     chunk_articles: int = 24  # new texts per prepare_documents call
     progress: bool = True
 

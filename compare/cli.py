@@ -76,9 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default: %(default)s)")
     parser.add_argument("--force", action="store_true",
                         help="redo stories whose outputs are already complete (default: skip them, i.e. resume)")
-    parser.add_argument("--workers", type=int, default=2,
+    parser.add_argument("--workers", type=int, default=1,
                         help="threads preparing chunks of stories; 2 parses one chunk while the encoder "
-                             "embeds another (default: %(default)s; 1 = strictly sequential)")
+                             "embeds another, which on 2 cores only helps when other programs load the "
+                             "machine (default: %(default)s, sequential)")
     parser.add_argument("--chunk-articles", type=int, default=24, metavar="N",
                         help="new articles parsed and embedded per encoder call (default: %(default)s)")
     model = parser.add_argument_group("models and analysis")

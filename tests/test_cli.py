@@ -106,3 +106,18 @@ def test_python_dash_m_compare_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "compare", "--help"], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[1], timeout=120)
     assert result.returncode == 0 and "newscompare" in result.stdout
+
+
+@pytest.mark.slow
+def test_bundled_corpus_with_the_real_models(tmp_path):
+    """The packaged encoder and spaCy pipeline end to end through the console command."""
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    out = tmp_path / "out"
+    assert main([str(corpus), "--out", str(out), "--no-progress"]) == 0
+    with open(out / "summary.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["story"], r["status"], r["article_a"], r["article_b"]) for r in rows] == [
+        ("duma-recognition", "ok", "a-wire", "b-state")]
+    assert int(rows[0]["equivalent_pairs"]) + int(rows[0]["related_pairs"]) >= 3
+    story = json.loads((out / "duma-recognition" / "story.json").read_text(encoding="utf-8"))
+    assert story["pairs"][0]["comparison"]["model"] and story["matrix"]["rows"]
