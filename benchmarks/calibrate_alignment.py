@@ -133,7 +133,7 @@ def distributions(cases) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=SHARED)
-    parser.add_argument("--backend", default="torch")
+    parser.add_argument("--backend", default=CompareConfig().backend, help="torch, onnx, onnx-int8 or hashing")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     rows = read_jsonl(args.shared / "data" / "ists" / "ists2016_headlines_train.jsonl")

@@ -42,7 +42,7 @@ def score(comparison: Comparison, gold: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=SHARED)
-    parser.add_argument("--backend", default="torch")
+    parser.add_argument("--backend", default=CompareConfig().backend, help="torch, onnx, onnx-int8 or hashing")
     args = parser.parse_args()
     gold = json.loads((args.shared / "eval" / "seed_pair_gold.json").read_text(encoding="utf-8"))
     story = REPO / "corpus" / "duma-recognition"

@@ -31,7 +31,8 @@ BACKEND_ENV = "NEWSCOMPARE_BACKEND"
 
 # Model choice shown in the sidebar -> (model, encoder backend).
 MODELS: dict[str, tuple[str, str]] = {
-    "MiniLM-L6 (packaged)": (DEFAULT_MODEL, "torch"),
+    "MiniLM-L6 (packaged, ONNX Runtime)": (DEFAULT_MODEL, "onnx"),
+    "MiniLM-L6 (packaged, PyTorch reference)": (DEFAULT_MODEL, "torch"),
     "MiniLM-L6, ONNX int8 (faster on CPU)": (DEFAULT_MODEL, "onnx-int8"),
     "Word hashing (no model)": ("hashing", "hashing"),
 }

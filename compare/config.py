@@ -131,14 +131,16 @@ class CompareConfig:
 
     ``model`` is a sentence-transformers model name or path, or
     ``DEFAULT_MODEL`` for the packaged all-MiniLM-L6-v2. ``backend`` selects
-    the encoder runtime: "torch" (reference), "onnx" or "onnx-int8" (ONNX
-    Runtime, fp32 or int8, built locally on first use; docs/encoders.md) or
-    "hashing" (test fake); see ``embed.BACKENDS``. ``spacy_model`` is a spaCy
+    the encoder runtime: "onnx" (default: ONNX Runtime fp32, built locally on
+    first use; the same embeddings and alignments as torch at about 2x its
+    speed, docs/encoders.md), "torch" (the reference), "onnx-int8" (about 3x,
+    approximate: aggregate scores within 0.2 points, single alignments may
+    differ) or "hashing" (test fake); see ``embed.BACKENDS``. ``spacy_model`` is a spaCy
     pipeline name or path.
     """
 
     model: str = DEFAULT_MODEL
-    backend: str = "torch"
+    backend: str = "onnx"
     spacy_model: str = DEFAULT_SPACY
     # Sentence boundaries: "spacy" (parser) or "pysbd" (rules); measured by
     # benchmarks/segmentation.py on BASIL's gold sentences.

@@ -122,6 +122,20 @@ class SentenceTransformerEmbedder:
         return out
 
     def _token_batch(self, texts: list[str]) -> list[TokenVectors]:
+        return self._forward(texts, pooled=False)[1]
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """``encode`` and ``encode_tokens`` from one forward pass of the whole
+        sentence-transformers model (its own pooling and normalisation)."""
+        vectors: list[np.ndarray] = []
+        tokens: list[TokenVectors] = []
+        for start in range(0, len(texts), self.batch_size):
+            pooled, per_token = self._forward(list(texts[start:start + self.batch_size]), pooled=True)
+            vectors.append(pooled)
+            tokens.extend(per_token)
+        return (normalise_rows(np.vstack(vectors)) if vectors else np.zeros((0, self.dimension), np.float32)), tokens
+
+    def _forward(self, texts: list[str], pooled: bool) -> tuple[np.ndarray | None, list[TokenVectors]]:
         import torch
 
         module = self.model[0]  # the Transformer module: tokenizer + auto_model
@@ -131,9 +145,14 @@ class SentenceTransformerEmbedder:
         offsets = enc.pop("offset_mapping").numpy()
         keep = ((enc.pop("special_tokens_mask") == 0) & (enc["attention_mask"] == 1)).numpy()
         with torch.inference_mode():
-            hidden = module.auto_model(**enc.to(self.device)).last_hidden_state.float().cpu().numpy()
-        return [(offsets[i][keep[i]].astype(np.int64), normalise_rows(hidden[i][keep[i]]))
-                for i in range(len(texts))]
+            if pooled:
+                out = self.model(dict(enc.to(self.device)))
+                hidden, sentence = out["token_embeddings"], out["sentence_embedding"].float().cpu().numpy()
+            else:
+                hidden, sentence = module.auto_model(**enc.to(self.device)).last_hidden_state, None
+        hidden = hidden.float().cpu().numpy()
+        return sentence, [(offsets[i][keep[i]].astype(np.int64), normalise_rows(hidden[i][keep[i]]))
+                          for i in range(len(texts))]
 
 
 def _load_sentence_transformer(path: str, device: str):
@@ -208,7 +227,7 @@ class CachingEmbedder:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            vectors = self.inner.encode(missing)
+            vectors = self._encode_missing(missing)
             with self._lock:
                 for text, vector in zip(missing, vectors):
                     self._cache[text] = vector
@@ -220,20 +239,38 @@ class CachingEmbedder:
             return self.inner.encode([])
         return np.stack(rows).astype(np.float32, copy=False)
 
+    def _encode_missing(self, missing: list[str]) -> np.ndarray:
+        """Sentence vectors of texts not in the cache. An encoder that yields
+        token vectors from the same pass (``encode_with_tokens``) fills the
+        token cache too, so the fact stage needs no second encoder pass."""
+        if not hasattr(self.inner, "encode_with_tokens"):
+            return self.inner.encode(missing)
+        vectors, tokens = self.inner.encode_with_tokens(missing)
+        self._store_tokens(dict(zip(missing, tokens)))
+        return vectors
+
+    def _store_tokens(self, items: dict[str, TokenVectors]) -> None:
+        with self._lock:
+            cache = self._token_cache
+            cache.update(items)
+            while len(cache) > max(1, self.max_items // 20):  # a text's tokens weigh ~20 sentence vectors
+                cache.popitem(last=False)
+
+    @property
+    def _token_cache(self) -> OrderedDict:
+        return self.__dict__.setdefault("_token_cache_store", OrderedDict())  # created on first use
+
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         """Token vectors of ``texts`` (see ``TokenEmbedder``), each text computed once."""
         if not supports_tokens(self.inner):
             raise NotImplementedError(f"encoder {self.name!r} has no contextual token vectors")
         with self._lock:
-            cache = self.__dict__.setdefault("_token_cache", OrderedDict())  # created on first use
-            found = {t: cache[t] for t in texts if t in cache}
+            found = {t: self._token_cache[t] for t in texts if t in self._token_cache}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            found.update(zip(missing, self.inner.encode_tokens(missing)))
-            with self._lock:
-                cache.update((t, found[t]) for t in missing)
-                while len(cache) > max(1, self.max_items // 20):  # a text's tokens weigh ~20 sentence vectors
-                    cache.popitem(last=False)
+            computed = dict(zip(missing, self.inner.encode_tokens(missing)))
+            self._store_tokens(computed)
+            found.update(computed)
         return [found[t] for t in texts]
 
 
@@ -244,7 +281,7 @@ BACKENDS = ("torch", "onnx", "onnx-int8", "hashing")
 
 
 @functools.lru_cache(maxsize=4)
-def get_embedder(model: str = DEFAULT_MODEL, backend: str = "torch", batch_size: int = 64) -> Embedder:
+def get_embedder(model: str = DEFAULT_MODEL, backend: str = "onnx", batch_size: int = 64) -> Embedder:
     """The process-wide cached encoder for ``model`` on ``backend``."""
     if backend == "hashing":
         return CachingEmbedder(HashingEmbedder())

@@ -344,22 +344,29 @@ class OnnxEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), d) float32 unit rows, pooled as the model's config says."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        pool = POOLING[self.runtime[2].pooling]
-        for rows, _, hidden, mask in self._hidden_states(texts):
-            out[rows] = pool(hidden, mask)
-        return normalise_rows(out)
+        return self._run(texts, sentences=True, tokens=False)[0]
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         """Per text: ((n, 2) int64 char offsets, (n, d) float32 unit last-layer
         token vectors), special and padding tokens dropped."""
-        out: list[TokenVectors] = [None] * len(texts)  # type: ignore[list-item]
-        for rows, encodings, hidden, _ in self._hidden_states(texts):
-            for k, (row, encoding) in enumerate(zip(rows, encodings)):
+        return self._run(texts, sentences=False, tokens=True)[1]
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """``encode`` and ``encode_tokens`` from one pass of the model."""
+        return self._run(texts, sentences=True, tokens=True)
+
+    def _run(self, texts: Sequence[str], sentences: bool, tokens: bool) -> tuple[np.ndarray, list[TokenVectors]]:
+        pooled = np.zeros((len(texts), self.dimension if sentences else 0), dtype=np.float32)
+        per_token: list[TokenVectors] = [None] * len(texts) if tokens else []  # type: ignore[list-item]
+        pool = POOLING[self.runtime[2].pooling]
+        for rows, encodings, hidden, mask in self._hidden_states(texts):
+            if sentences:
+                pooled[rows] = pool(hidden, mask)
+            for k, (row, encoding) in enumerate(zip(rows, encodings) if tokens else ()):
                 keep = np.asarray(encoding.special_tokens_mask) == 0
                 offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)[keep]
-                out[row] = (offsets, normalise_rows(hidden[k, :len(encoding.ids)][keep]))
-        return out
+                per_token[row] = (offsets, normalise_rows(hidden[k, :len(encoding.ids)][keep]))
+        return (normalise_rows(pooled) if sentences else pooled), per_token
 
     def _hidden_states(self, texts: Sequence[str]) -> Iterator[tuple[np.ndarray, list, np.ndarray, np.ndarray]]:
         """Per batch: (row indices into texts, encodings, last hidden state, mask).

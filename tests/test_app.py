@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import compare.pipeline
 from compare import app_support as ui
+from compare.config import CompareConfig
 from compare.embed import CachingEmbedder
 from compare.html_report import HIGHLIGHT_STATUS
 
@@ -241,7 +242,7 @@ def test_build_config_applies_model_choice_and_thresholds():
     config = ui.build_config("Word hashing (no model)", {"related_cosine": 0.33, "not_a_field": 1.0})
     assert config.backend == "hashing" and config.align.related_cosine == 0.33
     assert ui.default_model_choice({ui.BACKEND_ENV: "hashing"}) == "Word hashing (no model)"
-    assert ui.MODELS[ui.default_model_choice({})][1] == "torch"
+    assert ui.MODELS[ui.default_model_choice({})][1] == CompareConfig().backend  # the library default
 
 
 def test_filter_data_keeps_only_chosen_kinds():
