@@ -75,6 +75,14 @@ def run_sentences(out_dir: Path) -> list[str]:
     return list(found)
 
 
+def torch_threads() -> int | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.get_num_threads()
+
+
 def refs_of(corpus: dict) -> list:
     return [ref for refs in corpus.values() for ref in refs]
 
@@ -86,7 +94,7 @@ def load_average() -> str:
 def one_run(args: argparse.Namespace) -> dict:
     """One scale in this process: convert, load models, run the batch, time the encoder alone."""
     from compare.batch import BatchOptions, corpus_stories, run_batch
-    from compare.cli import make_config
+    from compare.cli import make_config, set_encoder_threads
     from compare.cli import build_parser as cli_parser
     from compare.pipeline import default_embedder
     from compare.segment import load_spacy
@@ -94,6 +102,8 @@ def one_run(args: argparse.Namespace) -> dict:
     cli_args = cli_parser().parse_args(["x", "--backend", args.backend]
                                        + ["--no-facts"] * args.no_facts + ["--no-framing"] * args.no_framing)
     config = make_config(cli_args)
+    default_threads = torch_threads()
+    set_encoder_threads(args.encoder_threads, args.backend)
     events = read_jsonl(Path(args.basil))[: args.stories]
     with tempfile.TemporaryDirectory(prefix="newscompare-bench-") as tmp:
         manifest = write_corpus(events, Path(tmp) / "corpus", args.scale)
@@ -112,6 +122,7 @@ def one_run(args: argparse.Namespace) -> dict:
         sentences = run_sentences(options.out_dir)
         encoder_s = encoder_cpu = None
         if not args.no_encoder_baseline:
+            set_encoder_threads(default_threads, args.backend)  # the baseline is the default encoder
             inner = getattr(embedder, "inner", embedder)
             t0, cpu0 = time.perf_counter(), time.process_time()
             inner.encode(sentences)
@@ -125,7 +136,7 @@ def one_run(args: argparse.Namespace) -> dict:
                 print(f"# encoder alone: one call {encoder_s:.1f} s, {parts} calls {chunked_s:.1f} s", file=sys.stderr)
                 encoder_s, encoder_cpu = min(encoder_s, chunked_s), min(encoder_cpu, chunked_cpu)
     return {
-        "scale": args.scale, "workers": args.workers, "articles": len(refs_of(corpus)),
+        "scale": args.scale, "workers": args.workers, "encoder_threads": args.encoder_threads or "default", "articles": len(refs_of(corpus)),
         "stories": len(corpus), "pairs": sum(r["status"] == "ok" for s in result.results for r in s.rows),
         "errors": result.errors, "sentences": len(sentences), "wall_s": round(wall, 2),
         "sentences_per_s": round(len(sentences) / wall, 1), "encoder_only_s": encoder_s and round(encoder_s, 2),
@@ -138,7 +149,7 @@ def one_run(args: argparse.Namespace) -> dict:
 
 
 def print_run(r: dict) -> None:
-    print(f"scale {r['scale']}x (workers {r['workers']}): {r['stories']} stories, {r['articles']} articles, "
+    print(f"scale {r['scale']}x (workers {r['workers']}, encoder threads {r['encoder_threads']}): {r['stories']} stories, {r['articles']} articles, "
           f"{r['pairs']} pairs, {r['errors']} errors, {r['sentences']} sentences")
     line = f"  end to end {r['wall_s']:.1f} s ({r['sentences_per_s']:.1f} sentences/s)"
     if r["encoder_only_s"]:
@@ -160,6 +171,7 @@ def main() -> None:
     parser.add_argument("--scales", default="1,2,4", help="corpus multiples, each in a fresh process")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--chunk-articles", type=int, default=24)
+    parser.add_argument("--encoder-threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--backend", default="torch", help="torch, onnx, onnx-int8 or hashing")
     parser.add_argument("--no-facts", action="store_true")
     parser.add_argument("--no-framing", action="store_true")

@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="threads preparing chunks of stories; 2 parses one chunk while the encoder "
                              "embeds another, which on 2 cores only helps when other programs load the "
                              "machine (default: %(default)s, sequential)")
+    parser.add_argument("--encoder-threads", type=int, metavar="N",
+                        help="torch threads for the encoder (default: torch's choice, one per core); "
+                             "with --workers 2 on 2 cores, 1 leaves a core to spaCy")
     parser.add_argument("--chunk-articles", type=int, default=24, metavar="N",
                         help="new articles parsed and embedded per encoder call (default: %(default)s)")
     model = parser.add_argument_group("models and analysis")
@@ -229,10 +232,21 @@ def run_corpus(args: argparse.Namespace, config: CompareConfig, formats: tuple[s
     return result.exit_code
 
 
+def set_encoder_threads(threads: int | None, backend: str) -> None:
+    if threads is None or backend != "torch":
+        return
+    if threads < 1:
+        raise ValueError("--encoder-threads must be at least 1")
+    import torch
+
+    torch.set_num_threads(threads)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args)
     try:
+        set_encoder_threads(args.encoder_threads, args.backend)
         formats = parse_formats(args.formats)
         config = make_config(args)
         if is_corpus(args.inputs):
