@@ -86,10 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--chunk-articles", type=int, default=24, metavar="N",
                         help="new articles parsed and embedded per encoder call (default: %(default)s)")
     model = parser.add_argument_group("models and analysis")
-    model.add_argument("--backend", choices=BACKENDS, default="torch",
-                       help="sentence encoder runtime: torch, ONNX Runtime (onnx, onnx-int8: faster on CPU, "
-                            "see docs/encoders.md), or 'hashing', a fast deterministic stand-in for tests and "
-                            "dry runs (default: %(default)s)")
+    model.add_argument("--backend", choices=BACKENDS, default=CompareConfig.backend,
+                       help="sentence encoder runtime: onnx (ONNX Runtime, same answers as torch, ~2x faster), "
+                            "torch (the reference), onnx-int8 (~3x, approximate; see docs/encoders.md), or "
+                            "'hashing', a fast deterministic stand-in for tests and dry runs (default: %(default)s)")
     model.add_argument("--model", default=CompareConfig.model,
                        help="sentence-transformers model name or local path (default: the packaged all-MiniLM-L6-v2)")
     model.add_argument("--spacy-model", default=CompareConfig.spacy_model,
