@@ -128,7 +128,3 @@ def compare_articles(a: Article | str, b: Article | str, config: CompareConfig |
         articles[1] = replace(articles[1], id=articles[1].id + "-2")
     doc_a, doc_b = prepare_documents(articles, config, embedder)
     return compare_documents(doc_a, doc_b, config, embedder)
-
-
-def embeddings_of(comparison: Comparison) -> tuple[np.ndarray, np.ndarray]:
-    return comparison.a.embeddings, comparison.b.embeddings

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -75,9 +74,6 @@ def pysbd_spans(text: str) -> list[tuple[int, int]]:
 
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     return [trim_span(text, s.start, s.end) for s in segmenter.segment(text) if s.sent.strip()]
-
-
-_EDGE = re.compile(r"^\s+|\s+$")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
