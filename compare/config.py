@@ -76,6 +76,14 @@ class FactsConfig:
     # Seed pair: 1 covers one more only-in-one snippet than 2, with the same
     # false alarms; 0 doubles the false alarms. No effect on iSTS (one sentence).
     counterpart_top_k: int = 1
+    # Event mentions (events.py): two nouns with different lemmas name one
+    # event when the lemmas, encoded alone, have at least this cosine and
+    # the mentions share at least ``event_min_shared_args`` argument lemmas.
+    # Measured with benchmarks/ists_articles.py and the seed pair (see
+    # docs/facts.md): "conflict"/"fighting" 0.61, "forces"/"fighting" 0.52,
+    # "regions"/"east" 0.56 (one shared argument). 0 shared args = off.
+    event_min_cosine: float = 0.55
+    event_min_shared_args: int = 2
     # A detachable clause with at least this share (by word weight) of unique
     # phrases is unique as a whole; set on the seed pair's clauses.
     clause_unique_share: float = 0.6

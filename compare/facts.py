@@ -15,6 +15,7 @@ import numpy as np
 
 from .config import CompareConfig, FactsConfig
 from .embed import Embedder, supports_tokens
+from .events import EventMatch, lemma_vectors, match_events, mentions, needed_lemmas
 from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,
                           same_word)
 from .facts_score import (TokenVectors, anchored_support, configured_floor, contextual_support,
@@ -38,6 +39,7 @@ class Side:
     doc: Document
     units: tuple[tuple[Unit, ...], ...]  # per sentence
     quotes: tuple[Unit, ...]
+    mentions: tuple = ()  # events.Mention: common nouns with their arguments
 
     def of_kind(self, kind: str) -> list[Unit]:
         return [u for sentence in self.units for u in sentence if u.kind == kind]
@@ -63,10 +65,12 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
         return (), ()
     cfg = config.facts
     sides = (extract(a), extract(b))
-    phrases = phrase_verdicts(sides, alignment, config, embedder)
+    events = event_matches(sides, cfg, embedder)
+    phrases = with_events(sides, phrase_verdicts(sides, alignment, config, embedder), events, cfg)
     numbers, conflicts = number_facts(sides, phrases, alignment, cfg)
     quotes, quote_conflicts = quote_facts(sides, cfg)
-    facts = (numbers + quotes + entity_facts(sides) + date_facts(sides) + claim_facts(sides, phrases, alignment))
+    facts = (numbers + quotes + entity_facts(sides) + date_facts(sides) + event_facts(sides, events)
+             + claim_facts(sides, phrases, alignment))
     highlights = build_highlights(sides, phrases, conflicts + quote_conflicts)
     order = {"conflict": 0, "only_a": 1, "only_b": 2, "shared": 3}
     facts.sort(key=lambda f: (order[f.status], (f.a_spans or f.b_spans)[0].start if (f.a_spans or f.b_spans) else 0))
@@ -83,11 +87,12 @@ def warm_token_vectors(docs: list[Document], config: CompareConfig, embedder: Em
 
 
 def extract(doc: Document) -> Side:
-    """All units of an article, sentence by sentence, and its quotes."""
+    """All units of an article, sentence by sentence, its quotes and its noun mentions."""
     index = DocIndex.of(doc.doc)
     units = tuple(units_of_span(doc.doc, s.start, s.end, s.index, index) for s in doc.sentences)
     sentence_of = {c: s.index for s in doc.sentences for c in range(s.start, s.end)}
-    return Side(doc, units, quote_units(doc.doc, sentence_of, index.ents))
+    token_sentence = {t.i: sentence_of[t.idx] for t in doc.doc if t.idx in sentence_of}
+    return Side(doc, units, quote_units(doc.doc, sentence_of, index.ents), mentions(doc.doc, token_sentence))
 
 
 # ---------------------------------------------------------------- phrases
@@ -175,6 +180,58 @@ def _sentence_tokens(side: Side, j: int):
     sentence = side.doc.sentences[j]
     span = side.doc.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
     return list(span) if span is not None else []
+
+
+# ---------------------------------------------------------------- events
+
+def event_matches(sides: tuple[Side, Side], cfg: FactsConfig, embedder: Embedder) -> tuple[EventMatch, ...]:
+    """Noun mentions of A and B that name one event in other words (events.py)."""
+    if cfg.event_min_shared_args <= 0:
+        return ()
+    a, b = sides[0].mentions, sides[1].mentions
+    vectors = lemma_vectors(needed_lemmas(a, b, cfg.event_min_shared_args), embedder)
+    return match_events(a, b, vectors, cfg.event_min_cosine, cfg.event_min_shared_args)
+
+
+def with_events(sides, phrases, events: tuple[EventMatch, ...], cfg: FactsConfig):
+    """Phrase verdicts where the phrases of a matched event mention are
+    shared, with the other mention's sentence as a partner. A sentence
+    without a counterpart sentence gets a verdict of its own: unique but
+    for its event mentions."""
+    out = (dict(phrases[0]), dict(phrases[1]))
+    for match in events:
+        for side, mine, theirs in ((0, match.a, match.b), (1, match.b, match.a)):
+            verdict = out[side].get(mine.sentence) or whole_unique(sides[side], mine.sentence, cfg)
+            out[side][mine.sentence] = shared_mention(verdict, mine, theirs.sentence)
+    return out
+
+
+def whole_unique(side: Side, i: int, cfg: FactsConfig) -> Phrases:
+    """Verdict of a sentence with no counterpart: every phrase unique."""
+    chunks = tuple(u for u in side.units[i] if u.kind == "chunk")
+    doc = side.doc.doc
+    weights = tuple(float(word_weights([doc[t] for t in c.tokens], cfg.stop_weight).sum()) for c in chunks)
+    return Phrases(chunks, tuple(1.0 for _ in chunks), tuple(True for _ in chunks), weights, ())
+
+
+def shared_mention(verdict: Phrases, mention, partner: int) -> Phrases:
+    """``verdict`` with the phrases inside ``mention`` shared and ``partner`` added."""
+    inside = set(mention.tokens)
+    hit = [bool(inside.intersection(c.tokens)) and len(inside.intersection(c.tokens)) * 2 >= len(c.tokens)
+           for c in verdict.chunks]
+    return Phrases(verdict.chunks, tuple(0.0 if h else s for h, s in zip(hit, verdict.scores)),
+                   tuple(u and not h for u, h in zip(verdict.unique, hit)), verdict.weights,
+                   tuple(sorted(set(verdict.partners) | {partner})))
+
+
+def event_facts(sides, events: tuple[EventMatch, ...]) -> list[Fact]:
+    """One shared fact per matched event, with both mentions' spans."""
+    text = sides[0].doc.article.text
+    return [Fact("event", "shared", text[m.a.start:m.a.end], (Span(m.a.start, m.a.end),),
+                 (Span(m.b.start, m.b.end),),
+                 f"both report this event in other words: A “{m.a.lemma}”, B “{m.b.lemma}” "
+                 f"(word cosine {m.trigger_cosine:.2f}; both about {', '.join(m.shared_args)})",
+                 m.trigger_cosine) for m in events]
 
 
 # ---------------------------------------------------------------- numbers

@@ -92,7 +92,7 @@ class Highlight:
 class Fact:
     """A fact unit (claim, entity, number, date, quote) and where each article says it."""
 
-    kind: str  # "claim" | "entity" | "number" | "date" | "quote"
+    kind: str  # "claim" | "entity" | "number" | "date" | "quote" | "event"
     status: FactStatus
     text: str
     a_spans: tuple[Span, ...]
