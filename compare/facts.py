@@ -9,6 +9,7 @@ with a status, the spans on both sides and a one-line reason
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,8 +87,24 @@ def warm_token_vectors(docs: list[Document], config: CompareConfig, embedder: Em
         embedder.encode_tokens([s.text for d in docs for s in d.sentences])  # type: ignore[attr-defined]
 
 
+# spaCy Doc -> (sentences, units, quotes, mentions): an article compared with
+# several others (a story of k outlets) is extracted once. Weak keys: the
+# entry goes with the Doc; the values hold no reference to it.
+_EXTRACTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def extract(doc: Document) -> Side:
-    """All units of an article, sentence by sentence, its quotes and its noun mentions."""
+    """All units of an article, sentence by sentence, its quotes and its noun
+    mentions (computed once per parsed article and sentence split)."""
+    cached = _EXTRACTED.get(doc.doc)
+    if cached is not None and cached[0] == doc.sentences:
+        return Side(doc, *cached[1:])
+    side = extract_units(doc)
+    _EXTRACTED[doc.doc] = (doc.sentences, side.units, side.quotes, side.mentions)
+    return side
+
+
+def extract_units(doc: Document) -> Side:
     index = DocIndex.of(doc.doc)
     units = tuple(units_of_span(doc.doc, s.start, s.end, s.index, index) for s in doc.sentences)
     sentence_of = {c: s.index for s in doc.sentences for c in range(s.start, s.end)}

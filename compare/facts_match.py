@@ -8,6 +8,7 @@ slot (what they count, which verb), quotes by wording. No model is called.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .names import name_variant, plain
 from .units import Unit
@@ -25,17 +26,20 @@ GENERIC_HEADS = frozenset({"ministry", "party", "council", "house", "court", "go
                            "assembly", "parliament", "army", "forces", "state", "states"})
 
 
+@lru_cache(maxsize=65536)
 def name_words(text: str) -> tuple[str, ...]:
     """The words of a name without titles, articles and possessive endings."""
     words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(text)]
     return tuple(w for w in words if w and w.lower() not in TITLES)
 
 
+@lru_cache(maxsize=262144)  # pure on strings; names repeat across the pairs of a batch
 def same_word(x: str, y: str) -> bool:
     """One name word written two ways (case, diacritics, romanization)."""
     return plain(x) == plain(y) or (x[:1].isupper() and y[:1].isupper() and name_variant(x, y) is not None)
 
 
+@lru_cache(maxsize=262144)
 def same_entity(x: str, y: str) -> bool:
     """True when two mentions name one referent: equal after folding, a
     known/transliterated variant, or one mention's words all in the other's

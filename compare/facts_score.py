@@ -60,10 +60,11 @@ def contextual_support(token_spans: list[tuple[int, int]], mine: TokenVectors,
     counterpart token. Shape (n_words,); 0 where a word has no subword."""
     if not theirs or not len(mine.vectors):
         return np.zeros(len(token_spans), dtype=np.float32)
-    other = np.concatenate([t.vectors for t in theirs])
-    best = (mine.vectors @ other.T).max(axis=1) if len(other) else np.zeros(len(mine.vectors))
+    other = theirs[0].vectors if len(theirs) == 1 else np.concatenate([t.vectors for t in theirs])
+    best = (mine.vectors @ other.T).max(axis=1) if len(other) else np.zeros(len(mine.vectors), np.float32)
     spans = np.asarray(token_spans, dtype=np.int64).reshape(-1, 2)
-    inside = (mine.offsets[None, :, 0] < spans[:, 1:2]) & (mine.offsets[None, :, 1] > spans[:, 0:1])
+    # float32, not bool: numpy's bool @ float product has no BLAS path (~10x slower)
+    inside = ((mine.offsets[None, :, 0] < spans[:, 1:2]) & (mine.offsets[None, :, 1] > spans[:, 0:1])).astype(np.float32)
     counts = inside.sum(axis=1)
     return np.where(counts > 0, (inside @ best) / np.maximum(counts, 1), 0.0).astype(np.float32)
 

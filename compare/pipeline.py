@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import align as align_stage
 from .config import CompareConfig
@@ -81,6 +82,15 @@ def lexical_matrix(a: Document, b: Document) -> np.ndarray | None:
 def compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,
                       alignment: Alignment | None = None) -> Comparison:
     """Align two prepared documents and run the fact and framing stages."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _compare_documents(a, b, config, embedder, alignment)
+
+
+def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,
+                       alignment: Alignment | None) -> Comparison:
+    # One BLAS thread: the analysis multiplies small matrices, for which
+    # OpenBLAS's thread hand-off costs far more than the arithmetic; on 2
+    # busy cores it made the fact stage ~4x slower (docs/cli.md).
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     if alignment is None:
