@@ -302,12 +302,10 @@ def _report_verb(doc: Doc, quote: SpacySpan) -> Token | None:
     sents = list(dict.fromkeys(doc[i].sent for i in (quote.start, quote.end - 1)))
     if quote.text.rstrip().endswith(",") and sents[-1].end < len(doc):
         sents.append(doc[sents[-1].end].sent)
-    for sent in sents:
-        for token in sent:
-            if (token.pos_ == "VERB" and token.lemma_.lower() in REPORT_VERBS
-                    and not quote.start <= token.i < quote.end):
-                return token
-    return None
+    verbs = [t for sent in sents for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in REPORT_VERBS
+             and not quote.start <= t.i < quote.end]
+    # the nearest one: "Ukraine rejects claims ..., with X claiming that '...'" is X's quote
+    return min(verbs, key=lambda t: min(abs(t.i - quote.start), abs(t.i - quote.end + 1)), default=None)
 
 
 def _speaker(verb: Token, doc: Doc, ents: tuple[SpacySpan, ...]) -> str:
@@ -319,8 +317,11 @@ def _speaker(verb: Token, doc: Doc, ents: tuple[SpacySpan, ...]) -> str:
         return before[-1].text if before else ""
     people = [e for e in ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
               and subject.left_edge.i <= e.start and e.end <= subject.right_edge.i + 1]
-    if people:
-        return people[-1].text
+    if people:  # the name at the subject's head, else its first person, else its first name:
+        # "Aleksey Danilov, the secretary of Ukraine's Security Council" is Danilov, not Ukraine
+        head = next((e for e in people if e.start <= subject.i < e.end), None)
+        person = next((e for e in people if e.label_ == "PERSON"), None)
+        return (head or person or people[0]).text
     if subject.pos_ == "PRON":
         before = [e for e in ents if e.label_ == "PERSON" and e.end <= subject.i]
         return before[-1].text if before else ""

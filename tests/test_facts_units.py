@@ -57,6 +57,20 @@ def test_quote_with_speaker_after_it_and_pronoun_speaker(nlp):
     assert [q.speaker for q in quotes] == ["Vyacheslav Volodin", "Olga Petrova"]
 
 
+def test_quote_speaker_is_the_subject_head_not_a_name_inside_its_apposition(nlp):
+    text = ("Oleg Sidorov, the secretary of Ukraine's National Security Council, said "
+            "\u201cthere is an attempt to provoke our forces.\u201d")
+    (quote,) = quote_units(nlp(text), {})
+    assert quote.speaker == "Oleg Sidorov"
+
+
+def test_quote_takes_the_nearest_reporting_verb(nlp):
+    text = ("Ukraine rejects claims it is preparing to attack, with officials claiming that "
+            "\u201cthere is an attempt to provoke our forces.\u201d")
+    (quote,) = quote_units(nlp(text), {})
+    assert quote.verb == "claim" and quote.speaker != "Ukraine"
+
+
 def test_quote_spans_skip_apostrophes_and_short_quotes():
     text = "Russia’s parliament backed the ‘treaty of friendship’ today"
     start = text.index("treaty")
