@@ -18,6 +18,7 @@ from typing import Iterable
 
 from . import names
 from .config import CompareConfig, FramingConfig
+from .segment import per_parse
 from .types import Alignment, Document, FramingDifference, Highlight, Span
 
 # ---------------------------------------------------------------- word lists
@@ -235,6 +236,7 @@ def _apposed_name(head) -> str:
     return other.text
 
 
+@per_parse()
 def noun_phrases(doc: Document, config: FramingConfig) -> list[NounPhrase]:
     """Noun phrases with at least one common noun (bare names are for naming).
     "Recognition of the self-declared republics" also yields "the self-declared
@@ -382,6 +384,7 @@ def _informative(doc: Document, entry: names.LexiconEntry, convention: str, star
     return True
 
 
+@per_parse()
 def name_mentions(doc: Document, config: FramingConfig) -> list[NameMention]:
     """Lexicon names of one article, people extended to their full names."""
     out = []
@@ -467,6 +470,7 @@ class EntityMention:
     label: str  # person | place | group | organisation
 
 
+@per_parse()
 def entity_mentions(doc: Document) -> list[EntityMention]:
     """Named entities with leading "the" and possessive "'s" trimmed."""
     if doc.doc is None:
@@ -702,15 +706,25 @@ def pair_score(x: NounPhrase, y: NounPhrase, similarity: float, aligned: bool,
     return score + similarity + marked + (1.0 if aligned else 0.0), referent
 
 
-def _may_corefer(x: NounPhrase, y: NounPhrase) -> bool:
-    """Cheap test before scoring: could any evidence of pair_score hold?"""
-    if x.slot == y.slot and x.slot[0]:
-        return True
-    if names.fold(x.head) == names.fold(y.head):
-        return True
-    if families([x.head]) & families([y.head]) and x.anchors and y.anchors:
-        return True
-    return bool(_label_families(x) & _label_families(y))
+def _corefer_keys(np: NounPhrase) -> list[tuple]:
+    """Keys of the cheap test before scoring: two phrases may name one referent
+    (any evidence of ``pair_score`` may hold) when they share a key: the same
+    verb slot, the same head (folded), a head family when both have names, or
+    a label family of head or "of" phrase."""
+    keys: list[tuple] = [("slot", np.slot)] if np.slot[0] else []
+    keys.append(("head", names.fold(np.head)))
+    if np.anchors:
+        keys += [("anchored head family", f) for f in families([np.head])]
+    return keys + [("family", f) for f in _label_families(np)]
+
+
+def _may_corefer_index(nps: list[NounPhrase]) -> dict[tuple, list[int]]:
+    """Key of ``_corefer_keys`` -> indexes of the phrases that have it."""
+    index: dict[tuple, list[int]] = {}
+    for n, np in enumerate(nps):
+        for key in _corefer_keys(np):
+            index.setdefault(key, []).append(n)
+    return index
 
 
 def _label_families(np: NounPhrase) -> frozenset[str]:
@@ -724,10 +738,12 @@ def label_pairs(npa: list[NounPhrase], npb: list[NounPhrase], alignment: Alignme
                 config: FramingConfig) -> list[LabelPair]:
     """One-to-one pairs of noun phrases that name one referent with different words."""
     aligned = aligned_sentence_pairs(alignment)
+    index_b = _may_corefer_index(npb)
     candidates = []
     for x in npa:
-        for y in npb:
-            if not _may_corefer(x, y) or _relevant(x, y) is None:
+        maybe = sorted({n for key in _corefer_keys(x) for n in index_b.get(key, ())})
+        for y in (npb[n] for n in maybe):  # in npb order, as a full scan would visit them
+            if _relevant(x, y) is None:
                 continue
             sim = float(alignment.similarity[x.sentence, y.sentence])
             score, referent = pair_score(x, y, sim, (x.sentence, y.sentence) in aligned, config)
@@ -1016,6 +1032,7 @@ def _scare_quotes(doc: Document, sentence) -> list[Hedge]:
     return out
 
 
+@per_parse()
 def hedges(doc: Document) -> list[Hedge]:
     out = []
     for sentence in doc.sentences:

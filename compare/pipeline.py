@@ -15,7 +15,7 @@ from .embed import Embedder, get_embedder
 from .facts import analyse_facts
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
-from .segment import content_words, parse_many
+from .segment import parse_many, sentence_content_words
 from .types import Alignment, Article, Comparison, Document, Highlight
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def lexical_matrix(a: Document, b: Document) -> np.ndarray | None:
     """Content-word overlap of every sentence pair, or None without parses."""
     if a.doc is None or b.doc is None:
         return None
-    return align_stage.lexical_overlap(content_words(a.doc, a.sentences), content_words(b.doc, b.sentences))
+    return align_stage.lexical_overlap(sentence_content_words(a), sentence_content_words(b))
 
 
 def compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,

