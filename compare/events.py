@@ -24,6 +24,7 @@ batched encoder call for the few lemmas of candidate pairs.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,10 +153,23 @@ def mentions(doc: Doc, sentence_of_token: dict[int, int]) -> tuple[Mention, ...]
 def candidate_pairs(a: tuple[Mention, ...], b: tuple[Mention, ...], min_shared: int) -> list[tuple[int, int]]:
     """Index pairs of mentions with different lemmas and enough shared
     arguments, whose names (if both have some) are not disjoint: "Obama's
-    health care plan" is not "McCain's proposal to tax health care plans"."""
-    return [(i, j) for i, x in enumerate(a) for j, y in enumerate(b)
-            if x.lemma != y.lemma and len(x.args & y.args) >= min_shared
-            and not (names(x.args) and names(y.args) and not names(x.args) & names(y.args))]
+    health care plan" is not "McCain's proposal to tax health care plans".
+    Pairs are found through an index of B's arguments, not by trying all."""
+    by_arg: dict[str, list[int]] = {}
+    for j, y in enumerate(b):
+        for key in y.args:
+            by_arg.setdefault(key, []).append(j)
+    out = []
+    for i, x in enumerate(a):
+        counts = Counter(j for key in x.args for j in by_arg.get(key, ()))
+        out += [(i, j) for j, n in sorted(counts.items()) if n >= min_shared and x.lemma != b[j].lemma
+                and not disjoint_names(x.args, b[j].args)]
+    return out
+
+
+def disjoint_names(x: frozenset[str], y: frozenset[str]) -> bool:
+    nx, ny = names(x), names(y)
+    return bool(nx and ny and not nx & ny)
 
 
 def lemma_vectors(lemmas: list[str], embedder: Embedder) -> dict[str, np.ndarray]:
@@ -165,12 +179,13 @@ def lemma_vectors(lemmas: list[str], embedder: Embedder) -> dict[str, np.ndarray
     return dict(zip(lemmas, embedder.encode(lemmas)))
 
 
-def match_events(a: tuple[Mention, ...], b: tuple[Mention, ...], vectors: dict[str, np.ndarray],
-                 min_cosine: float, min_shared: int) -> tuple[EventMatch, ...]:
-    """Mention pairs naming one event: similar trigger words and shared
-    arguments. A mention keeps only its best partner (highest trigger cosine)."""
+def match_events(a: tuple[Mention, ...], b: tuple[Mention, ...], pairs: list[tuple[int, int]],
+                 vectors: dict[str, np.ndarray], min_cosine: float) -> tuple[EventMatch, ...]:
+    """Among candidate ``pairs`` (``candidate_pairs``), those naming one event:
+    trigger lemmas with a cosine of at least ``min_cosine``. A mention keeps
+    only its best partner (highest trigger cosine)."""
     best: dict[int, EventMatch] = {}
-    for i, j in candidate_pairs(a, b, min_shared):
+    for i, j in pairs:
         x, y = a[i], b[j]
         cosine = float(vectors[x.lemma] @ vectors[y.lemma])
         if cosine >= min_cosine and (i not in best or cosine > best[i].trigger_cosine):
@@ -181,7 +196,6 @@ def match_events(a: tuple[Mention, ...], b: tuple[Mention, ...], vectors: dict[s
     return tuple(sorted(taken.values(), key=lambda m: (m.a.start, m.b.start)))
 
 
-def needed_lemmas(a: tuple[Mention, ...], b: tuple[Mention, ...], min_shared: int) -> list[str]:
+def needed_lemmas(a: tuple[Mention, ...], b: tuple[Mention, ...], pairs: list[tuple[int, int]]) -> list[str]:
     """The lemmas whose vectors ``match_events`` will read, in a stable order."""
-    pairs = candidate_pairs(a, b, min_shared)
     return sorted({a[i].lemma for i, _ in pairs} | {b[j].lemma for _, j in pairs})

@@ -16,7 +16,7 @@ import numpy as np
 
 from .config import CompareConfig, FactsConfig
 from .embed import Embedder, supports_tokens
-from .events import EventMatch, lemma_vectors, match_events, mentions, needed_lemmas
+from .events import EventMatch, candidate_pairs, lemma_vectors, match_events, mentions, needed_lemmas
 from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,
                           same_word)
 from .facts_score import (TokenVectors, anchored_support, configured_floor, contextual_support,
@@ -206,8 +206,9 @@ def event_matches(sides: tuple[Side, Side], cfg: FactsConfig, embedder: Embedder
     if cfg.event_min_shared_args <= 0:
         return ()
     a, b = sides[0].mentions, sides[1].mentions
-    vectors = lemma_vectors(needed_lemmas(a, b, cfg.event_min_shared_args), embedder)
-    return match_events(a, b, vectors, cfg.event_min_cosine, cfg.event_min_shared_args)
+    pairs = candidate_pairs(a, b, cfg.event_min_shared_args)
+    vectors = lemma_vectors(needed_lemmas(a, b, pairs), embedder)
+    return match_events(a, b, pairs, vectors, cfg.event_min_cosine)
 
 
 def with_events(sides, phrases, events: tuple[EventMatch, ...], cfg: FactsConfig):

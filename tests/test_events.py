@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare.events import NAME_MARK, Mention, match_events, mentions, needed_lemmas
+from compare.events import NAME_MARK, Mention, candidate_pairs, match_events, mentions, needed_lemmas
 from compare.facts import Phrases, shared_mention
 from compare.segment import load_spacy
 from compare.units import Unit
@@ -22,6 +22,10 @@ def mentions_of(nlp, text: str) -> dict[str, Mention]:
 
 def mention(lemma: str, args: set[str], start: int = 0, trigger: int = 0) -> Mention:
     return Mention(0, trigger, lemma, (trigger,), start, start + len(lemma), frozenset(args))
+
+
+def matches(a, b, vectors, min_cosine: float, min_shared: int = 2):
+    return match_events(a, b, candidate_pairs(a, b, min_shared), vectors, min_cosine)
 
 
 def test_mention_phrase_and_arguments_include_what_the_relative_clause_describes(nlp):
@@ -42,9 +46,9 @@ def test_similar_triggers_with_shared_arguments_match():
     conflict = mention("conflict", {"east", "@ukraine", "force"})
     fighting = mention("fighting", {"east", "@ukraine", "war"}, start=50)
     vectors = {"conflict": np.array([1.0, 0.0]), "fighting": np.array([0.6, 0.8])}
-    (match,) = match_events((conflict,), (fighting,), vectors, 0.55, 2)
+    (match,) = matches((conflict,), (fighting,), vectors, 0.55)
     assert (match.a, match.b, match.trigger_cosine, match.shared_args) == (conflict, fighting, 0.6, ("Ukraine", "east"))
-    assert match_events((conflict,), (fighting,), vectors, 0.65, 2) == ()  # triggers not close enough
+    assert matches((conflict,), (fighting,), vectors, 0.65) == ()  # triggers not close enough
 
 
 @pytest.mark.parametrize("a_args, b_args, lemma_b", [
@@ -56,15 +60,23 @@ def test_no_match(a_args, b_args, lemma_b):
     vectors = {"conflict": np.array([1.0, 0.0]), lemma_b: np.array([0.6, 0.8]) if lemma_b != "conflict"
                else np.array([1.0, 0.0]), "plan": np.array([1.0, 0.0]), "fighting": np.array([0.6, 0.8])}
     lemma_a = "plan" if lemma_b == "proposal" else "conflict"
-    assert needed_lemmas((mention(lemma_a, a_args),), (mention(lemma_b, b_args),), 2) == []
-    assert match_events((mention(lemma_a, a_args),), (mention(lemma_b, b_args),), vectors, 0.5, 2) == ()
+    a, b = (mention(lemma_a, a_args),), (mention(lemma_b, b_args),)
+    assert candidate_pairs(a, b, 2) == [] and needed_lemmas(a, b, candidate_pairs(a, b, 2)) == []
+    assert matches(a, b, vectors, 0.5) == ()
+
+
+def test_candidates_need_enough_shared_arguments():
+    a = (mention("conflict", {"east", "@ukraine", "force"}),)
+    b = (mention("fighting", {"east", "war"}), mention("war", {"east", "@ukraine"}), mention("clash", {"@ukraine", "force", "east"}))
+    assert candidate_pairs(a, b, 2) == [(0, 1), (0, 2)]
+    assert candidate_pairs(a, b, 3) == [(0, 2)]
 
 
 def test_each_mention_keeps_its_best_partner():
     war = mention("war", {"east", "@ukraine"})
     b = (mention("fighting", {"east", "@ukraine"}, trigger=1), mention("clash", {"east", "@ukraine"}, trigger=2))
     vectors = {"war": np.array([1.0, 0.0]), "fighting": np.array([0.6, 0.8]), "clash": np.array([0.8, 0.6])}
-    (match,) = match_events((war,), b, vectors, 0.55, 2)
+    (match,) = matches((war,), b, vectors, 0.55)
     assert match.b.lemma == "clash"
 
 
