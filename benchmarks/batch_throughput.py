@@ -83,6 +83,14 @@ def torch_threads() -> int | None:
     return torch.get_num_threads()
 
 
+def set_onnx_threads(embedder, threads: int | None) -> None:
+    """--encoder-threads for the ONNX backends (the CLI's option sets torch's)."""
+    inner = getattr(embedder, "inner", embedder)
+    if hasattr(inner, "set_threads"):
+        inner.set_threads(threads)
+        inner.encode(["Warm-up sentence for the encoder."])
+
+
 def refs_of(corpus: dict) -> list:
     return [ref for refs in corpus.values() for ref in refs]
 
@@ -111,6 +119,7 @@ def one_run(args: argparse.Namespace) -> dict:
         t0 = time.perf_counter()
         load_spacy(config.spacy_model, config.segmenter)
         embedder = default_embedder(config)
+        set_onnx_threads(embedder, args.encoder_threads)
         embedder.encode(["Warm-up sentence for the encoder."])
         load_s = time.perf_counter() - t0
         load_before = load_average()
@@ -123,6 +132,7 @@ def one_run(args: argparse.Namespace) -> dict:
         encoder_s = encoder_cpu = None
         if not args.no_encoder_baseline:
             set_encoder_threads(default_threads, args.backend)  # the baseline is the default encoder
+            set_onnx_threads(embedder, None)
             inner = getattr(embedder, "inner", embedder)
             t0, cpu0 = time.perf_counter(), time.process_time()
             inner.encode(sentences)
@@ -171,7 +181,8 @@ def main() -> None:
     parser.add_argument("--scales", default="1,2,4", help="corpus multiples, each in a fresh process")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--chunk-articles", type=int, default=24)
-    parser.add_argument("--encoder-threads", type=int, help="torch threads (default: torch's choice)")
+    parser.add_argument("--encoder-threads", type=int,
+                        help="encoder threads, torch or ONNX Runtime (default: the runtime's choice)")
     parser.add_argument("--backend", default="torch", help="torch, onnx, onnx-int8 or hashing")
     parser.add_argument("--no-facts", action="store_true")
     parser.add_argument("--no-framing", action="store_true")

@@ -28,7 +28,7 @@ import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -266,6 +266,13 @@ def write_story(story_dir: Path, files: dict[str, str], done: dict[str, Any] | N
 
 # ---------------------------------------------------------------- scheduling
 
+# Encoder calls of at most this many texts run without waiting for the encode
+# slot: the fact stage's per-pair calls (trigger lemmas, 1-40 texts) are tiny
+# next to a chunk's ~600 sentences, and ONNX Runtime and torch both allow
+# concurrent calls.
+SMALL_CALL = 64
+
+
 class EncoderGate:
     """An embedder wrapper that lets several threads prepare chunks at once
     while only one parses and one encodes at any time.
@@ -307,12 +314,19 @@ class EncoderGate:
 
     def _run(self, key: str, call: Callable, texts: Sequence[str]):
         self._end_parse()
-        with self._encode:
+        # The analysis stages' look-ups (cached sentences, a few lemmas) need
+        # not wait seconds for another thread's chunk to finish encoding.
+        alone = len(texts) <= SMALL_CALL or self._cached(texts, tokens=key == "encode_tokens_s")
+        with nullcontext() if alone else self._encode:
             started = time.perf_counter()
             try:
                 return call(texts)
             finally:
                 self._add(key, time.perf_counter() - started)
+
+    def _cached(self, texts: Sequence[str], tokens: bool) -> bool:
+        has = getattr(self.inner, "has", None)
+        return has is not None and has(texts, tokens=tokens)
 
     def encode(self, texts: Sequence[str]):
         return self._run("encode_s", self.inner.encode, texts)

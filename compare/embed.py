@@ -239,6 +239,13 @@ class CachingEmbedder:
             return self.inner.encode([])
         return np.stack(rows).astype(np.float32, copy=False)
 
+    def has(self, texts: Sequence[str], tokens: bool = False) -> bool:
+        """True when every text's sentence vector (``tokens``: token vectors)
+        is cached, so that a call runs no model."""
+        with self._lock:
+            cache = self._token_cache if tokens else self._cache
+            return all(t in cache for t in texts)
+
     def _encode_missing(self, missing: list[str]) -> np.ndarray:
         """Sentence vectors of texts not in the cache. An encoder that yields
         token vectors from the same pass (``encode_with_tokens``) fills the

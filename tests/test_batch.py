@@ -270,3 +270,20 @@ def test_slug_is_a_safe_distinct_file_name(name, expected):
         assert result == expected
     else:
         assert result != name
+
+
+def test_encoder_gate_lets_small_and_cached_calls_pass_a_running_encode():
+    """The fact stage's small encoder calls must not wait for another
+    thread's chunk (seconds) to finish encoding."""
+    from compare.batch import SMALL_CALL, EncoderGate
+    from compare.embed import CachingEmbedder, HashingEmbedder
+
+    embedder = CachingEmbedder(HashingEmbedder())
+    big = [f"sentence number {n}" for n in range(SMALL_CALL + 1)]
+    embedder.encode(big)
+    gate = EncoderGate(embedder)
+    with gate._encode:  # another thread is encoding a chunk
+        assert gate.encode(["a few", "lemmas"]).shape == (2, 256)
+        assert gate.encode(big).shape == (len(big), 256)  # all cached
+        assert len(gate.encode_tokens(["a few"])) == 1
+    assert embedder.has(big) and not embedder.has(["never seen"])
