@@ -212,14 +212,27 @@ class HashingEmbedder:
         return out
 
 
+def _token_weight(vectors: TokenVectors) -> int:
+    """What a cached text's token vectors count against ``max_tokens``."""
+    return len(vectors[0]) + 1
+
+
 class CachingEmbedder:
     """Wraps an embedder with a per-text LRU cache, so each text is encoded
     once per process and a batch only encodes the texts it has not seen."""
 
-    def __init__(self, inner: Embedder, max_items: int = 200_000):
+    def __init__(self, inner: Embedder, max_items: int = 200_000, max_tokens: int = 120_000):
         self.inner = inner
         self.name = inner.name
         self.max_items = max_items
+        # Token vectors are bounded by their number of tokens, not of texts: the
+        # fact stage's one-word look-ups (event lemmas) must not push out the
+        # sentences of the chunk being compared. 120,000 tokens (~185 MB at
+        # d=384) hold 2 chunks in flight (~1,300 BASIL sentences, ~43,000
+        # tokens) with room to spare; capped at 10,000 texts instead, the peak
+        # memory of a 4x BASIL batch grew to 1.93 GB (1.38 GB at 1x).
+        self.max_tokens = max_tokens
+        self._token_total = 0
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -259,9 +272,12 @@ class CachingEmbedder:
     def _store_tokens(self, items: dict[str, TokenVectors]) -> None:
         with self._lock:
             cache = self._token_cache
-            cache.update(items)
-            while len(cache) > max(1, self.max_items // 20):  # a text's tokens weigh ~20 sentence vectors
-                cache.popitem(last=False)
+            for text, vectors in items.items():
+                old = cache.pop(text, None)
+                self._token_total += _token_weight(vectors) - (0 if old is None else _token_weight(old))
+                cache[text] = vectors
+            while len(cache) > 1 and self._token_total > self.max_tokens:
+                self._token_total -= _token_weight(cache.popitem(last=False)[1])
 
     @property
     def _token_cache(self) -> OrderedDict:

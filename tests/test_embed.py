@@ -57,3 +57,17 @@ def test_one_pass_fills_the_token_cache():
 def test_unknown_backend_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown encoder backend 'tpu'"):
         get_embedder("x", "tpu")
+
+
+def test_token_cache_is_bounded_by_tokens_and_keeps_recent_sentences():
+    from compare.embed import CachingEmbedder, HashingEmbedder
+
+    embedder = CachingEmbedder(HashingEmbedder(), max_tokens=30)
+    sentence = "one two three four five six seven eight nine ten"  # 10 tokens (+1)
+    embedder.encode_tokens([sentence])
+    embedder.encode_tokens([f"lemma{n}" for n in range(9)])  # 9 x (1 + 1) tokens: 29 in all
+    assert embedder.has([sentence], tokens=True)
+    embedder.encode_tokens(["another"])  # 31 > 30: the oldest entry goes
+    assert not embedder.has([sentence], tokens=True) and embedder.has(["another", "lemma8"], tokens=True)
+    embedder.encode_tokens(["another"])  # a text stored again is counted once
+    assert embedder._token_total == 9 * 2 + 2
