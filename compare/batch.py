@@ -7,10 +7,10 @@ Run orchestration for many stories at once:
 - stories are grouped into chunks of about ``chunk_articles`` new texts;
   each chunk goes through ``prepare_documents`` (one spaCy stream, one large
   encoder call), so batches are large and the model is loaded once;
-- with ``workers`` > 1 chunks run in threads: one chunk parses (spaCy holds
-  the GIL) while another encodes (torch releases it), so the two overlap
-  (on 2 cores this only pays when other processes compete for the CPU:
-  the parse thread slows torch's two threads down; docs/cli.md);
+- with ``workers`` > 1 chunks run in threads: one chunk parses and compares
+  (spaCy and the analysis hold the GIL) while another encodes (torch and
+  ONNX Runtime release it), so the two overlap (50 BASIL stories on 2 cores:
+  48 s instead of 57 s; docs/cli.md);
 - every file is written atomically (temporary file + ``os.replace``), and a
   story's ``done.json`` is written last: a story is skipped on the next run
   when its ``done.json`` matches the inputs and configuration, so an
@@ -66,7 +66,7 @@ class BatchOptions:
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
     force: bool = False  # redo stories whose outputs are complete
-    workers: int = 1  # chunk threads; 2 overlaps parsing with encoding (helps only on a busy machine)
+    workers: int = 1  # chunk threads; 2 overlaps parsing and comparing with encoding (docs/cli.md)
     chunk_articles: int = 24  # new texts per prepare_documents call
     progress: bool = True
 
