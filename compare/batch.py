@@ -238,14 +238,15 @@ def matrix_csv(matrix: FactMatrix) -> str:
 def story_files(story: StoryComparison, formats: Sequence[str]) -> dict[str, str]:
     """File name -> content of a story's outputs (no timings: byte-identical reruns)."""
     files = {"matrix.csv": matrix_csv(story.matrix)}
+    data = story.to_dict()  # each pair's comparison dict serves the JSON and its HTML page
     if "json" in formats:
-        files["story.json"] = json.dumps(story.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        files["story.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if "html" in formats:
         from .html_report import render_html
 
-        for comparison in story.comparisons:
+        for comparison, pair in zip(story.comparisons, data["pairs"]):
             name = f"{slug(comparison.a.article.id)}--{slug(comparison.b.article.id)}.html"
-            files[name] = render_html(comparison.to_dict(), standalone=True)
+            files[name] = render_html(pair["comparison"], standalone=True)
     return files
 
 
