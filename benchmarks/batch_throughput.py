@@ -179,11 +179,11 @@ def main() -> None:
     parser.add_argument("--basil", default=str(BASIL), help="BASIL JSONL file (default: %(default)s)")
     parser.add_argument("--stories", type=int, default=50, help="events to use (default: %(default)s)")
     parser.add_argument("--scales", default="1,2,4", help="corpus multiples, each in a fresh process")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="chunk threads (default: 2, as the CLI)")
     parser.add_argument("--chunk-articles", type=int, default=24)
     parser.add_argument("--encoder-threads", type=int,
                         help="encoder threads, torch or ONNX Runtime (default: the runtime's choice)")
-    parser.add_argument("--backend", default="torch", help="torch, onnx, onnx-int8 or hashing")
+    parser.add_argument("--backend", default="onnx", help="onnx (default, as the CLI), torch, onnx-int8 or hashing")
     parser.add_argument("--no-facts", action="store_true")
     parser.add_argument("--no-framing", action="store_true")
     parser.add_argument("--no-encoder-baseline", action="store_true", help="skip timing the encoder alone")

@@ -121,3 +121,29 @@ def test_bundled_corpus_with_the_real_models(tmp_path):
     assert int(rows[0]["equivalent_pairs"]) + int(rows[0]["related_pairs"]) >= 3
     story = json.loads((out / "duma-recognition" / "story.json").read_text(encoding="utf-8"))
     assert story["pairs"][0]["comparison"]["model"] and story["matrix"]["rows"]
+
+
+class ThreadedEncoder:
+    """Stands in for the ONNX encoder: records set_threads."""
+
+    name = "threaded"
+
+    def __init__(self):
+        self.threads = None
+
+    def set_threads(self, threads):
+        self.threads = threads
+
+
+def test_encoder_threads_reach_the_onnx_runtime(monkeypatch):
+    import compare.cli as cli
+    from compare.config import CompareConfig
+    from compare.embed import CachingEmbedder
+
+    inner = ThreadedEncoder()
+    monkeypatch.setattr(cli, "default_embedder", lambda config: CachingEmbedder(inner))
+    args = build_parser().parse_args(["CORPUS", "--out", "o", "--encoder-threads", "1"])
+    assert cli.encoder(args, CompareConfig()).inner is inner and inner.threads == 1
+    with pytest.raises(ValueError, match="at least 1"):
+        cli.encoder(build_parser().parse_args(["CORPUS", "--encoder-threads", "0"]), CompareConfig())
+    assert build_parser().parse_args(["CORPUS"]).workers == 2
