@@ -84,11 +84,19 @@ def torch_threads() -> int | None:
 
 
 def set_onnx_threads(embedder, threads: int | None) -> None:
-    """--encoder-threads for the ONNX backends (the CLI's option sets torch's)."""
+    """--encoder-threads for the ONNX backends (a new session, warmed up)."""
     inner = getattr(embedder, "inner", embedder)
     if hasattr(inner, "set_threads"):
         inner.set_threads(threads)
         inner.encode(["Warm-up sentence for the encoder."])
+
+
+def set_torch_threads(threads: int | None, backend: str) -> None:
+    """--encoder-threads for torch (None: leave torch's setting)."""
+    if threads is not None and backend == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
 
 
 def refs_of(corpus: dict) -> list:
@@ -102,7 +110,7 @@ def load_average() -> str:
 def one_run(args: argparse.Namespace) -> dict:
     """One scale in this process: convert, load models, run the batch, time the encoder alone."""
     from compare.batch import BatchOptions, corpus_stories, run_batch
-    from compare.cli import make_config, set_encoder_threads
+    from compare.cli import make_config
     from compare.cli import build_parser as cli_parser
     from compare.pipeline import default_embedder
     from compare.segment import load_spacy
@@ -111,7 +119,7 @@ def one_run(args: argparse.Namespace) -> dict:
                                        + ["--no-facts"] * args.no_facts + ["--no-framing"] * args.no_framing)
     config = make_config(cli_args)
     default_threads = torch_threads()
-    set_encoder_threads(args.encoder_threads, args.backend)
+    set_torch_threads(args.encoder_threads, args.backend)
     events = read_jsonl(Path(args.basil))[: args.stories]
     with tempfile.TemporaryDirectory(prefix="newscompare-bench-") as tmp:
         manifest = write_corpus(events, Path(tmp) / "corpus", args.scale)
@@ -131,7 +139,7 @@ def one_run(args: argparse.Namespace) -> dict:
         sentences = run_sentences(options.out_dir)
         encoder_s = encoder_cpu = None
         if not args.no_encoder_baseline:
-            set_encoder_threads(default_threads, args.backend)  # the baseline is the default encoder
+            set_torch_threads(default_threads, args.backend)  # the baseline is the default encoder
             set_onnx_threads(embedder, None)
             inner = getattr(embedder, "inner", embedder)
             t0, cpu0 = time.perf_counter(), time.process_time()
