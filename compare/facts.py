@@ -16,7 +16,7 @@ import numpy as np
 
 from .config import CompareConfig, FactsConfig
 from .embed import Embedder, supports_tokens
-from .events import EventMatch, candidate_pairs, lemma_vectors, match_events, mentions, needed_lemmas
+from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, mentions, needed_lemmas
 from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,
                           same_word)
 from .facts_score import (TokenVectors, anchored_support, configured_floor, contextual_support,
@@ -40,7 +40,7 @@ class Side:
     doc: Document
     units: tuple[tuple[Unit, ...], ...]  # per sentence
     quotes: tuple[Unit, ...]
-    mentions: tuple = ()  # events.Mention: common nouns with their arguments
+    mentions: tuple[Mention, ...] = ()  # common nouns with their arguments (events.py)
 
     def of_kind(self, kind: str) -> list[Unit]:
         return [u for sentence in self.units for u in sentence if u.kind == kind]
@@ -232,11 +232,10 @@ def whole_unique(side: Side, i: int, cfg: FactsConfig) -> Phrases:
     return Phrases(chunks, tuple(1.0 for _ in chunks), tuple(True for _ in chunks), weights, ())
 
 
-def shared_mention(verdict: Phrases, mention, partner: int) -> Phrases:
-    """``verdict`` with the phrases inside ``mention`` shared and ``partner`` added."""
+def shared_mention(verdict: Phrases, mention: Mention, partner: int) -> Phrases:
+    """``verdict`` with the phrases mostly inside ``mention`` shared and ``partner`` added."""
     inside = set(mention.tokens)
-    hit = [bool(inside.intersection(c.tokens)) and len(inside.intersection(c.tokens)) * 2 >= len(c.tokens)
-           for c in verdict.chunks]
+    hit = [len(inside.intersection(c.tokens)) * 2 >= len(c.tokens) > 0 for c in verdict.chunks]
     return Phrases(verdict.chunks, tuple(0.0 if h else s for h, s in zip(hit, verdict.scores)),
                    tuple(u and not h for u, h in zip(verdict.unique, hit)), verdict.weights,
                    tuple(sorted(set(verdict.partners) | {partner})))
