@@ -9,7 +9,6 @@ with a status, the spans on both sides and a one-line reason
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +22,7 @@ from .facts_score import (TokenVectors, anchored_support, configured_floor, cont
                           counterpart_sentences, isolate_tokens, lexical_support, phrase_scores,
                           sentence_token_vectors, smooth_clauses, word_weights)
 from .names import name_variant
+from .segment import per_parse
 from .types import Alignment, Document, Fact, Highlight, Span
 from .units import DocIndex, Unit, quote_units, units_of_span
 
@@ -87,29 +87,21 @@ def warm_token_vectors(docs: list[Document], config: CompareConfig, embedder: Em
         embedder.encode_tokens([s.text for d in docs for s in d.sentences])  # type: ignore[attr-defined]
 
 
-# spaCy Doc -> (sentences, units, quotes, mentions): an article compared with
-# several others (a story of k outlets) is extracted once. Weak keys: the
-# entry goes with the Doc; the values hold no reference to it.
-_EXTRACTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def extract(doc: Document) -> Side:
     """All units of an article, sentence by sentence, its quotes and its noun
-    mentions (computed once per parsed article and sentence split)."""
-    cached = _EXTRACTED.get(doc.doc)
-    if cached is not None and cached[0] == doc.sentences:
-        return Side(doc, *cached[1:])
-    side = extract_units(doc)
-    _EXTRACTED[doc.doc] = (doc.sentences, side.units, side.quotes, side.mentions)
-    return side
+    mentions (computed once per parsed article: ``article_units``)."""
+    units, quotes, mentions_ = article_units(doc)
+    return Side(doc, units, quotes, mentions_)
 
 
-def extract_units(doc: Document) -> Side:
+@per_parse()
+def article_units(doc: Document) -> tuple[tuple, tuple[Unit, ...], tuple[Mention, ...]]:
+    """(units per sentence, quotes, noun mentions) of a parsed article."""
     index = DocIndex.of(doc.doc)
     units = tuple(units_of_span(doc.doc, s.start, s.end, s.index, index) for s in doc.sentences)
     sentence_of = {c: s.index for s in doc.sentences for c in range(s.start, s.end)}
     token_sentence = {t.i: sentence_of[t.idx] for t in doc.doc if t.idx in sentence_of}
-    return Side(doc, units, quote_units(doc.doc, sentence_of, index.ents), mentions(doc.doc, token_sentence))
+    return units, quote_units(doc.doc, sentence_of, index.ents), mentions(doc.doc, token_sentence)
 
 
 # ---------------------------------------------------------------- phrases
