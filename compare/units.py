@@ -150,7 +150,10 @@ def clause_units(span: SpacySpan, sentence: int) -> tuple[Unit, ...]:
     head_ids = {t.i for t in heads}
     out = []
     for head in heads:
-        own = [t.i for t in head.subtree if _owner(t, head_ids) == head.i and not t.is_punct]
+        # the parser may hang a line break or the next sentence's first
+        # token under this sentence's head: keep to the sentence's words
+        own = [t.i for t in head.subtree if _owner(t, head_ids) == head.i and not (t.is_punct or t.is_space)
+               and span.start <= t.i < span.end]
         core = [i for i in _contiguous_core(own + [head.i], head.i) if not span.doc[i].is_punct]
         if len(core) >= 2:
             out.append(_unit("clause", span.doc, core, sentence, dep=head.dep_))
