@@ -154,8 +154,9 @@ def clause_units(span: SpacySpan, sentence: int) -> tuple[Unit, ...]:
         # token under this sentence's head: keep to the sentence's words
         own = [t.i for t in head.subtree if _owner(t, head_ids) == head.i and not (t.is_punct or t.is_space)
                and span.start <= t.i < span.end]
-        core = [i for i in _contiguous_core(own + [head.i], head.i) if not span.doc[i].is_punct]
-        if len(core) >= 2:
+        owned = set(own)
+        core = [i for i in _contiguous_core(own + [head.i], head.i) if i in owned]
+        if len(own) >= 2 and core:
             out.append(_unit("clause", span.doc, core, sentence, dep=head.dep_))
     return tuple(out)
 
