@@ -5,13 +5,13 @@ Each dev article is compared with a partner from its own story: BASIL and
 NewsWCL50 stories as a whole (every pair of their 3 or 5 outlets), each ECB+
 document with the next document of its subtopic (texts rebuilt from the
 jsonl, one sentence a line), each iSTS headline pair as two one-line articles.
-The hostile texts (``hostile_pairs``) are generated here and cover what the
+The hostile texts (``hostile_stories``) are generated here and cover what the
 dev sets lack: every Unicode dash, quote and bullet character in place of the
 ASCII ones, abbreviations with periods, percent signs, numbers with
 separators, no punctuation at all, one 3,000-character sentence, emoji, mixed
 scripts, right-to-left names, URLs and code, tables, repeated lines.
 
-    python benchmarks/robustness.py                       # everything (~15 min on 2 busy cores)
+    python benchmarks/robustness.py                       # everything (~35 min on 2 busy cores; run sets in the background)
     python benchmarks/robustness.py --sets hostile,basil  # some sets
     python benchmarks/robustness.py --limit 10            # first 10 stories/pairs of each set
 
