@@ -11,11 +11,11 @@ from .embed import CachingEmbedder, Embedder, HashingEmbedder, SentenceTransform
 from .ingest import IngestError, article_from_text, load_manifest, read_article
 from .pipeline import ComparisonError, compare_articles, compare_documents, prepare_documents, relabel
 from .report import to_dict, to_json
-from .types import (AlignedPair, Alignment, Article, Comparison, Document, Fact, FramingDifference,
+from .types import (AlignedPair, Alignment, AnalysisWarning, Article, Comparison, Document, Fact, FramingDifference,
                     Highlight, Sentence, Span)
 
 __all__ = [
-    "AlignConfig", "AlignedPair", "Alignment", "Article", "CachingEmbedder", "Comparison", "ComparisonError",
+    "AlignConfig", "AlignedPair", "Alignment", "AnalysisWarning", "Article", "CachingEmbedder", "Comparison", "ComparisonError",
     "CompareConfig", "Document", "Embedder", "Fact", "FramingDifference", "HashingEmbedder", "Highlight",
     "IngestError", "Sentence", "SentenceTransformerEmbedder", "Span", "article_from_text", "compare_articles",
     "compare_documents", "get_embedder", "load_manifest", "prepare_documents", "read_article", "relabel",

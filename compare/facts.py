@@ -15,6 +15,7 @@ import numpy as np
 
 from .config import CompareConfig, FactsConfig
 from .embed import Embedder, supports_tokens
+from .failsoft import Collector
 from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, mentions, needed_lemmas
 from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,
                           same_word)
@@ -58,21 +59,29 @@ class Phrases:
 
 
 def analyse_facts(a: Document, b: Document, alignment: Alignment, config: CompareConfig,
-                  embedder: Embedder) -> tuple[tuple[Fact, ...], tuple[Highlight, ...]]:
+                  embedder: Embedder, collector: Collector | None = None
+                  ) -> tuple[tuple[Fact, ...], tuple[Highlight, ...]]:
     """Facts of both articles with their status, and phrase-level highlights
     (``shared``/``unique``/``conflict``) that replace the sentence-level ones.
-    Without a spaCy parse there are no units: no facts, no highlights."""
+    Without a spaCy parse there are no units: no facts, no highlights.
+    A sentence or a fact family whose analysis raises is left out and
+    recorded in ``collector`` (no highlights at all if highlighting fails)."""
     if a.doc is None or b.doc is None:
         return (), ()
-    cfg = config.facts
-    sides = (extract(a), extract(b))
-    events = event_matches(sides, cfg, embedder)
-    phrases = with_events(sides, phrase_verdicts(sides, alignment, config, embedder), events, cfg)
-    numbers, conflicts = number_facts(sides, phrases, alignment, cfg)
-    quotes, quote_conflicts = quote_facts(sides, cfg)
-    facts = (numbers + quotes + entity_facts(sides) + date_facts(sides) + event_facts(sides, events)
-             + claim_facts(sides, phrases, alignment))
-    highlights = build_highlights(sides, phrases, conflicts + quote_conflicts)
+    cfg, run, pair = config.facts, (collector or Collector()).run, (a, b)
+    sides = (extract(a, collector), extract(b, collector))
+    events = run("events", pair, lambda: event_matches(sides, cfg, embedder), ())
+    verdicts = run("facts.phrases", pair, lambda: phrase_verdicts(sides, alignment, config, embedder, collector),
+                   ({}, {}))
+    phrases = run("events", pair, lambda: with_events(sides, verdicts, events, cfg), verdicts)
+    numbers, conflicts = run("facts.numbers", pair, lambda: number_facts(sides, phrases, alignment, cfg), ([], []))
+    quotes, quote_conflicts = run("facts.quotes", pair, lambda: quote_facts(sides, cfg), ([], []))
+    facts = (numbers + quotes + run("facts.entities", pair, lambda: entity_facts(sides), [])
+             + run("facts.dates", pair, lambda: date_facts(sides), [])
+             + run("events", pair, lambda: event_facts(sides, events), [])
+             + run("facts.claims", pair, lambda: claim_facts(sides, phrases, alignment), []))
+    highlights = run("facts.highlights", pair, lambda: build_highlights(sides, phrases, conflicts + quote_conflicts),
+                     ())
     order = {"conflict": 0, "only_a": 1, "only_b": 2, "shared": 3}
     facts.sort(key=lambda f: (order[f.status], (f.a_spans or f.b_spans)[0].start if (f.a_spans or f.b_spans) else 0))
     return tuple(facts), highlights
@@ -87,28 +96,38 @@ def warm_token_vectors(docs: list[Document], config: CompareConfig, embedder: Em
         embedder.encode_tokens([s.text for d in docs for s in d.sentences])  # type: ignore[attr-defined]
 
 
-def extract(doc: Document) -> Side:
+def extract(doc: Document, collector: Collector | None = None) -> Side:
     """All units of an article, sentence by sentence, its quotes and its noun
-    mentions (computed once per parsed article: ``article_units``)."""
-    units, quotes, mentions_ = article_units(doc)
+    mentions (computed once per parsed article: ``article_units``). A
+    sentence whose units cannot be read has none; ``collector`` says why."""
+    units, quotes, mentions_, warnings = article_units(doc)
+    if collector is not None:
+        collector.extend(warnings)
     return Side(doc, units, quotes, mentions_)
 
 
 @per_parse()
-def article_units(doc: Document) -> tuple[tuple, tuple[Unit, ...], tuple[Mention, ...]]:
-    """(units per sentence, quotes, noun mentions) of a parsed article."""
+def article_units(doc: Document) -> tuple[tuple, tuple[Unit, ...], tuple[Mention, ...], tuple]:
+    """(units per sentence, quotes, noun mentions, warnings of what failed)
+    of a parsed article."""
+    collector = Collector()
     index = DocIndex.of(doc.doc)
-    units = tuple(units_of_span(doc.doc, s.start, s.end, s.index, index) for s in doc.sentences)
+    units = tuple(collector.run("facts.units", doc, lambda s=s: units_of_span(doc.doc, s.start, s.end, s.index, index),
+                                (), s) for s in doc.sentences)
     sentence_of = {c: s.index for s in doc.sentences for c in range(s.start, s.end)}
     token_sentence = {t.i: sentence_of[t.idx] for t in doc.doc if t.idx in sentence_of}
-    return units, quote_units(doc.doc, sentence_of, index.ents), mentions(doc.doc, token_sentence)
+    quotes = collector.run("facts.quotes", doc, lambda: quote_units(doc.doc, sentence_of, index.ents), ())
+    nouns = collector.run("events", doc, lambda: mentions(doc.doc, token_sentence), ())
+    return units, quotes, nouns, collector.warnings
 
 
 # ---------------------------------------------------------------- phrases
 
 def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: CompareConfig,
-                    embedder: Embedder) -> tuple[dict[int, Phrases], dict[int, Phrases]]:
-    """Per side, per aligned sentence: each phrase's difference score and verdict."""
+                    embedder: Embedder, collector: Collector | None = None
+                    ) -> tuple[dict[int, Phrases], dict[int, Phrases]]:
+    """Per side, per aligned sentence: each phrase's difference score and
+    verdict; a sentence whose scoring raises gets none (see ``collector``)."""
     cfg = config.facts
     contexts = tuple(counterpart_sentences(alignment, side, cfg.counterpart_top_k, configured_floor(config))
                      for side in (0, 1))
@@ -118,10 +137,14 @@ def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: Comp
                   {j for j in contexts[1]} | {i for js in contexts[0].values() for i in js})
         vectors = tuple(sentence_token_vectors(sides[n].doc, needed[n], embedder) for n in (0, 1))
     out: tuple[dict[int, Phrases], dict[int, Phrases]] = ({}, {})
+    run = (collector or Collector()).run
     for side in (0, 1):
         said = said_elsewhere(sides[side], sides[1 - side], cfg)
         for i, partners in contexts[side].items():
-            out[side][i] = sentence_phrases(sides, side, i, partners, vectors, said, cfg)
+            verdict = run("facts.phrases", sides[side].doc, lambda: sentence_phrases(
+                sides, side, i, partners, vectors, said, cfg), None, sides[side].doc.sentences[i])
+            if verdict is not None:
+                out[side][i] = verdict
     return out
 
 

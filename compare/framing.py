@@ -18,6 +18,7 @@ from typing import Iterable
 
 from . import names
 from .config import CompareConfig, FramingConfig
+from .failsoft import Collector
 from .segment import per_parse
 from .types import Alignment, Document, FramingDifference, Highlight, Span
 
@@ -1145,17 +1146,21 @@ def label_findings(a: Document, b: Document, alignment: Alignment,
             + one_sided_qualifiers(npb, npa, used_b, False))
 
 
-def analyse_framing(a: Document, b: Document, alignment: Alignment,
-                    config: CompareConfig) -> tuple[tuple[FramingDifference, ...], tuple[Highlight, ...]]:
+def analyse_framing(a: Document, b: Document, alignment: Alignment, config: CompareConfig,
+                    collector: Collector | None = None) -> tuple[tuple[FramingDifference, ...], tuple[Highlight, ...]]:
     """Framing findings and their ``framing`` highlights.
 
     Naming variants (lexicon and detected), the naming-convention profile of
     each article, labels and qualifiers for shared referents, hedges, and
-    report-verb choices on aligned content."""
-    verbs = report_verb_findings(a, b, alignment)
-    findings = (naming_findings(a, b, alignment, config) + label_findings(a, b, alignment, config)
-                + _without_verbs(hedge_findings(hedges(a), hedges(b), alignment), verbs) + verbs)
-    return tuple(findings), highlights_of(findings)
+    report-verb choices on aligned content. An analysis that raises is left
+    out and recorded in ``collector``; the others are still reported."""
+    run, pair = (collector or Collector()).run, (a, b)
+    verbs = run("framing.report_verbs", pair, lambda: report_verb_findings(a, b, alignment), [])
+    hedge_list = run("framing.hedges", pair, lambda: hedge_findings(hedges(a), hedges(b), alignment), [])
+    findings = (run("framing.naming", pair, lambda: naming_findings(a, b, alignment, config), [])
+                + run("framing.labels", pair, lambda: label_findings(a, b, alignment, config), [])
+                + _without_verbs(hedge_list, verbs) + verbs)
+    return tuple(findings), run("framing.highlights", pair, lambda: highlights_of(findings), ())
 
 
 def _without_verbs(hedge_list: list[FramingDifference], verbs: list[FramingDifference]) -> list[FramingDifference]:

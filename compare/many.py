@@ -18,8 +18,9 @@ from .config import CompareConfig
 from .embed import Embedder
 from .ingest import IngestError
 from .pipeline import as_article, compare_documents, default_embedder, prepare_documents
-from .report import SCHEMA_VERSION
-from .types import Article, Comparison, Document, Span
+from .report import SCHEMA_VERSION, warning_dict
+from .failsoft import Collector
+from .types import AnalysisWarning, Article, Comparison, Document, Span
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class StoryComparison:
     pairs: tuple[tuple[int, int], ...]  # (i, j) article indexes of each comparison
     comparisons: tuple[Comparison, ...]
     matrix: FactMatrix
+    warnings: tuple[AnalysisWarning, ...] = ()  # every pair's, then the story's own (each once)
 
     def to_dict(self) -> dict[str, Any]:
         return story_dict(self)
@@ -223,10 +225,18 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     and build the fact matrix."""
     if len(documents) < 2:
         raise IngestError(f"story {story or '(unnamed)'} needs at least 2 articles, got {len(documents)}")
-    pairs = tuple(itertools.combinations(range(len(documents)), 2))
-    comparisons = tuple(compare_documents(documents[i], documents[j], config, embedder) for i, j in pairs)
-    matrix = fact_matrix(documents, pairs, comparisons)
-    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix)
+    collector = Collector()
+    compared = [(pair, collector.run("story.pair", (documents[pair[0]], documents[pair[1]]),
+                                     lambda i=pair[0], j=pair[1]: compare_documents(documents[i], documents[j],
+                                                                                    config, embedder), None))
+                for pair in itertools.combinations(range(len(documents)), 2)]
+    # A pair that failed as a whole is left out (its warning says why).
+    pairs = tuple(pair for pair, c in compared if c is not None)
+    comparisons = tuple(c for _, c in compared if c is not None)
+    matrix = collector.run("story.matrix", documents[0], lambda: fact_matrix(documents, pairs, comparisons),
+                           FactMatrix("sentence", column_labels(documents), ()))
+    warnings = tuple(dict.fromkeys([w for c in comparisons for w in c.warnings] + list(collector.warnings)))
+    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, warnings)
 
 
 def compare_many(articles: Sequence[Article | str], config: CompareConfig | None = None,
@@ -267,6 +277,7 @@ def story_dict(story: StoryComparison) -> dict[str, Any]:
                       "date": d.article.date, "url": d.article.url} for d in story.documents],
         "pairs": [{"a": i, "b": j, "comparison": c.to_dict()} for (i, j), c in zip(story.pairs, story.comparisons)],
         "matrix": story.matrix.to_dict(),
+        "warnings": [warning_dict(w) for w in story.warnings],
     }
 
 

@@ -13,10 +13,11 @@ from . import align as align_stage
 from .config import CompareConfig
 from .embed import Embedder, get_embedder
 from .facts import analyse_facts
+from .failsoft import Collector, make_warning
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
-from .segment import parse_many, sentence_content_words
-from .types import Alignment, Article, Comparison, Document, Highlight
+from .segment import fallback_sentences, parse, parse_many, sentence_content_words
+from .types import Alignment, AnalysisWarning, Article, Comparison, Document, Highlight, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +50,38 @@ def prepare_documents(articles: Sequence[Article], config: CompareConfig,
         label = f"article {article.id or LABELS[n % len(LABELS)]}"
         if config.require_english:
             require_english(article, label)
-    parsed = parse_many(list(articles), config.spacy_model, config.segmenter)
-    for article, (_, sentences) in zip(articles, parsed):
+    parsed = parse_or_split(list(articles), config)
+    for article, (_, sentences, _) in zip(articles, parsed):
         if not sentences:
             raise ComparisonError(f"article {article.id} has no sentences with words in them")
-    texts = [s.text for _, sentences in parsed for s in sentences]
+    texts = [s.text for _, sentences, _ in parsed for s in sentences]
     vectors = embedder.encode(texts)
     docs, offset = [], 0
-    for article, (doc, sentences) in zip(articles, parsed):
-        docs.append(Document(article, sentences, vectors[offset:offset + len(sentences)], doc))
+    for article, (doc, sentences, warnings) in zip(articles, parsed):
+        docs.append(Document(article, sentences, vectors[offset:offset + len(sentences)], doc, warnings))
         offset += len(sentences)
     return docs
+
+
+def parse_or_split(articles: list[Article], config: CompareConfig
+                   ) -> list[tuple[object, tuple[Sentence, ...], tuple[AnalysisWarning, ...]]]:
+    """(spaCy doc, sentences, warnings) per article. The articles are parsed
+    in one stream; if that raises, each is parsed alone, and an article the
+    parser cannot read is split by rule with no doc (so no facts or framing
+    for it, but its sentences are still aligned) and gets a warning."""
+    try:
+        return [(doc, sentences, ()) for doc, sentences in parse_many(articles, config.spacy_model, config.segmenter)]
+    except Exception:  # noqa: BLE001 - find out which article fails, below
+        log.debug("parsing the articles together failed; parsing them one by one", exc_info=True)
+    out = []
+    for article in articles:
+        try:
+            out.append((*parse(article, config.spacy_model, config.segmenter), ()))
+        except Exception as error:  # noqa: BLE001
+            warning = make_warning("segment", article.id, error, text=article.text)
+            log.warning("%s", warning.line())
+            out.append((None, fallback_sentences(article.text), (warning,)))
+    return out
 
 
 def sentence_highlights(a: Document, b: Document, alignment: Alignment) -> tuple[Highlight, ...]:
@@ -92,25 +114,28 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     # OpenBLAS's thread hand-off costs far more than the arithmetic; on 2
     # busy cores it made the fact stage ~4x slower (docs/cli.md).
     timings: dict[str, float] = {}
+    collector = Collector()
+    collector.extend(a.warnings + b.warnings)
     t0 = time.perf_counter()
     if alignment is None:
-        alignment = align_stage.align(a.embeddings, b.embeddings, config.align, lexical_matrix(a, b))
+        lexical = collector.run("align.lexical", (a, b), lambda: lexical_matrix(a, b), None)
+        alignment = align_stage.align(a.embeddings, b.embeddings, config.align, lexical)
     timings["align_s"] = time.perf_counter() - t0
     facts, fact_highlights = (), ()
     if config.facts.enabled:
         t0 = time.perf_counter()
-        facts, fact_highlights = analyse_facts(a, b, alignment, config, embedder)
+        facts, fact_highlights = analyse_facts(a, b, alignment, config, embedder, collector)
         timings["facts_s"] = time.perf_counter() - t0
     framing, framing_highlights = (), ()
     if config.framing.enabled:
         t0 = time.perf_counter()
-        framing, framing_highlights = analyse_framing(a, b, alignment, config)
+        framing, framing_highlights = analyse_framing(a, b, alignment, config, collector)
         timings["framing_s"] = time.perf_counter() - t0
     base = fact_highlights if fact_highlights else sentence_highlights(a, b, alignment)
     highlights = tuple(sorted(base + framing_highlights, key=lambda h: (h.article, h.start, h.end, h.status)))
     meta = (("model", embedder.name), ("config", config.to_dict()),
             ("timings", {k: round(v, 4) for k, v in timings.items()}))
-    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta)
+    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, collector.warnings)
 
 
 def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -> Comparison:

@@ -9,9 +9,9 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from .types import Comparison, Document, Fact, FramingDifference, Highlight
+from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added "warnings"
 
 
 def _spans(spans) -> list[list[int]]:
@@ -46,6 +46,11 @@ def highlight_dict(h: Highlight) -> dict[str, Any]:
     return out
 
 
+def warning_dict(w: AnalysisWarning) -> dict[str, Any]:
+    return {"stage": w.stage, "article": w.article, "sentence": w.sentence, "text": w.text,
+            "span": [w.start, w.end], "error": w.error}
+
+
 def to_dict(comparison: Comparison) -> dict[str, Any]:
     """The documented JSON form of a comparison (docs/schema.md)."""
     al = comparison.alignment
@@ -61,6 +66,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
         "framing": [framing_dict(f) for f in comparison.framing],
         "summary": summary(comparison),
         "config": meta.get("config", {}),
+        "warnings": [warning_dict(w) for w in comparison.warnings],
     }
 
 
@@ -167,4 +173,7 @@ def text_report(comparison: Comparison, width: int = 100) -> str:
     if comparison.framing:
         lines.append("\nframing:")
         lines += [f"   {f.type}: {f.a_text or '—'} / {f.b_text or '—'}: {f.explanation}" for f in comparison.framing]
+    if comparison.warnings:
+        lines.append("\nwarnings (analysis steps that failed and were skipped):")
+        lines += [f"   {w.line()}" for w in comparison.warnings]
     return "\n".join(lines)

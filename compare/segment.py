@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 from collections import OrderedDict
 from typing import Callable, Sequence, TypeVar
@@ -95,6 +96,20 @@ def sentences_from_doc(doc: Doc) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     for sent in doc.sents:
         start, end = trim_span(text, sent.start_char, sent.end_char)
+        if start < end and any(ch.isalnum() for ch in text[start:end]):
+            out.append(Sentence(len(out), start, end, text[start:end]))
+    return tuple(out)
+
+
+_RULE_SENTENCE = re.compile(r"[^\n]*?[.!?]+(?=\s)|[^\n]+")
+
+
+def fallback_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences by rule, for a text the parser cannot read: a line break or
+    a final stop followed by a space ends a sentence."""
+    out: list[Sentence] = []
+    for m in _RULE_SENTENCE.finditer(text):
+        start, end = trim_span(text, m.start(), m.end())
         if start < end and any(ch.isalnum() for ch in text[start:end]):
             out.append(Sentence(len(out), start, end, text[start:end]))
     return tuple(out)

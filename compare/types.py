@@ -117,6 +117,27 @@ class FramingDifference:
 
 
 @dataclass(frozen=True)
+class AnalysisWarning:
+    """A step of the analysis that failed and was skipped; the rest of the
+    comparison still holds. Enough to reproduce it: the stage, the article,
+    the sentence and its text with its ``[start, end)`` in the article."""
+
+    stage: str  # e.g. "segment", "facts.units", "events", "framing.labels", "story.matrix"
+    article: str  # article id, or "A+B" ids for a step over both articles
+    sentence: int | None  # sentence index, None for a whole-article step
+    text: str  # the sentence (or the article's start), clipped to EXCERPT_CHARS
+    start: int  # character span of that sentence (or of the whole article)
+    end: int
+    error: str  # "ValueError: 8 is not in list"
+
+    def line(self) -> str:
+        """One line for logs and text reports."""
+        where = f"sentence {self.sentence}" if self.sentence is not None else "whole article"
+        return (f"{self.stage} failed on article {self.article}, {where} [{self.start}:{self.end}] "
+                f"{self.text!r}: {self.error}")
+
+
+@dataclass(frozen=True)
 class Document:
     """An article after segmentation and embedding: what analysis stages read.
 
@@ -128,6 +149,7 @@ class Document:
     sentences: tuple[Sentence, ...]
     embeddings: np.ndarray = field(repr=False)  # (n_sentences, d) float32, L2-normalised
     doc: Any = field(default=None, repr=False, compare=False)
+    warnings: tuple[AnalysisWarning, ...] = ()  # segmentation steps that failed
 
 
 @dataclass(frozen=True)
@@ -141,6 +163,7 @@ class Comparison:
     facts: tuple[Fact, ...] = ()
     framing: tuple[FramingDifference, ...] = ()
     meta: tuple[tuple[str, Any], ...] = ()  # model name, config values, timings
+    warnings: tuple[AnalysisWarning, ...] = ()  # analysis steps that failed and were skipped
 
     @property
     def documents(self) -> tuple[Document, Document]:

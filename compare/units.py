@@ -141,14 +141,23 @@ def phrase_chunks(span: SpacySpan, sentence: int, noun_chunks: tuple[SpacySpan, 
 
 def clause_units(span: SpacySpan, sentence: int) -> tuple[Unit, ...]:
     """Detachable clauses: the subtree of each clause-like dependent, minus
-    its own nested clauses (so "A, which B, said C" gives three units)."""
+    its own nested clauses (so "A, which B, said C" gives three units).
+
+    The parser sometimes makes a punctuation token the head of a clause (a
+    dash "―" tagged as a verb, "%" as an apposition in "49% to 44%"): the
+    clause is then the words next to that token, without the token."""
     heads = [t for t in span if t.dep_ in CLAUSE_DEPS and _is_clause(t)]
     head_ids = {t.i for t in heads}
     out = []
     for head in heads:
-        own = [t.i for t in head.subtree if _owner(t, head_ids) == head.i and not t.is_punct]
-        if len(own) >= 2:
-            out.append(_unit("clause", span.doc, _contiguous_core(own, head.i), sentence, dep=head.dep_))
+        # the parser may hang a line break or the next sentence's first
+        # token under this sentence's head: keep to the sentence's words
+        own = [t.i for t in head.subtree if _owner(t, head_ids) == head.i and not (t.is_punct or t.is_space)
+               and span.start <= t.i < span.end]
+        owned = set(own)
+        core = [i for i in _contiguous_core(own + [head.i], head.i) if i in owned]
+        if len(own) >= 2 and core:
+            out.append(_unit("clause", span.doc, core, sentence, dep=head.dep_))
     return tuple(out)
 
 
@@ -171,8 +180,8 @@ def _owner(token: Token, head_ids: set[int]) -> int:
 
 def _contiguous_core(ids: list[int], head: int) -> list[int]:
     """The run of consecutive indices around ``head`` (a clause's span must
-    not jump over the clause nested inside it)."""
-    ids = sorted(ids)
+    not jump over the clause nested inside it). ``head`` must be in ``ids``."""
+    ids = sorted(set(ids))
     pos = ids.index(head)
     lo = hi = pos
     while lo > 0 and ids[lo - 1] == ids[lo] - 1:
