@@ -1,6 +1,9 @@
 """Ingest, network side: the address policy, redirects, the opt-in and the deadline, on a local server."""
 import http.server
 import ipaddress
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 
@@ -107,14 +110,15 @@ def server():
 
 @pytest.fixture
 def public_name(monkeypatch):
-    """'news.test' resolves to the local server but counts as public: the resolver
-    answers 127.0.0.1 and the policy is told that 127.0.0.1 is public, other addresses as usual."""
+    """Names under '.test' reach the local server but count as public: the resolver answers
+    a documentation address the policy is told is public, and the connection to it goes to
+    127.0.0.1; every other name and address is judged as usual."""
     real_resolve, real_reason = fetch.resolve_host, fetch.refusal_reason
     pinned = ipaddress.ip_address("127.0.0.1")
     marker = ipaddress.ip_address("203.0.113.77")  # what the fake public name "resolves" to for the policy
 
     def resolve(host, port):
-        return [marker] if host == "news.test" else real_resolve(host, port)
+        return [marker] if host.endswith(".test") else real_resolve(host, port)
 
     def reason(ip):
         return None if ip == marker else real_reason(ip)
@@ -205,3 +209,33 @@ def test_size_cap(server):
 
 def test_deadline_constants_are_ordered():
     assert fetch.CONNECT_TIMEOUT_S <= fetch.READ_TIMEOUT_S <= fetch.DEADLINE_S
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for news.test, which the client trusts."""
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=news.test",
+                    "-addext", "subjectAltName=DNS:news.test"], check=True, capture_output=True)
+    routes = {"/page": (200, {}, PAGE)}
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Handler,), {"routes": routes}))
+    srv.daemon_threads, srv.hosts = True, []
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    srv.socket = server_context.wrap_socket(srv.socket, server_side=True)
+    monkeypatch.setattr(fetch, "_tls_context", lambda: ssl.create_default_context(cafile=str(cert)))
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield srv, srv.server_address[1]
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name(tls_server, public_name):
+    srv, port = tls_server
+    assert fetch_url(f"https://news.test:{port}/page") == PAGE
+    with pytest.raises(IngestError, match=FETCH_FAILED):  # same address, but the certificate is not for this name
+        fetch_url(f"https://other.test:{port}/page")
+    assert srv.hosts == [f"news.test:{port}"]
