@@ -128,7 +128,7 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection):
 def _tls_context() -> ssl.SSLContext:
     try:
         import certifi
-    except ImportError:  # pragma: no cover - certifi comes with requests
+    except ImportError:  # pragma: no cover - a declared dependency; the system store is the fallback
         return ssl.create_default_context()
     return ssl.create_default_context(cafile=certifi.where())
 
