@@ -21,7 +21,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +86,11 @@ def resolve_host(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
-def checked_addresses(host: str, port: int, allow_private: bool) -> list[IPAddress]:
-    """Resolve ``host`` once; refuse it when any of its addresses is not public (unless allowed)."""
+def checked_addresses(host: str, port: int, allow_private: bool, seconds: float = DEADLINE_S) -> list[IPAddress]:
+    """Resolve ``host`` once, within ``seconds``; refuse it when any of its addresses is
+    not public (unless ``allow_private``)."""
     try:
-        addresses = resolve_host(host, port)
+        addresses = _resolve_within(host, port, seconds)
     except (OSError, UnicodeError, ValueError) as exc:
         raise FetchError(f"cannot resolve {host!r}: {exc}") from exc
     if not addresses:
@@ -99,6 +100,26 @@ def checked_addresses(host: str, port: int, allow_private: bool) -> list[IPAddre
         if reason and not allow_private:
             raise FetchError(f"{host!r} resolves to {ip}, which is {reason}")
     return addresses
+
+
+def _resolve_within(host: str, port: int, seconds: float) -> list[IPAddress]:
+    """``resolve_host`` in a daemon thread, so that a slow resolver counts against the deadline."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(resolve_host(host, port))
+        except Exception as exc:  # handed to the caller below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="newscompare-resolve", daemon=True)
+    worker.start()
+    worker.join(max(seconds, 0.0))
+    if not outcome:
+        raise FetchError(f"resolving {host!r} took longer than the deadline ({seconds:.1f} s)")
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
 
 
 # ---------------------------------------------------------------- pinned connections
@@ -181,32 +202,45 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False, deadline_s: 
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _split(url: str) -> tuple[SplitResult, int]:
+@dataclass(frozen=True)
+class _Target:
+    """What one request needs from its URL: scheme, ASCII (IDNA) host, port, quoted path."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+
+
+def _target(url: str) -> _Target:
     parts = urlsplit(url)
-    if parts.scheme.lower() not in DEFAULT_PORTS:
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
         raise FetchError(f"scheme {parts.scheme!r} is not http or https")
     if not parts.hostname:
         raise FetchError("no host name")
     try:
-        port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
-    except ValueError as exc:
-        raise FetchError(f"bad port: {exc}") from exc
-    return parts, port
+        host = parts.hostname.encode("idna").decode("ascii")
+        port = parts.port or DEFAULT_PORTS[scheme]
+    except (UnicodeError, ValueError) as exc:
+        raise FetchError(f"bad host or port: {exc}") from exc
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~") + (f"?{quote(parts.query, safe='=&%+/:;,')}"
+                                                                   if parts.query else "")
+    return _Target(scheme, host, port, path)
 
 
 def _fetch_hop(url: str, allow_private: bool, deadline: float, max_bytes: int) -> _Hop:
-    parts, port = _split(url)
-    ip = checked_addresses(parts.hostname, port, allow_private)[0]
+    target = _target(url)
+    ip = checked_addresses(target.host, target.port, allow_private, deadline - time.monotonic())[0]
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise FetchError(f"deadline passed before connecting to {parts.hostname}")
-    kind = _PinnedHTTPSConnection if parts.scheme.lower() == "https" else _PinnedHTTPConnection
-    conn = kind(parts.hostname, port, ip, (min(CONNECT_TIMEOUT_S, remaining), READ_TIMEOUT_S))
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        raise FetchError(f"deadline passed before connecting to {target.host}")
+    kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    conn = kind(target.host, target.port, ip, (min(CONNECT_TIMEOUT_S, remaining), READ_TIMEOUT_S))
     try:
         with _Watchdog(conn, remaining) as watchdog:
             try:
-                hop = _exchange(conn, url, path, max_bytes, deadline)
+                hop = _exchange(conn, url, target.path, max_bytes, deadline)
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 cause = "the deadline of the whole fetch passed" if watchdog.fired.is_set() else "failed"
                 raise FetchError(f"{cause}: {exc.__class__.__name__}: {exc}") from exc

@@ -52,6 +52,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.server.hosts.append(self.headers["Host"])
+        self.server.paths.append(self.path)
         status, headers, body = self.routes.get(self.path, (404, {}, b"not here"))
         if callable(body):
             return body(self)
@@ -97,7 +98,7 @@ def server():
               "/loop": (302, {"Location": "/loop"}, b""),
               "/drip": (200, {}, _drip_body), "/drip-headers": (200, {}, _drip_headers)}
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Handler,), {"routes": routes}))
-    srv.daemon_threads, srv.hosts = True, []
+    srv.daemon_threads, srv.hosts, srv.paths = True, [], []
     port = srv.server_address[1]
     for path, (status, headers, body) in routes.items():
         routes[path] = (status, {k: v.format(port=port) for k, v in headers.items()}, body)
@@ -222,7 +223,7 @@ def tls_server(tmp_path, monkeypatch):
                     "-addext", "subjectAltName=DNS:news.test"], check=True, capture_output=True)
     routes = {"/page": (200, {}, PAGE)}
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Handler,), {"routes": routes}))
-    srv.daemon_threads, srv.hosts = True, []
+    srv.daemon_threads, srv.hosts, srv.paths = True, [], []
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_context.load_cert_chain(cert, key)
     srv.socket = server_context.wrap_socket(srv.socket, server_side=True)
@@ -239,3 +240,22 @@ def test_https_connects_to_the_checked_address_and_verifies_the_name(tls_server,
     with pytest.raises(IngestError, match=FETCH_FAILED):  # same address, but the certificate is not for this name
         fetch_url(f"https://other.test:{port}/page")
     assert srv.hosts == [f"news.test:{port}"]
+
+
+def test_a_slow_resolver_counts_against_the_deadline(monkeypatch):
+    def slow_resolver(host, port):
+        time.sleep(5)
+        return [ipaddress.ip_address("93.184.216.34")]
+
+    monkeypatch.setattr(fetch, "resolve_host", slow_resolver)
+    started = time.monotonic()
+    with pytest.raises(IngestError, match=FETCH_FAILED):
+        fetch_url("http://slow-dns.test/", timeout=0.5)
+    assert time.monotonic() - started < 1.5
+
+
+def test_unicode_host_and_path_are_sent_encoded(server, public_name):
+    srv, port = server
+    with pytest.raises(IngestError, match=FETCH_FAILED):  # the local server has no such page: 404
+        fetch_url(f"http://bücher.test:{port}/straße?q=ä b")
+    assert srv.hosts == [f"xn--bcher-kva.test:{port}"] and srv.paths == ["/stra%C3%9Fe?q=%C3%A4%20b"]
