@@ -1,4 +1,5 @@
 """Ingest, network side: the address policy, redirects, the opt-in and the deadline, on a local server."""
+import gzip
 import http.server
 import ipaddress
 import shutil
@@ -96,6 +97,8 @@ def server():
               "/to-loopback": (302, {"Location": "http://127.0.0.1:{port}/page"}, b""),
               "/to-localhost": (301, {"Location": "http://localhost:{port}/page"}, b""),
               "/loop": (302, {"Location": "/loop"}, b""),
+              "/gzip": (200, {"Content-Encoding": "gzip"}, gzip.compress(PAGE)),
+              "/bomb": (200, {"Content-Encoding": "gzip"}, gzip.compress(b" " * 2_000_000)),
               "/drip": (200, {}, _drip_body), "/drip-headers": (200, {}, _drip_headers)}
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Handler,), {"routes": routes}))
     srv.daemon_threads, srv.hosts, srv.paths = True, [], []
@@ -202,10 +205,16 @@ def test_a_dripping_server_is_cut_off_at_the_deadline(server, path):
     assert time.monotonic() - started < 2.0  # the server would take 200 s
 
 
-def test_size_cap(server):
+@pytest.mark.parametrize("path", ["/page", "/bomb"])  # the bomb is 2 KB on the wire, 2 MB inflated
+def test_size_cap(server, path):
     srv, port = server
     with pytest.raises(IngestError, match=FETCH_FAILED):
-        fetch_url(f"http://127.0.0.1:{port}/page", allow_private=True, max_bytes=100)
+        fetch_url(f"http://127.0.0.1:{port}{path}", allow_private=True, max_bytes=100_000 if path == "/bomb" else 100)
+
+
+def test_gzip_body_is_inflated(server):
+    srv, port = server
+    assert fetch_url(f"http://127.0.0.1:{port}/gzip", allow_private=True) == PAGE
 
 
 def test_deadline_constants_are_ordered():
