@@ -22,7 +22,7 @@ def article_dict(doc: Document, status: tuple[str, ...]) -> dict[str, Any]:
     art = doc.article
     return {
         "id": art.id, "source": art.source, "title": art.title, "date": art.date, "url": art.url,
-        "text": art.text,
+        "text": art.text, "warnings": list(art.warnings),
         "sentences": [{"index": s.index, "start": s.start, "end": s.end, "status": st}
                       for s, st in zip(doc.sentences, status)],
     }

@@ -41,6 +41,7 @@ class Article:
     date: str = ""  # ISO date when known
     url: str = ""
     extra: tuple[tuple[str, str], ...] = ()  # further metadata as (key, value) pairs
+    warnings: tuple[str, ...] = ()  # what ingest had to do to read it, e.g. replaced undecodable bytes
 
 
 @dataclass(frozen=True)
