@@ -243,11 +243,12 @@ class StoryReader:
 # ---------------------------------------------------------------- failures
 
 # Module of the deepest compare/ frame of a traceback -> the stage that failed
-# (helpers shared by several stages, such as names.py, name no stage).
+# (helpers shared by several stages, such as names.py, name no stage; the
+# pipeline's own code resets it: a crash there is in no analysis stage).
 STAGE_OF_MODULE = {"segment": "segment", "embed": "embed", "onnx_backend": "embed", "align": "align",
                    "facts": "facts", "facts_match": "facts", "facts_score": "facts", "units": "facts",
                    "events": "facts", "framing": "framing", "many": "matrix", "html_report": "write",
-                   "report": "report", "ingest": "read"}
+                   "report": "report", "ingest": "read", "pipeline": ""}
 
 
 @dataclass(frozen=True)
@@ -712,7 +713,8 @@ def compare_or_error(documents: list[Document], job: StoryJob, ctx: RunContext) 
         story = compare_story(documents, ctx.config, ctx.gate, job.story)
     except Exception as exc:
         log.info("story %s: comparison failed", job.story, exc_info=True)
-        return failure_row(job.story, describe_failure(exc))
+        failure = describe_failure(exc)
+        return failure_row(job.story, replace(failure, stage=failure.stage or "compare"))
     ctx.add("compare_s", time.perf_counter() - started)
     for comparison in story.comparisons:  # align_s, facts_s, framing_s of each pair
         for key, seconds in dict(comparison.meta).get("timings", {}).items():
@@ -870,10 +872,10 @@ def execute(jobs: Sequence[StoryJob], ctx: RunContext) -> bool:
     except KeyboardInterrupt:
         log.warning("interrupted: finishing the stories in progress, then stopping")
         ctx.stop.set()
-        reader.close()
         pool.shutdown(wait=True, cancel_futures=True)
         return True
-    reader.close()
+    finally:
+        reader.close()
     pool.shutdown(wait=True)
     return False
 
