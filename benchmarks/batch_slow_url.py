@@ -5,16 +5,16 @@ nothing is copied into the repository). One more story comes first in the
 manifest: a local file and a URL on a local server that sends nothing for
 ``--stall`` seconds, then an HTML page made of another BASIL article. ``newscompare`` runs on it in a
 subprocess (from ``--repo``, so that another checkout can be measured the same
-way), and the script prints when the last local story's ``done.json``
-appeared, when the URL story's did, and the whole run; then checks that
+way), and the script prints when the first and the last local story's
+``done.json`` appeared, when the URL story's did, and the whole run; then checks that
 every story's files and the summary rows match those of a run without the
 slow story.
 
 The default backend is the hashing stand-in, so that the run's own work is
 short next to the stall and the machine's load does not hide the wait.
 
-    python benchmarks/batch_slow_url.py --stories 10 --stall 10
-    python benchmarks/batch_slow_url.py --stories 10 --stall 10 --repo ../main   # the code before
+    python benchmarks/batch_slow_url.py --stories 3 --stall 14
+    python benchmarks/batch_slow_url.py --stories 3 --stall 14 --repo ../main   # the code before
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ SLOW_STORY = "0-slow-url"
 
 
 class StallingHandler(http.server.BaseHTTPRequestHandler):
-    stall_s = 10.0
+    stall_s = 14.0
     page = b""
 
     def do_GET(self):
@@ -96,7 +96,7 @@ def outputs(out: Path) -> dict[str, bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stories", type=int, default=10)
-    parser.add_argument("--stall", type=float, default=10.0,
+    parser.add_argument("--stall", type=float, default=14.0,
                         help="seconds the URL sends nothing (below ingest's 15 s read time-out)")
     parser.add_argument("--repo", type=Path, default=REPO, help="checkout whose newscompare runs")
     parser.add_argument("--backend", default="hashing")
@@ -119,12 +119,13 @@ def main() -> None:
         slow = watch(root / "slow", local + [SLOW_STORY], run(args.repo, manifest, root / "slow", extra))
         same = outputs(root / "plain") == outputs(root / "slow")
     server.shutdown()
+    first_local = min(slow.get(s, float("nan")) for s in local)
     last_local = max(slow.get(s, float("nan")) for s in local)
     print(f"repo {args.repo}, {args.stories} BASIL stories + 1 story with a URL stalled {args.stall:.0f} s, "
           f"backend {args.backend}")
     print(f"without the slow story: all {len(local)} stories done at {max(plain[s] for s in local):.1f} s "
           f"(run {plain['total']:.1f} s)")
-    print(f"with it: last local story done at {last_local:.1f} s, URL story at "
+    print(f"with it: first local story done at {first_local:.1f} s, last at {last_local:.1f} s, URL story at "
           f"{slow.get(SLOW_STORY, float('nan')):.1f} s, run {slow['total']:.1f} s")
     print(f"local stories' files identical with and without the slow story: {same}")
 
