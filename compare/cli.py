@@ -14,7 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from .batch import FORMATS, BatchOptions, CorpusError, atomic_write, corpus_stories, run_batch, story_files
+from .batch import (FORMATS, BatchOptions, CorpusError, OutFolderBusy, atomic_write, corpus_stories,
+                    describe_failure, run_batch, story_files)
 from .config import CompareConfig
 from .embed import BACKENDS, Embedder, ModelLoadError
 from .ingest import IngestError, read_article
@@ -22,13 +23,23 @@ from .many import StoryComparison, compare_many, matrix_text
 from .pipeline import ComparisonError, default_embedder
 from .report import text_report
 from .segment import SEGMENTERS, SpacyLoadError
+from .types import Article
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 MANIFEST_SUFFIXES = (".csv", ".jsonl", ".ndjson")
-# Errors that end the run with one readable line instead of a traceback.
-USER_ERRORS = (IngestError, CorpusError, ComparisonError, ModelLoadError, SpacyLoadError, ValueError, OSError)
+
+
+class UsageError(ValueError):
+    """The command line asks for something that cannot be done (exit status 2)."""
+
+
+# Exit status 2: the command itself must change. Everything else that stops
+# a run, a crash included, is 1 (or 3, 130).
+USAGE_ERRORS = (UsageError, CorpusError, ModelLoadError, SpacyLoadError)
+# Failures whose message is meant for the user as it is (no stage to name).
+INPUT_ERRORS = (IngestError, ComparisonError, OSError)
 
 DESCRIPTION = """\
 Show how news reports of the same event differ: shared facts, facts only in
@@ -50,8 +61,17 @@ outputs of a corpus run (in --out):
   summary.csv              one row per article pair, plus one per failed article
   run.log                  what happened, with timings (appended on every run)
 
-exit status: 0 all compared; 1 some article or story failed (see summary.csv);
-2 bad usage or unusable input; 130 interrupted (run again to resume).
+exit status:
+  0    everything compared
+  1    some article or story failed (see summary.csv and run.log), an article
+       could not be read, or the analysis crashed (never 2)
+  2    bad usage: unknown option or value, no such corpus, malformed manifest,
+       a manifest path outside its folder without --allow-outside-paths, a
+       model that cannot be loaded
+  3    another run is writing to the same --out folder (add --wait to queue)
+  130  interrupted (run again to resume)
+Errors are one line each on stderr; tracebacks go to run.log in --out (or to
+stderr with -v).
 
 examples:
   newscompare a.txt b.html                       readable report on the terminal
@@ -85,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
                              "core); on a shared machine 1 leaves a core to spaCy and the analysis")
     parser.add_argument("--chunk-articles", type=int, default=24, metavar="N",
                         help="new articles parsed and embedded per encoder call (default: %(default)s)")
+    parser.add_argument("--wait", action="store_true",
+                        help="when another run is writing to --out, wait for it to finish (default: stop "
+                             "with exit status 3)")
+    safety = parser.add_argument_group("what inputs may be read")
+    safety.add_argument("--allow-outside-paths", action="store_true",
+                        help="let a manifest (or a corpus folder's symlinks) name files outside its own folder, "
+                             "e.g. absolute paths or ../ (default: refused, naming the row)")
+    safety.add_argument("--allow-private-urls", action="store_true",
+                        help="let URL articles point at loopback, private or internal addresses, for pages on "
+                             "your own intranet (default: refused)")
     model = parser.add_argument_group("models and analysis")
     model.add_argument("--backend", choices=BACKENDS, default=CompareConfig.backend,
                        help="sentence encoder runtime: onnx (ONNX Runtime, same answers as torch, ~2x faster), "
@@ -104,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="compare articles that look non-English (the default models read English only)")
     output = parser.add_argument_group("messages")
     output.add_argument("--no-progress", action="store_true", help="no progress bar")
-    output.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    output.add_argument("-v", "--verbose", action="store_true",
+                        help="log what each stage does, with the traceback of each failure")
     output.add_argument("-q", "--quiet", action="store_true", help="only errors")
     return parser
 
@@ -124,7 +155,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise ValueError(f"unknown output format {', '.join(unknown)} (choose from: {', '.join(FORMATS)})")
+        raise UsageError(f"unknown output format {', '.join(unknown)} (choose from: {', '.join(FORMATS)})")
     return formats
 
 
@@ -148,13 +179,20 @@ class StderrHandler(logging.StreamHandler):
         pass
 
 
+class OneLineFormatter(logging.Formatter):
+    """``newscompare: message`` on one line, without traceback (that goes to run.log)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "newscompare: " + " ".join(record.getMessage().split())
+
+
 def setup_logging(args: argparse.Namespace) -> None:
     level = logging.ERROR if args.quiet else (logging.INFO if args.verbose else logging.WARNING)
     package = logging.getLogger("compare")
     for old in [h for h in package.handlers if isinstance(h, StderrHandler)]:
         package.removeHandler(old)  # main() called again in one process
     handler = StderrHandler()
-    handler.setFormatter(logging.Formatter("newscompare: %(message)s"))
+    handler.setFormatter(logging.Formatter("newscompare: %(message)s") if args.verbose else OneLineFormatter())
     handler.setLevel(level)
     package.addHandler(handler)
     package.setLevel(min(level, logging.INFO))
@@ -181,7 +219,7 @@ def write_single(story: StoryComparison, out: Path, formats: tuple[str, ...]) ->
         atomic_write(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif suffix in (".html", ".htm"):
         if len(story.comparisons) != 1:
-            raise ValueError("an .html file holds one pair; give a folder as --out for 3 or more articles")
+            raise UsageError("an .html file holds one pair; give a folder as --out for 3 or more articles")
         from .html_report import render_html
 
         atomic_write(out, render_html(story.comparisons[0].to_dict(), standalone=True))
@@ -194,10 +232,10 @@ def write_single(story: StoryComparison, out: Path, formats: tuple[str, ...]) ->
 def run_single(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
     if len(args.inputs) < 2:
         if "://" not in args.inputs[0] and not Path(args.inputs[0]).exists():
-            raise ValueError(f"no such file or directory: {args.inputs[0]}")
-        raise ValueError(f"give two or more articles, or one corpus directory or manifest (.csv/.jsonl): "
+            raise UsageError(f"no such file or directory: {args.inputs[0]}")
+        raise UsageError(f"give two or more articles, or one corpus directory or manifest (.csv/.jsonl): "
                          f"{args.inputs[0]} is neither")
-    articles = [read_article(location) for location in args.inputs]
+    articles = [read_input(location, args.allow_private_urls) for location in args.inputs]
     story = compare_many(articles, config, encoder(args, config))
     if args.out:
         write_single(story, args.out, formats)
@@ -206,29 +244,32 @@ def run_single(args: argparse.Namespace, config: CompareConfig, formats: tuple[s
     return EXIT_OK
 
 
+def read_input(location: str, allow_private_urls: bool = False) -> Article:
+    """An article given on the command line."""
+    # compare.ingest is gaining ``allow_private_urls`` for URLs; pass it here
+    # as in compare.batch.read_article_ref once read_article takes it.
+    return read_article(location)
+
+
 # ---------------------------------------------------------------- a corpus
 
 def run_corpus(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
     if args.out is None:
-        raise ValueError("a corpus run needs an output folder: add --out DIR")
+        raise UsageError("a corpus run needs an output folder: add --out DIR")
     if args.out.exists() and not args.out.is_dir():
-        raise ValueError(f"--out {args.out} exists and is not a folder")
+        raise UsageError(f"--out {args.out} exists and is not a folder")
     if args.workers < 1 or args.chunk_articles < 1:
-        raise ValueError("--workers and --chunk-articles must be at least 1")
-    corpus = corpus_stories(args.inputs[0])
+        raise UsageError("--workers and --chunk-articles must be at least 1")
+    corpus = corpus_stories(args.inputs[0], allow_outside=args.allow_outside_paths)
     options = BatchOptions(out_dir=args.out, formats=formats, force=args.force, workers=args.workers,
-                           chunk_articles=args.chunk_articles, progress=not args.no_progress)
-    result = run_batch(corpus, config, encoder(args, config), options)
-    failed = [row for r in result.results for row in r.rows if row["status"] == "error"]
-    for row in failed[:10]:
-        log.error("%s %s: %s", row["story"], row["article_a"], row["error"])
-    if len(failed) > 10:
-        log.error("... and %d more errors (see %s)", len(failed) - 10, args.out / "summary.csv")
+                           chunk_articles=args.chunk_articles, progress=not args.no_progress, wait=args.wait,
+                           allow_private_urls=args.allow_private_urls)
+    result = run_batch(corpus, config, encoder(args, config), options)  # logs one line per failure
     compared = sum(not r.skipped for r in result.results)
     skipped = len(result.results) - compared
     state = "interrupted" if result.interrupted else "done"
-    print(f"{state}: {compared} stories compared, {skipped} already complete, {len(failed)} errors; "
-          f"summary in {args.out / 'summary.csv'}")
+    print(f"{state}: {compared} stories compared, {skipped} already complete, {result.errors} errors, "
+          f"{result.warnings} warnings; summary in {args.out / 'summary.csv'}, details in {args.out / 'run.log'}")
     return result.exit_code
 
 
@@ -239,7 +280,7 @@ def encoder(args: argparse.Namespace, config: CompareConfig) -> Embedder:
     if threads is None:
         return embedder
     if threads < 1:
-        raise ValueError("--encoder-threads must be at least 1")
+        raise UsageError("--encoder-threads must be at least 1")
     runtime = getattr(embedder, "inner", embedder)
     if hasattr(runtime, "set_threads"):
         runtime.set_threads(threads)
@@ -262,6 +303,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("newscompare: interrupted\n")
         return EXIT_INTERRUPTED
-    except USER_ERRORS as exc:
-        sys.stderr.write(f"newscompare: error: {exc}\n")
-        return EXIT_FAILED if isinstance(exc, (IngestError, ComparisonError)) else EXIT_USAGE
+    except Exception as exc:
+        code, message = exit_status(exc)
+        if code == EXIT_FAILED and not isinstance(exc, INPUT_ERRORS):
+            log.info("traceback of the failure", exc_info=True)  # shown with -v
+        sys.stderr.write(f"newscompare: error: {one_line(message)}\n")
+        return code
+
+
+def exit_status(exc: Exception) -> tuple[int, str]:
+    """Exit status and message for what stopped the command: 2 only for bad
+    usage, never for a crash."""
+    if isinstance(exc, OutFolderBusy):
+        return EXIT_BUSY, str(exc)
+    if isinstance(exc, USAGE_ERRORS):
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, INPUT_ERRORS):
+        return EXIT_FAILED, str(exc)
+    return EXIT_FAILED, f"{describe_failure(exc).describe()} (a bug: run with -v for the traceback)"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())

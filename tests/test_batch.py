@@ -1,7 +1,10 @@
 """Batch runs: error rows, resume after an interruption, byte-identical outputs, atomic writes."""
 import csv
 import json
+import http.server
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -287,3 +290,226 @@ def test_encoder_gate_lets_small_and_cached_calls_pass_a_running_encode():
         assert gate.encode(big).shape == (len(big), 256)  # all cached
         assert len(gate.encode_tokens(["a few"])) == 1
     assert embedder.has(big) and not embedder.has(["never seen"])
+
+
+# ---------------------------------------------------------------- failures, paths, the lock, slow reads
+
+MARKER = "Opposition leaders"  # SENTENCES[5]: in 'rates/nyt' and 'broken/b'
+
+
+def crash_on_marker(monkeypatch):
+    """Make the fact stage crash on sentences with MARKER, as the clause
+    splitter once did on a stray dash ("ValueError: 3 is not in list")."""
+    from compare import facts
+
+    original = facts._claim
+
+    def failing(side, text, *args):
+        if MARKER in text:
+            raise ValueError("3 is not in list")
+        return original(side, text, *args)
+
+    monkeypatch.setattr(facts, "_claim", failing)
+
+
+def test_a_crash_is_an_error_row_naming_pair_stage_and_sentence(manifest, tmp_path, monkeypatch):
+    crash_on_marker(monkeypatch)
+    out = tmp_path / "out"
+    result = run(manifest, out)
+    assert result.exit_code == 1
+    failed = [r for r in summary_rows(out) if r["status"] == "error" and r["stage"] == "facts"]
+    assert [(r["story"], r["article_a"], r["outlet_a"], r["article_b"], r["outlet_b"]) for r in failed] == [
+        ("rates", "fox", "Fox", "nyt", "NYT"), ("broken", "a", "A", "b", "B")]
+    assert "sentence 'Opposition leaders said" in failed[0]["error"]
+    assert "ValueError: 3 is not in list" in failed[0]["error"]
+    log_text = (out / "run.log").read_text(encoding="utf-8")
+    assert "Traceback" in log_text and "claim_facts" in log_text  # the traceback, for the bug report
+    assert not (out / "rates" / "done.json").exists()  # retried on the next run
+
+
+def test_read_error_row_names_location_and_outlet(manifest, tmp_path):
+    run(manifest, tmp_path / "out")
+    row = [r for r in summary_rows(tmp_path / "out") if r["article_a"] == "empty.txt"][0]
+    assert row["stage"] == "read" and row["outlet_a"] == "E"
+    assert str(manifest.parent / "broken" / "empty.txt") in row["error"]
+
+
+class WithWarnings:
+    """A comparison that carries the analysis' per-sentence warnings."""
+
+    def __init__(self, comparison, warnings):
+        self._comparison, self.warnings = comparison, warnings
+
+    def __getattr__(self, name):
+        return getattr(self._comparison, name)
+
+
+def test_analysis_warnings_are_logged_and_counted(manifest, tmp_path, monkeypatch):
+    from collections import namedtuple
+    from dataclasses import replace
+
+    Warning_ = namedtuple("Warning_", "stage article sentence error")
+    original = batch.compare_story
+
+    def with_warnings(documents, config, embedder, story):
+        result = original(documents, config, embedder, story)
+        first = WithWarnings(result.comparisons[0], (Warning_("facts", "A", 2, "ValueError: 3 is not in list"),))
+        return replace(result, comparisons=(first,) + result.comparisons[1:])
+
+    monkeypatch.setattr(batch, "compare_story", with_warnings)
+    out = tmp_path / "out"
+    result = run(manifest, out)
+    assert result.warnings == 2  # the first pair of 'rates' and of 'broken'
+    assert [r["warnings"] for r in summary_rows(out) if r["story"] == "rates"] == ["1", "0", "0"]
+    assert ("story rates, fox vs nyt: facts stage skipped part of article A, sentence 2: ValueError: 3 is not in list"
+            in (out / "run.log").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("location", ["/etc/passwd", "../outside.txt", "link.txt"])
+def test_manifest_paths_outside_its_folder_need_the_flag(tmp_path, location):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (tmp_path / "outside.txt").write_text(article_text(0, 1), encoding="utf-8")
+    (root / "link.txt").symlink_to(tmp_path / "outside.txt")
+    (root / "in.txt").write_text(article_text(2, 3), encoding="utf-8")
+    manifest = root / "manifest.csv"
+    manifest.write_text(f"story,path\ns1,in.txt\ns2,in.txt\ns2,{location}\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"row 3 \(story 's2'\): .* is outside .*--allow-outside-paths"):
+        corpus_stories(manifest)
+    assert [Path(r.location).name for r in corpus_stories(manifest, allow_outside=True)["s2"]][0] == "in.txt"
+
+
+def test_story_folder_symlink_out_of_the_corpus_is_refused(tmp_path):
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    story = tmp_path / "corpus" / "s1"
+    story.mkdir(parents=True)
+    (story / "a.txt").write_text("text", encoding="utf-8")
+    (story / "b.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(CorpusError, match="story 's1'.*secret.txt is outside"):
+        corpus_stories(tmp_path / "corpus")
+    assert len(corpus_stories(tmp_path / "corpus", allow_outside=True)["s1"]) == 2
+
+
+def test_a_second_run_on_the_same_folder_is_refused_and_leaves_its_files(manifest, tmp_path):
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    in_flight = out / "rates" / ".story.json.tmp-1-2"  # the other run's temporary file
+    in_flight.parent.mkdir(parents=True)
+    in_flight.write_text("{half", encoding="utf-8")
+    with FileLock(out / batch.LOCK_FILE):
+        with pytest.raises(batch.OutFolderBusy, match="another newscompare run.*--wait"):
+            run(manifest, out)
+        assert in_flight.exists() and not (out / "summary.csv").exists()
+    assert run(manifest, out).exit_code == 1 and not in_flight.exists()
+
+
+def hold_lock(out: Path, seconds: float) -> tuple[threading.Thread, threading.Event]:
+    """Another run (a thread here) that holds ``out``'s lock for ``seconds``."""
+    from filelock import FileLock
+
+    held = threading.Event()
+
+    def other_run():
+        with FileLock(out / batch.LOCK_FILE):
+            held.set()
+            time.sleep(seconds)
+
+    out.mkdir(parents=True, exist_ok=True)
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    assert held.wait(10)
+    return thread, held
+
+
+def test_wait_runs_once_the_other_run_is_done(manifest, tmp_path):
+    out = tmp_path / "out"
+    other, _ = hold_lock(out, 1.0)
+    started = time.perf_counter()
+    result = run(manifest, out, wait=True)
+    assert time.perf_counter() - started >= 0.9 and result.exit_code == 1
+    assert len(summary_rows(out)) == 7
+    other.join()
+
+
+class StallingHandler(http.server.BaseHTTPRequestHandler):
+    """Answers only once the test sets ``release``: a server that sends nothing."""
+
+    release = threading.Event()
+    requested = threading.Event()
+
+    def do_GET(self):
+        self.requested.set()
+        self.release.wait(30)
+        self.send_response(200)
+        self.end_headers()  # HTTP/1.0: the body ends when the connection closes
+        self.wfile.write(article_text(0, 4, marker="Slow story: ").encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stalling_server():
+    StallingHandler.release, StallingHandler.requested = threading.Event(), threading.Event()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StallingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/article"
+    StallingHandler.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_stories_of_local_files_finish_while_a_url_is_still_being_fetched(tmp_path, monkeypatch, stalling_server):
+    """The first story waits for a URL; the second, local, story is compared
+    and written meanwhile; the summary keeps the corpus order."""
+    from compare.ingest import article_from_text
+
+    original = batch.read_ref
+
+    def read(ref):  # fetches like ingest would, without its address rules
+        if "://" not in ref.location:
+            return original(ref)
+        with urllib.request.urlopen(ref.location, timeout=30) as response:
+            return article_from_text(response.read().decode(), id="web", source=ref.source)
+
+    monkeypatch.setattr(batch, "read_ref", read)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name, idx in (("slow-a.txt", (0, 1)), ("fast-a.txt", (2, 3)), ("fast-b.txt", (3, 5))):
+        (root / name).write_text(article_text(*idx), encoding="utf-8")
+    (root / "manifest.csv").write_text(
+        f"story,path,outlet\nslow,slow-a.txt,A\nslow,{stalling_server},Web\nfast,fast-a.txt,A\nfast,fast-b.txt,B\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    outcome: list = []
+    runner = threading.Thread(target=lambda: outcome.append(run(root / "manifest.csv", out, chunk_articles=50)))
+    runner.start()
+    try:
+        assert StallingHandler.requested.wait(20)
+        deadline = time.monotonic() + 30
+        while not (out / "fast" / "done.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (out / "fast" / "done.json").exists(), "the local story waited for the URL"
+        assert not (out / "slow").exists() and runner.is_alive()
+    finally:
+        StallingHandler.release.set()
+        runner.join(60)
+    assert outcome[0].exit_code == 0
+    assert [(r["story"], r["article_b"]) for r in summary_rows(out)] == [("slow", "web"), ("fast", "fast-b")]
+
+
+def test_the_private_url_opt_in_reaches_the_read_function(tmp_path, monkeypatch):
+    seen = []
+
+    def read(ref, allow_private_urls=False):
+        seen.append(allow_private_urls)
+        return Article(article_text(len(seen) % 6, 1), id=f"a{len(seen)}")
+
+    monkeypatch.setattr(batch, "read_article_ref", read)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "m.csv").write_text("story,url\ns,http://10.0.0.1/a\ns,http://10.0.0.1/b\n", encoding="utf-8")
+    assert run(root / "m.csv", tmp_path / "out", allow_private_urls=True).exit_code == 0
+    assert seen == [True, True]

@@ -147,3 +147,74 @@ def test_encoder_threads_reach_the_onnx_runtime(monkeypatch):
     with pytest.raises(ValueError, match="at least 1"):
         cli.encoder(build_parser().parse_args(["CORPUS", "--encoder-threads", "0"]), CompareConfig())
     assert build_parser().parse_args(["CORPUS"]).workers == 2
+
+
+def test_an_analysis_crash_on_two_files_exits_1_with_one_line(pair, monkeypatch, capsys):
+    from test_batch import crash_on_marker
+
+    crash_on_marker(monkeypatch)  # the second article has the marked sentence
+    assert main([*pair, *FAST]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "facts stage failed comparing wire (Wire) vs paper" in err and "ValueError: 3 is not in list" in err
+
+
+def test_a_crash_in_a_corpus_run_is_one_line_per_problem(tmp_path, monkeypatch, capsys):
+    from test_batch import crash_on_marker
+
+    crash_on_marker(monkeypatch)
+    out = tmp_path / "out"
+    assert main([str(make_corpus(tmp_path / "corpus")), "--out", str(out), *FAST]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "Traceback" not in "\n".join(err) and len(err) == 5  # 2 crashed pairs, 2 bad files, 1 lonely story
+    assert any(line.startswith("newscompare: story rates, fox (Fox) vs nyt (NYT): facts stage failed") for line in err)
+    assert "Traceback" in (out / "run.log").read_text(encoding="utf-8")
+
+
+def test_paths_outside_the_manifest_need_the_flag(tmp_path, capsys):
+    manifest = make_corpus(tmp_path / "corpus")
+    (tmp_path / "shared.txt").write_text(article_text(3, 4), encoding="utf-8")
+    with open(manifest, "a", encoding="utf-8") as fh:
+        fh.write("alone,../shared.txt,S\n")
+    out = tmp_path / "out"
+    assert main([str(manifest), "--out", str(out), *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "row 9 (story 'alone')" in err and "--allow-outside-paths" in err and not out.exists()
+    assert main([str(manifest), "--out", str(out), "--allow-outside-paths", *FAST]) == 1
+    with open(out / "summary.csv", encoding="utf-8") as fh:
+        assert ("alone", "only", "shared") in {(r["story"], r["article_a"], r["article_b"]) for r in csv.DictReader(fh)}
+
+
+def test_a_locked_out_folder_stops_a_second_run_with_exit_3(tmp_path, capsys):
+    from test_batch import hold_lock
+
+    manifest = make_corpus(tmp_path / "corpus")
+    other, _ = hold_lock(tmp_path / "out", 1.5)
+    assert main([str(manifest), "--out", str(tmp_path / "out"), *FAST]) == 3
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "another newscompare run" in err and "--wait" in err
+    assert main([str(manifest), "--out", str(tmp_path / "out"), "--wait", *FAST]) == 1
+    other.join()
+
+
+def test_url_and_path_options_reach_the_batch(tmp_path, monkeypatch):
+    import compare.cli as cli
+
+    seen = {}
+
+    def fake_run_batch(corpus, config, embedder, options):
+        seen["options"] = options
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_batch", fake_run_batch)
+    manifest = make_corpus(tmp_path / "corpus")
+    assert main([str(manifest), "--out", str(tmp_path / "o"), "--allow-private-urls", "--wait", *FAST]) == 130
+    assert seen["options"].allow_private_urls and seen["options"].wait
+    assert main([str(manifest), "--out", str(tmp_path / "o"), *FAST]) == 130
+    assert not seen["options"].allow_private_urls and not seen["options"].wait
+
+
+def test_help_documents_the_exit_statuses():
+    text = build_parser().format_help()
+    for line in ("0    everything compared", "analysis crashed (never 2)", "2    bad usage", "3    another run"):
+        assert line in text
