@@ -1,0 +1,131 @@
+"""Dashboard limits: how long the worst accepted request takes at candidate limits.
+
+The dashboard refuses an article over ``RequestLimits.max_chars`` characters or
+``max_sentences`` sentences and a comparison of more than ``max_articles``
+articles (compare/app_support.py). This script times what the page does for
+the largest input it accepts: parse and encode every article, then compare
+the pair shown (``compare_articles``), and, with more than two articles, every
+pair for the outlets tab (``compare_many``).
+
+Inputs are synthetic, built at run time from the bundled corpus story
+(corpus/duma-recognition): its sentences in a shuffled order, each copy with
+its numbers shifted and a copy number in front, so that every sentence is a
+new text for the parser and the encoder (the per-text caches would make
+exact copies free) while A and B still share most facts (the work the fact
+stage does grows with aligned pairs). Two shapes: ``news`` (the corpus
+sentences, ~130 characters each) up to the character limit, and ``short``
+(each sentence cut to its first 8 words) up to the sentence limit, the most
+sentences the page accepts.
+
+"cold" is the first request of a fresh process (spaCy and the sentence model
+load inside it); "warm" requests run after it with new texts. Peak memory is
+the process's ru_maxrss.
+
+    python benchmarks/dashboard_limits.py                         # the shipped limits
+    python benchmarks/dashboard_limits.py --chars 20000 --sentences 200 --articles 2 6
+    python benchmarks/dashboard_limits.py --backend hashing       # no model (quick check)
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import time
+from pathlib import Path
+
+from _common import REPO
+
+from compare import CompareConfig
+from compare.app_support import LIMITS
+from compare.many import compare_many
+from compare.pipeline import compare_articles
+from compare.segment import parse_many
+
+CORPUS = REPO / "corpus" / "duma-recognition"
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+NUMBER = re.compile(r"\d+")
+
+
+def corpus_sentences() -> list[str]:
+    """Sentences of the bundled story (a regex split is enough to build inputs)."""
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    return [s.strip() for s in SENTENCE_END.split(" ".join(text.split())) if len(s.split()) > 3]
+
+
+def variant(sentence: str, copy: int) -> str:
+    """A new text for every copy: numbers shifted, the copy number in front."""
+    shifted = NUMBER.sub(lambda m: str(int(m.group()) + copy), sentence)
+    return f"Update {copy}: {shifted}"
+
+
+def shorten(sentence: str, words: int = 8) -> str:
+    return " ".join(sentence.rstrip(".!?").split()[:words]) + "."
+
+
+def synthetic_article(pool: list[str], seed: int, max_chars: int, max_sentences: int, shape: str) -> str:
+    """Sentences of ``pool`` shuffled with ``seed`` and varied per copy, up to either limit."""
+    rng, out, size, copy = random.Random(seed), [], 0, 0
+    while True:
+        copy += 1
+        order = pool[:]
+        rng.shuffle(order)
+        for sentence in order:
+            text = variant(shorten(sentence) if shape == "short" else sentence, copy + seed)
+            if size + len(text) + 1 > max_chars or len(out) >= max_sentences:
+                return " ".join(out)
+            out.append(text)
+            size += len(text) + 1
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(texts: list[str], config: CompareConfig) -> float:
+    t0 = time.perf_counter()
+    if len(texts) == 2:
+        compare_articles(texts[0], texts[1], config)
+    else:  # the page compares the shown pair, then every pair for the outlets tab
+        compare_many(texts, config)
+    return time.perf_counter() - t0
+
+
+def sentence_counts(texts: list[str], config: CompareConfig) -> list[int]:
+    from compare import Article
+
+    parsed = parse_many([Article(text=t) for t in texts], config.spacy_model, config.segmenter)
+    return [len(sentences) for _, sentences in parsed]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, nargs="+", default=[LIMITS.max_chars])
+    parser.add_argument("--sentences", type=int, default=LIMITS.max_sentences)
+    parser.add_argument("--articles", type=int, nargs="+", default=[2, LIMITS.max_articles])
+    parser.add_argument("--shapes", nargs="+", default=["news", "short"], choices=["news", "short"])
+    parser.add_argument("--backend", default="onnx")
+    parser.add_argument("--repeat", type=int, default=2, help="warm runs per case (new texts each)")
+    args = parser.parse_args()
+    config = CompareConfig(backend=args.backend)
+    pool, seed = corpus_sentences(), 0
+    print(f"backend={args.backend} corpus sentences={len(pool)} sentence limit={args.sentences}")
+    print(f"{'case':<6} {'shape':<6} {'k':>2} {'chars/art':>9} {'sent/art':>8} {'seconds':>8} {'peak MB':>8}")
+    cold = True
+    for k in args.articles:
+        for max_chars in args.chars:
+            for shape in args.shapes:
+                for rep in range((1 if cold else 0) + args.repeat):
+                    seed += 1
+                    texts = [synthetic_article(pool, seed * 10 + n, max_chars, args.sentences, shape)
+                             for n in range(k)]
+                    seconds = run(texts, config)
+                    counts = sentence_counts(texts, config)
+                    case = "cold" if cold else "warm"
+                    cold = False
+                    print(f"{case:<6} {shape:<6} {k:>2} {max(map(len, texts)):>9} {max(counts):>8} "
+                          f"{seconds:>8.1f} {peak_mb():>8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
