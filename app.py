@@ -78,31 +78,46 @@ def within_limits(articles: list) -> list:
 
 
 def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig):
-    """The comparison, in a status box that names each stage while it runs
+    """The comparison, with a status box that names each stage while it runs
     (the pipeline has no stage callback: the box labels the calls made here)."""
-    with st.status("Comparing…", expanded=False) as status:
-        started = time.perf_counter()
-        status.update(label="Loading the sentence model (once per server)…")
-        guarded(load_embedder, config.model, config.backend, config.batch_size)
-        n_chars = sum(len(a.text) for a in articles)
-        status.update(label=f"Parsing and encoding {len(articles)} articles ({n_chars:,} characters)…")
-        guarded(prepare, articles, replace(config, align=AlignConfig()))
-        status.update(label="Aligning sentences, then facts, then framing…")
-        comparison = guarded(comparison_for, articles, i, j, config)
-        seconds = time.perf_counter() - started
-        for line in ui.stage_lines(comparison):
-            status.write(line)
-        status.update(label=f"Compared in {seconds:.2f} s", state="complete")
-    return comparison, seconds
+    status = st.status("Comparing…", expanded=False)
+    started = time.perf_counter()
+    run_stage(status, "Loading the sentence model (once per server)…",
+              load_embedder, config.model, config.backend, config.batch_size)
+    run_stage(status, f"Parsing and encoding {len(articles)} articles "
+              f"({sum(len(a.text) for a in articles):,} characters)…",
+              prepare, articles, replace(config, align=AlignConfig()))
+    comparison = run_stage(status, "Aligning sentences, then facts, then framing…",
+                           comparison_for, articles, i, j, config)
+    for line in ui.stage_lines(comparison):
+        status.write(line)
+    status.update(label=f"Compared in {time.perf_counter() - started:.2f} s (open for the time of each stage)",
+                  state="complete")
+    return comparison
+
+
+def run_stage(status, label: str, fn, *args):
+    """One labelled stage; a failure marks the box and shows its message below it, not hidden inside."""
+    status.update(label=label)
+    try:
+        return fn(*args)
+    except Exception as exc:
+        status.update(label=f"Stopped at: {label.rstrip('…')}", state="error")
+        show_error(exc)
 
 
 def guarded(fn, *args, **kwargs):
     """Run a library call; show its error as one readable line and stop the page."""
     try:
         return fn(*args, **kwargs)
-    except Exception as exc:  # every failure becomes a message, never a traceback
-        log.warning("dashboard step failed: %s", exc, exc_info=not isinstance(exc, ValueError))
-        st.error(str(exc) or exc.__class__.__name__)
+    except Exception as exc:
+        show_error(exc)
+
+
+def show_error(exc: Exception) -> None:
+    """Every failure becomes a one-line message, never a traceback; the page stops here."""
+    log.warning("dashboard step failed: %s", exc, exc_info=not isinstance(exc, ValueError))
+    st.error(str(exc) or exc.__class__.__name__)
     st.stop()
 
 
@@ -231,11 +246,11 @@ def problems_notice(comparison, articles: list) -> None:
                 st.text(line)  # st.text: user text never rendered as Markdown or HTML
 
 
-def summary_metrics(data: dict, seconds: float) -> None:
+def summary_metrics(data: dict) -> None:
     metrics = ui.headline_metrics(data["summary"])
     for col, (label, value, help_) in zip(st.columns(len(metrics)), metrics):
         col.metric(label, value, help=help_)
-    st.caption(f"Compared in {seconds:.2f} s with {data.get('model') or 'the configured model'}. "
+    st.caption(f"Model: {data.get('model') or 'the configured model'}. "
                "Hover a sentence to outline its counterpart (the tooltip gives its text and cosine); "
                "click the B1 in A3↔B1 to scroll to it.")
 
@@ -304,13 +319,13 @@ model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="mode
 config = ui.build_config(model_choice, threshold_sliders())
 i, j = pick_pair(articles)
 
-comparison, seconds = compare_with_progress(tuple(articles), i, j, config)
+comparison = compare_with_progress(tuple(articles), i, j, config)
 problems_notice(comparison, articles)
 full = comparison.to_dict()
 view = finding_filters(full)
 export_buttons(full, view)
 
-summary_metrics(full, seconds)
+summary_metrics(full)
 st.html(page_css() + render_side_by_side(view))  # each fragment carries its style: no ordering race
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)

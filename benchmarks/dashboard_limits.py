@@ -1,8 +1,9 @@
 """Dashboard limits: how long the worst accepted request takes at candidate limits.
 
 The dashboard refuses an article over ``RequestLimits.max_chars`` characters or
-``max_sentences`` sentences and a comparison of more than ``max_articles``
-articles (compare/app_support.py). This script times what the page does for
+``max_sentences`` sentences, and a comparison of more than ``max_articles``
+articles or ``max_total_chars`` characters in all (compare/app_support.py);
+with k articles each gets min(max_chars, max_total_chars // k) characters here. This script times what the page does for
 the largest input it accepts: parse and encode every article, then compare
 the pair shown (``compare_articles``), and, with more than two articles, every
 pair for the outlets tab (``compare_many``).
@@ -13,13 +14,15 @@ its numbers shifted and a copy number in front, so that every sentence is a
 new text for the parser and the encoder (the per-text caches would make
 exact copies free) while A and B still share most facts (the work the fact
 stage does grows with aligned pairs). Two shapes: ``news`` (the corpus
-sentences, ~130 characters each) up to the character limit, and ``short``
-(each sentence cut to its first 8 words) up to the sentence limit, the most
-sentences the page accepts.
+sentences, ~150 characters each) up to the character limit, and ``short``
+(each sentence cut to its first 5 words, ~40 characters with the copy
+number) up to the sentence limit: the most sentences the page accepts.
 
 "cold" is the first request of a fresh process (spaCy and the sentence model
-load inside it); "warm" requests run after it with new texts. Peak memory is
-the process's ru_maxrss.
+load inside it); "warm" requests run after it with new texts. The machine is
+shared, so each row gives wall time, the CPU time of all the process's threads
+(what the request costs whoever else runs; on 2 free cores wall time is at
+most this) and the 1-minute load average. Peak memory is the process's ru_maxrss.
 
     python benchmarks/dashboard_limits.py                         # the shipped limits
     python benchmarks/dashboard_limits.py --chars 20000 --sentences 200 --articles 2 6
@@ -28,6 +31,7 @@ the process's ru_maxrss.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import resource
@@ -59,7 +63,7 @@ def variant(sentence: str, copy: int) -> str:
     return f"Update {copy}: {shifted}"
 
 
-def shorten(sentence: str, words: int = 8) -> str:
+def shorten(sentence: str, words: int = 5) -> str:
     return " ".join(sentence.rstrip(".!?").split()[:words]) + "."
 
 
@@ -82,13 +86,19 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(texts: list[str], config: CompareConfig) -> float:
-    t0 = time.perf_counter()
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(texts: list[str], config: CompareConfig) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of all threads) of the page's work on ``texts``."""
+    t0, c0 = time.perf_counter(), cpu_seconds()
     if len(texts) == 2:
         compare_articles(texts[0], texts[1], config)
     else:  # the page compares the shown pair, then every pair for the outlets tab
         compare_many(texts, config)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, cpu_seconds() - c0
 
 
 def sentence_counts(texts: list[str], config: CompareConfig) -> list[int]:
@@ -102,29 +112,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, nargs="+", default=[LIMITS.max_chars])
     parser.add_argument("--sentences", type=int, default=LIMITS.max_sentences)
-    parser.add_argument("--articles", type=int, nargs="+", default=[2, LIMITS.max_articles])
+    parser.add_argument("--total", type=int, default=LIMITS.max_total_chars, help="characters in all")
+    parser.add_argument("--articles", type=int, nargs="+", default=[2, 3, LIMITS.max_articles])
     parser.add_argument("--shapes", nargs="+", default=["news", "short"], choices=["news", "short"])
     parser.add_argument("--backend", default="onnx")
     parser.add_argument("--repeat", type=int, default=2, help="warm runs per case (new texts each)")
     args = parser.parse_args()
     config = CompareConfig(backend=args.backend)
     pool, seed = corpus_sentences(), 0
-    print(f"backend={args.backend} corpus sentences={len(pool)} sentence limit={args.sentences}")
-    print(f"{'case':<6} {'shape':<6} {'k':>2} {'chars/art':>9} {'sent/art':>8} {'seconds':>8} {'peak MB':>8}")
+    print(f"backend={args.backend} corpus sentences={len(pool)} sentence limit={args.sentences} "
+          f"total limit={args.total}")
+    print(f"{'case':<6} {'shape':<6} {'k':>2} {'chars/art':>9} {'sent/art':>8} {'wall s':>7} {'CPU s':>6} "
+          f"{'load':>5} {'peak MB':>8}")
     cold = True
     for k in args.articles:
-        for max_chars in args.chars:
+        for max_chars in sorted({min(c, args.total // k) for c in args.chars}):
             for shape in args.shapes:
                 for rep in range((1 if cold else 0) + args.repeat):
                     seed += 1
                     texts = [synthetic_article(pool, seed * 10 + n, max_chars, args.sentences, shape)
                              for n in range(k)]
-                    seconds = run(texts, config)
+                    wall, cpu = run(texts, config)
                     counts = sentence_counts(texts, config)
                     case = "cold" if cold else "warm"
                     cold = False
                     print(f"{case:<6} {shape:<6} {k:>2} {max(map(len, texts)):>9} {max(counts):>8} "
-                          f"{seconds:>8.1f} {peak_mb():>8.0f}", flush=True)
+                          f"{wall:>7.1f} {cpu:>6.1f} {os.getloadavg()[0]:>5.1f} {peak_mb():>8.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,10 @@ folder with a .venv-like tree of many folders, serves it with
 ``streamlit run`` (word-hashing backend, no model), opens one session in
 headless Chromium (Streamlit installs its source watcher per session), then
 creates and deletes many files in .venv as ``pip install`` does. Prints, for
-Streamlit's default watcher and for the project's .streamlit/config.toml: the
-address the server listens on, the inotify watches the server process holds,
-and the "Inotify queue overflowed" lines in its log.
+Streamlit's default watcher, the polling one (for editing the page) and the
+project's .streamlit/config.toml as it is: the address the server listens
+on, the inotify watches the server process holds, and the "Inotify queue
+overflowed" lines in its log.
 
     python benchmarks/dashboard_watcher.py
     python benchmarks/dashboard_watcher.py --folders 4000 --files 40000
@@ -31,7 +32,9 @@ from _common import REPO
 sys.path.insert(0, str(REPO / "tests"))
 from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # noqa: E402
 
-CASES = {"Streamlit default watcher (auto)": ["--server.fileWatcherType", "auto"], "project config.toml": []}
+CASES = {"Streamlit default watcher (auto)": ["--server.fileWatcherType", "auto"],
+         "config + fileWatcherType poll": ["--server.fileWatcherType", "poll"],
+         "project config.toml": []}
 
 
 def copy_page(root: Path, folders: int) -> None:

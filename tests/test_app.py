@@ -182,9 +182,12 @@ def test_malicious_article_shows_as_text_on_the_page(app):
     ("It passed. " * (ui.LIMITS.max_sentences + 1), f"at most {ui.LIMITS.max_sentences:,} per article"),
 ])
 def test_over_limit_paste_is_refused_before_computing(app, monkeypatch, text_a, message):
+    app.run()  # the opening page compares the bundled story: count only the paste's run
+    app.radio(key="mode").set_value("Paste text").run()
     preparations = counting(monkeypatch, compare.pipeline, "prepare_documents")
     comparisons = counting(monkeypatch, compare.pipeline, "compare_documents")
-    paste(app, text_a, TEXT_B)
+    app.text_area(key="text_A").input(text_a)
+    app.text_area(key="text_B").input(TEXT_B).run()
     assert not app.exception
     assert len(app.error) == 1 and message in app.error[0].value
     assert "Article A" in app.error[0].value and "newscompare" in app.error[0].value
@@ -395,6 +398,8 @@ def test_estimate_sentences(text, sentences):
 
 
 def test_limit_problem_names_the_article_and_the_limit():
+    from dataclasses import replace
+
     from compare.types import Article
 
     limits = ui.RequestLimits(max_chars=50, max_sentences=3, max_articles=2)
@@ -404,6 +409,10 @@ def test_limit_problem_names_the_article_and_the_limit():
     assert long.startswith("Article B has 51 characters") and "newscompare" in long
     assert "about 4 sentences" in ui.limit_problem([Article(text="A. B. C. D.", id="A"), ok], limits)
     assert ui.limit_problem([ok] * 3, limits).startswith("3 articles: the dashboard compares at most 2")
+    pair = [Article(text="x" * 40, id="A"), Article(text="y" * 40, id="B")]
+    assert ui.limit_problem(pair, replace(limits, max_total_chars=79)).startswith(
+        "2 articles of 80 characters in all: the dashboard takes at most 79 per comparison")
+    assert ui.limit_problem(pair, replace(limits, max_total_chars=80)) is None
 
 
 def test_warning_lines_from_comparison_and_articles():
