@@ -27,6 +27,7 @@ most this) and the 1-minute load average. Peak memory is the process's ru_maxrss
     python benchmarks/dashboard_limits.py                         # the shipped limits
     python benchmarks/dashboard_limits.py --chars 20000 --sentences 200 --articles 2 6
     python benchmarks/dashboard_limits.py --backend hashing       # no model (quick check)
+    python benchmarks/dashboard_limits.py --estimate   # the pre-parse sentence estimate vs spaCy on BASIL
 """
 from __future__ import annotations
 
@@ -38,10 +39,10 @@ import resource
 import time
 from pathlib import Path
 
-from _common import REPO
+from _common import REPO, SHARED, read_jsonl
 
 from compare import CompareConfig
-from compare.app_support import LIMITS
+from compare.app_support import LIMITS, estimate_sentences
 from compare.many import compare_many
 from compare.pipeline import compare_articles
 from compare.segment import parse_many
@@ -108,6 +109,18 @@ def sentence_counts(texts: list[str], config: CompareConfig) -> list[int]:
     return [len(sentences) for _, sentences in parsed]
 
 
+def estimate_check(config: CompareConfig) -> None:
+    """The page's pre-parse sentence estimate against spaCy's count on the BASIL dev articles."""
+    import statistics
+
+    events = read_jsonl(SHARED / "data" / "basil" / "basil_dev_2010_2014.jsonl")
+    texts = [" ".join(a["sentences"]) for event in events for a in event["articles"]]
+    counts = sentence_counts(texts, config)
+    ratios = [estimate_sentences(t) / max(1, n) for t, n in zip(texts, counts)]
+    print(f"BASIL articles={len(texts)} estimate/spaCy median={statistics.median(ratios):.2f} "
+          f"min={min(ratios):.2f} max={max(ratios):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, nargs="+", default=[LIMITS.max_chars])
@@ -117,8 +130,11 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", default=["news", "short"], choices=["news", "short"])
     parser.add_argument("--backend", default="onnx")
     parser.add_argument("--repeat", type=int, default=2, help="warm runs per case (new texts each)")
+    parser.add_argument("--estimate", action="store_true", help="only the sentence estimate check")
     args = parser.parse_args()
     config = CompareConfig(backend=args.backend)
+    if args.estimate:
+        return estimate_check(config)
     pool, seed = corpus_sentences(), 0
     print(f"backend={args.backend} corpus sentences={len(pool)} sentence limit={args.sentences} "
           f"total limit={args.total}")

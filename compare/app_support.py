@@ -56,9 +56,9 @@ class RequestLimits:
     machine with the default encoder (ONNX MiniLM), shared with other jobs:
     ``python benchmarks/dashboard_limits.py`` times the page's work on synthetic
     articles at these limits, cold and warm (figures in docs/dashboard.md). The
-    page compares every pair of its articles (the outlets tab) and a pair costs
-    about the product of the two lengths, so six 20,000-character articles took
-    64 s where six of 10,000 took 18 s: hence a total besides the per-article cap.
+    page compares every pair of its articles (the outlets tab), so six articles
+    of 20,000 characters cost 27 CPU s against 11-13 for six of 10,000 and 6-10
+    for two or three of 20,000: hence a total besides the per-article cap.
     Larger inputs belong to the batch command, which has no request time-out.
     """
 
@@ -69,7 +69,6 @@ class RequestLimits:
 
 
 LIMITS = RequestLimits()
-MAX_ARTICLES = LIMITS.max_articles
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,8 @@ SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 
 def estimate_sentences(text: str) -> int:
     """Sentences in ``text`` without parsing it: per non-empty line, its sentence
-    ends (at least one). Close to spaCy's count on news text; it runs before the parse."""
+    ends (at least one). On the 150 BASIL dev articles never below spaCy's count
+    (median 1.17 times it; ``benchmarks/dashboard_limits.py --estimate``)."""
     return sum(max(1, len(SENTENCE_END.findall(line))) for line in text.splitlines() if line.strip())
 
 
@@ -188,10 +188,6 @@ def limit_problem(articles: Sequence[Article], limits: RequestLimits = LIMITS) -
     if len(articles) > limits.max_articles:
         return (f"{len(articles)} articles: the dashboard compares at most {limits.max_articles} at once; "
                 f"{batch} ...")
-    total = sum(len(article.text) for article in articles)
-    if total > limits.max_total_chars:
-        return (f"{len(articles)} articles of {total:,} characters in all: the dashboard takes at most "
-                f"{limits.max_total_chars:,} per comparison; compare fewer or shorter articles, or {batch}")
     for n, article in enumerate(articles):
         name = f"Article {article.id or chr(65 + n)}"
         if len(article.text) > limits.max_chars:
@@ -201,6 +197,10 @@ def limit_problem(articles: Sequence[Article], limits: RequestLimits = LIMITS) -
         if sentences > limits.max_sentences:
             return (f"{name} has about {sentences:,} sentences: the dashboard takes at most "
                     f"{limits.max_sentences:,} per article; {batch}")
+    total = sum(len(article.text) for article in articles)
+    if total > limits.max_total_chars:
+        return (f"{len(articles)} articles of {total:,} characters in all: the dashboard takes at most "
+                f"{limits.max_total_chars:,} per comparison; compare fewer or shorter articles, or {batch}")
     return None
 
 
