@@ -33,13 +33,13 @@ def load_embedder(model: str, backend: str, batch_size: int):
     return embedder
 
 
-@st.cache_resource(max_entries=16, show_spinner="Reading and embedding the articles…")
+@st.cache_resource(max_entries=16, show_spinner=False)  # progress: the status box in compare_with_progress
 def prepare(articles: tuple, config: CompareConfig):
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     return prepare_documents(list(articles), config, embedder)
 
 
-@st.cache_resource(max_entries=64, show_spinner="Comparing…")
+@st.cache_resource(max_entries=64, show_spinner=False)
 def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
     """Comparison of articles i and j; a threshold change re-labels the cached
     default-threshold comparison instead of re-embedding."""
@@ -51,7 +51,7 @@ def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
     return compare_documents(docs[i], docs[j], config, embedder)
 
 
-@st.cache_resource(max_entries=8, show_spinner="Comparing every pair of outlets…")
+@st.cache_resource(max_entries=8, show_spinner=False)
 def story_matrix(articles: tuple, config: CompareConfig) -> dict:
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     docs = prepare(articles, replace(config, align=AlignConfig()))
@@ -68,13 +68,56 @@ def fetch(url: str, label: str, source: str, title: str, date: str):
     return ui.article_from_link(url, label, source=source, title=title, date=date)
 
 
+def within_limits(articles: list) -> list:
+    """Refuse, before any parsing or encoding, a request over the page's limits."""
+    problem = ui.limit_problem(articles)
+    if problem:
+        st.error(problem)
+        st.stop()
+    return articles
+
+
+def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig):
+    """The comparison, with a status box that names each stage while it runs
+    (the pipeline has no stage callback: the box labels the calls made here)."""
+    status = st.status("Comparing…", expanded=False)
+    started = time.perf_counter()
+    run_stage(status, "Loading the sentence model (once per server)…",
+              load_embedder, config.model, config.backend, config.batch_size)
+    run_stage(status, f"Parsing and encoding {len(articles)} articles "
+              f"({sum(len(a.text) for a in articles):,} characters)…",
+              prepare, articles, replace(config, align=AlignConfig()))
+    comparison = run_stage(status, "Aligning sentences, then facts, then framing…",
+                           comparison_for, articles, i, j, config)
+    for line in ui.stage_lines(comparison):
+        status.write(line)
+    status.update(label=f"Compared in {time.perf_counter() - started:.2f} s (open for the time of each stage)",
+                  state="complete")
+    return comparison
+
+
+def run_stage(status, label: str, fn, *args):
+    """One labelled stage; a failure marks the box and shows its message below it, not hidden inside."""
+    status.update(label=label)
+    try:
+        return fn(*args)
+    except Exception as exc:
+        status.update(label=f"Stopped at: {label.rstrip('…')}", state="error")
+        show_error(exc)
+
+
 def guarded(fn, *args, **kwargs):
     """Run a library call; show its error as one readable line and stop the page."""
     try:
         return fn(*args, **kwargs)
-    except Exception as exc:  # every failure becomes a message, never a traceback
-        log.warning("dashboard step failed: %s", exc, exc_info=not isinstance(exc, ValueError))
-        st.error(str(exc) or exc.__class__.__name__)
+    except Exception as exc:
+        show_error(exc)
+
+
+def show_error(exc: Exception) -> None:
+    """Every failure becomes a one-line message, never a traceback; the page stops here."""
+    log.warning("dashboard step failed: %s", exc, exc_info=not isinstance(exc, ValueError))
+    st.error(str(exc) or exc.__class__.__name__)
     st.stop()
 
 
@@ -105,10 +148,11 @@ def article_input(mode: str, label: str):
 
 
 def custom_articles(mode: str) -> list:
-    count = st.sidebar.number_input("Number of reports", 2, ui.MAX_ARTICLES, 2, key="count")
+    count = st.sidebar.number_input("Number of reports", 2, ui.LIMITS.max_articles, 2, key="count")
     labels = [chr(65 + n) for n in range(int(count))]
     makers = []
     with st.expander("Articles", expanded=True):
+        st.caption(ui.limits_note())
         for row in range(0, len(labels), 2):
             for col, label in zip(st.columns(2), labels[row:row + 2]):
                 with col:
@@ -192,11 +236,21 @@ ALIGNMENT_COLUMNS = {
 }
 
 
-def summary_metrics(data: dict, seconds: float) -> None:
+def problems_notice(comparison, articles: list) -> None:
+    """Problems the analysis recorded while still giving results: one line each, collapsed."""
+    lines = ui.warning_lines(comparison, articles)
+    if lines:
+        with st.expander(f"⚠️ {len(lines)} problem{'s' if len(lines) > 1 else ''} while comparing "
+                         "(the results below are still shown)", expanded=False):
+            for line in lines:
+                st.text(line)  # st.text: user text never rendered as Markdown or HTML
+
+
+def summary_metrics(data: dict) -> None:
     metrics = ui.headline_metrics(data["summary"])
     for col, (label, value, help_) in zip(st.columns(len(metrics)), metrics):
         col.metric(label, value, help=help_)
-    st.caption(f"Compared in {seconds:.2f} s with {data.get('model') or 'the configured model'}. "
+    st.caption(f"Model: {data.get('model') or 'the configured model'}. "
                "Hover a sentence to outline its counterpart (the tooltip gives its text and cosine); "
                "click the B1 in A3↔B1 to scroll to it.")
 
@@ -241,7 +295,9 @@ def panels(data: dict, comparison, articles: list, config: CompareConfig) -> Non
 
 def outlets_matrix(articles: list, config: CompareConfig) -> None:
     """Every outlet of the story at once: which facts each one reports."""
-    matrix = guarded(story_matrix, tuple(articles), config)
+    pairs = len(articles) * (len(articles) - 1) // 2
+    with st.spinner(f"Comparing all {pairs} pairs of the {len(articles)} outlets…"):
+        matrix = guarded(story_matrix, tuple(articles), config)
     st.caption(f"One row per {'fact' if matrix.get('level') == 'fact' else 'group of aligned sentences'}; "
                "a column per outlet with its wording; ≠ marks a conflicting version.")
     st.dataframe(ui.matrix_frame(matrix), hide_index=True,
@@ -255,21 +311,21 @@ st.caption("How reports of the same event differ: what both say, what only one s
            "and how they name and frame it. Every finding points at the words in the articles.")
 
 mode = ui.INPUT_MODES[st.sidebar.radio("Articles", list(ui.INPUT_MODES), key="mode")]
+st.sidebar.caption(ui.limits_note())
 articles = story_articles() if mode == "corpus" else custom_articles(mode)
-articles = unique_ids(articles)
+articles = within_limits(unique_ids(articles))
 model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
                                     index=list(ui.MODELS).index(ui.default_model_choice()))
 config = ui.build_config(model_choice, threshold_sliders())
 i, j = pick_pair(articles)
 
-started = time.perf_counter()
-comparison = guarded(comparison_for, tuple(articles), i, j, config)
+comparison = compare_with_progress(tuple(articles), i, j, config)
+problems_notice(comparison, articles)
 full = comparison.to_dict()
-seconds = time.perf_counter() - started
 view = finding_filters(full)
 export_buttons(full, view)
 
-summary_metrics(full, seconds)
+summary_metrics(full)
 st.html(page_css() + render_side_by_side(view))  # each fragment carries its style: no ordering race
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)

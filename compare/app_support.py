@@ -9,6 +9,7 @@ import copy
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -44,7 +45,30 @@ DEFAULT_LAYERS = ("unique", "conflict", "framing")
 # Input modes: radio label -> mode.
 INPUT_MODES = {"Story from the corpus": "corpus", "Paste text": "paste", "Upload files": "upload", "URLs": "url"}
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
-MAX_ARTICLES = 6
+BATCH_COMMAND = "newscompare"
+
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """What one dashboard request may ask for, checked before any parsing or encoding.
+
+    Sized so that the worst accepted input finishes in under 30 s on the 2-core
+    machine with the default encoder (ONNX MiniLM), shared with other jobs:
+    ``python benchmarks/dashboard_limits.py`` times the page's work on synthetic
+    articles at these limits, cold and warm (figures in docs/dashboard.md). The
+    page compares every pair of its articles (the outlets tab), so six articles
+    of 20,000 characters cost 27 CPU s against 11-13 for six of 10,000 and 6-10
+    for two or three of 20,000: hence a total besides the per-article cap.
+    Larger inputs belong to the batch command, which has no request time-out.
+    """
+
+    max_chars: int = 20_000  # per article
+    max_sentences: int = 300  # per article, estimated before parsing (see estimate_sentences)
+    max_articles: int = 6  # per comparison
+    max_total_chars: int = 60_000  # all articles of a comparison together
+
+
+LIMITS = RequestLimits()
 
 
 @dataclass(frozen=True)
@@ -136,6 +160,73 @@ def article_from_link(url: str, label: str, **meta: str) -> Article:
     if not (url or "").strip():
         raise IngestError(f"article {label}: give a URL")
     return replace(article_from_url(url.strip(), **clean(meta)), id=label)
+
+
+# ---------------------------------------------------------------- limits and warnings
+
+# A sentence end: terminal punctuation, closing quotes or brackets, then space or the end.
+SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+
+
+def estimate_sentences(text: str) -> int:
+    """Sentences in ``text`` without parsing it: per non-empty line, its sentence
+    ends (at least one). On the 150 BASIL dev articles never below spaCy's count
+    (median 1.17 times it; ``benchmarks/dashboard_limits.py --estimate``)."""
+    return sum(max(1, len(SENTENCE_END.findall(line))) for line in text.splitlines() if line.strip())
+
+
+def limits_note(limits: RequestLimits = LIMITS) -> str:
+    """The limits as the page states them, next to the inputs."""
+    return (f"Limits: up to {limits.max_articles} articles per comparison, each up to {limits.max_chars:,} "
+            f"characters and {limits.max_sentences:,} sentences, {limits.max_total_chars:,} characters in all. "
+            f"For longer texts or more articles use the batch command `{BATCH_COMMAND}`.")
+
+
+def limit_problem(articles: Sequence[Article], limits: RequestLimits = LIMITS) -> str | None:
+    """One line saying which limit the request breaks, or None when it is within them."""
+    batch = f"use the batch command instead: {BATCH_COMMAND} a.txt b.txt"
+    if len(articles) > limits.max_articles:
+        return (f"{len(articles)} articles: the dashboard compares at most {limits.max_articles} at once; "
+                f"{batch} ...")
+    for n, article in enumerate(articles):
+        name = f"Article {article.id or chr(65 + n)}"
+        if len(article.text) > limits.max_chars:
+            return (f"{name} has {len(article.text):,} characters: the dashboard takes at most "
+                    f"{limits.max_chars:,} per article; {batch}")
+        sentences = estimate_sentences(article.text)
+        if sentences > limits.max_sentences:
+            return (f"{name} has about {sentences:,} sentences: the dashboard takes at most "
+                    f"{limits.max_sentences:,} per article; {batch}")
+    total = sum(len(article.text) for article in articles)
+    if total > limits.max_total_chars:
+        return (f"{len(articles)} articles of {total:,} characters in all: the dashboard takes at most "
+                f"{limits.max_total_chars:,} per comparison; compare fewer or shorter articles, or {batch}")
+    return None
+
+
+def warning_lines(comparison: Any, articles: Sequence[Article] = ()) -> list[str]:
+    """One line per problem the analysis recorded without failing: stages that
+    skipped a sentence (``comparison.warnings``) and input notes such as
+    replaced characters (``article.warnings``). Empty for results without them."""
+    lines = [f"article {article.id or chr(65 + n)}: {note}"
+             for n, article in enumerate(articles) for note in getattr(article, "warnings", ())]
+    for w in getattr(comparison, "warnings", ()):
+        where = ", ".join(part for part in (
+            f"article {w.article}" if getattr(w, "article", None) not in (None, "") else "",
+            f"sentence {w.sentence + 1 if isinstance(w.sentence, int) else w.sentence}"
+            if getattr(w, "sentence", None) is not None else "") if part)
+        lines.append(f"{w.stage} stage{' (' + where + ')' if where else ''}: {w.error}")
+    return lines
+
+
+# Pipeline timing keys (Comparison.meta["timings"]) -> the stage names the progress box shows.
+STAGE_NAMES = {"align_s": "aligning", "facts_s": "facts", "framing_s": "framing"}
+
+
+def stage_lines(comparison: Any) -> list[str]:
+    """``"facts: 1.23 s"`` per analysis stage the comparison timed (when it was first computed)."""
+    timings = dict(getattr(comparison, "meta", ()) or ()).get("timings", {})
+    return [f"{STAGE_NAMES.get(key, key)}: {seconds:.2f} s" for key, seconds in timings.items()]
 
 
 def clean(meta: dict[str, str]) -> dict[str, str]:

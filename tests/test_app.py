@@ -174,6 +174,80 @@ def test_malicious_article_shows_as_text_on_the_page(app):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "&lt;img src=x onerror=" in html
 
 
+# ---------------------------------------------------------------- limits, problems, serving defaults
+
+@pytest.mark.parametrize("text_a, message", [
+    ("The vote passed on Tuesday in Moscow. " * (ui.LIMITS.max_chars // 38 + 1),
+     f"the dashboard takes at most {ui.LIMITS.max_chars:,} per article"),
+    ("It passed. " * (ui.LIMITS.max_sentences + 1), f"at most {ui.LIMITS.max_sentences:,} per article"),
+])
+def test_over_limit_paste_is_refused_before_computing(app, monkeypatch, text_a, message):
+    app.run()  # the opening page compares the bundled story: count only the paste's run
+    app.radio(key="mode").set_value("Paste text").run()
+    preparations = counting(monkeypatch, compare.pipeline, "prepare_documents")
+    comparisons = counting(monkeypatch, compare.pipeline, "compare_documents")
+    app.text_area(key="text_A").input(text_a)
+    app.text_area(key="text_B").input(TEXT_B).run()
+    assert not app.exception
+    assert len(app.error) == 1 and message in app.error[0].value
+    assert "Article A" in app.error[0].value and "newscompare" in app.error[0].value
+    assert preparations == [] and comparisons == [], "an over-limit request must not reach the pipeline"
+    assert not any('id="nc-body-A"' in h.value for h in app.html)
+
+
+def test_limits_are_stated_next_to_the_inputs(app):
+    app.run()
+    note = ui.limits_note()
+    assert note in [c.value for c in app.sidebar.caption]
+    assert f"{ui.LIMITS.max_chars:,} characters" in note and f"{ui.LIMITS.max_sentences:,} sentences" in note
+    app.radio(key="mode").set_value("Paste text").run()
+    assert [c.value for c in app.caption].count(note) == 2, "stated in the sidebar and above the text boxes"
+
+
+class WithWarnings:
+    """A comparison that carries ``warnings`` (the fail-soft stages' records), else the real one."""
+
+    def __init__(self, comparison, warnings):
+        self._comparison, self.warnings = comparison, warnings
+
+    def __getattr__(self, name):
+        return getattr(self._comparison, name)
+
+
+def test_recorded_problems_show_in_a_collapsed_notice_with_the_results(app, monkeypatch):
+    from types import SimpleNamespace
+
+    original = compare.pipeline.compare_documents
+    problem = SimpleNamespace(stage="facts", article="B", sentence=1, error="ValueError: 7 is not in list")
+    monkeypatch.setattr(compare.pipeline, "compare_documents",
+                        lambda *args, **kwargs: WithWarnings(original(*args, **kwargs), (problem,)))
+    paste(app, TEXT_A + "\nA warning test sentence.", TEXT_B)  # new texts: not in the comparison cache
+    assert not app.exception and not app.error
+    notice = next(e for e in app.expander if "problem" in e.label)
+    assert notice.label.startswith("⚠️ 1 problem while comparing")
+    assert [t.value for t in notice.text] == ["facts stage (article B, sentence 2): ValueError: 7 is not in list"]
+    assert 'id="nc-body-A"' in side_by_side(app), "the results are still shown"
+
+
+def test_no_problem_notice_without_warnings(app):
+    paste(app, TEXT_A, TEXT_B)
+    assert not any("problem" in e.label for e in app.expander)
+
+
+def test_streamlit_config_binds_localhost_and_watches_no_files():
+    import tomllib
+
+    from streamlit import config as st_config
+
+    settings = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    server = settings["server"]
+    assert server["address"] in ("localhost", "127.0.0.1")
+    assert server["fileWatcherType"] == "none"  # the watchdog watcher walks .venv recursively
+    for section, options in settings.items():
+        for name in options:  # a misspelt option is ignored by Streamlit: check each one exists
+            assert f"{section}.{name}" in st_config._config_options_template, f"{section}.{name}"
+
+
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, bytes]:
     """file name -> bytes of every download button, captured where Streamlit stores them."""
@@ -311,6 +385,63 @@ def test_heatmap_frame_marks_aligned_cells():
     assert frame.query("A == 3 and B == 2")["aligned"].item() == "no"
     spec = ui.heatmap_chart(frame).to_dict()
     assert spec["layer"][0]["mark"]["type"] == "rect"
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("", 0),
+    ("One line without an end", 1),
+    ("He said \"no.\" Then it ended. (Really.) Yes!\n\nA second paragraph.", 5),
+    ("U.S. officials met. The 3.5% rise", 2),  # an abbreviation counts (over-estimate), a decimal does not
+])
+def test_estimate_sentences(text, sentences):
+    assert ui.estimate_sentences(text) == sentences
+
+
+def test_limit_problem_names_the_article_and_the_limit():
+    from dataclasses import replace
+
+    from compare.types import Article
+
+    limits = ui.RequestLimits(max_chars=50, max_sentences=3, max_articles=2)
+    ok = Article(text="Short one. Two.", id="A")
+    assert ui.limit_problem([ok, ok], limits) is None
+    long = ui.limit_problem([ok, Article(text="x" * 51, id="B")], limits)
+    assert long.startswith("Article B has 51 characters") and "newscompare" in long
+    assert "about 4 sentences" in ui.limit_problem([Article(text="A. B. C. D.", id="A"), ok], limits)
+    assert ui.limit_problem([ok] * 3, limits).startswith("3 articles: the dashboard compares at most 2")
+    pair = [Article(text="x" * 40, id="A"), Article(text="y" * 40, id="B")]
+    assert ui.limit_problem(pair, replace(limits, max_total_chars=79)).startswith(
+        "2 articles of 80 characters in all: the dashboard takes at most 79 per comparison")
+    assert ui.limit_problem(pair, replace(limits, max_total_chars=80)) is None
+
+
+def test_warning_lines_from_comparison_and_articles():
+    from types import SimpleNamespace
+
+    comparison = SimpleNamespace(warnings=(SimpleNamespace(stage="framing", article="A", sentence=0, error="boom"),
+                                           SimpleNamespace(stage="align", article=None, sentence=None, error="x")))
+    articles = [SimpleNamespace(id="A", text="", warnings=("3 characters could not be decoded and were replaced",)),
+                SimpleNamespace(id="B", text="")]
+    assert ui.warning_lines(comparison, articles) == [
+        "article A: 3 characters could not be decoded and were replaced",
+        "framing stage (article A, sentence 1): boom", "align stage: x"]
+    assert ui.warning_lines(object()) == []
+
+
+def test_url_input_never_opts_in_to_private_addresses(monkeypatch):
+    from compare.types import Article
+
+    calls = []
+    monkeypatch.setattr(ui, "article_from_url", lambda url, **kw: calls.append(kw) or Article(text="t", id="x"))
+    ui.article_from_link(" http://example.org/a ", "A", source="Daily", title="", date="")
+    assert calls == [{"source": "Daily"}], "only metadata: the fetch keeps its safe defaults"
+
+
+def test_stage_lines_name_the_timed_stages():
+    from types import SimpleNamespace
+
+    comparison = SimpleNamespace(meta=(("timings", {"align_s": 0.1234, "facts_s": 2.0}),))
+    assert ui.stage_lines(comparison) == ["aligning: 0.12 s", "facts: 2.00 s"]
 
 
 # ---------------------------------------------------------------- speed with the real model (slow)

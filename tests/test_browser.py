@@ -107,6 +107,8 @@ def test_default_comparison_in_real_browser(server, browser):
     linked = page.locator("#nc-body-A .nc-sent[data-counterparts^='nc-B-s']")
     assert linked.count() >= 1, "no aligned sentence in A points at B"
     assert page.get_by_text("A in both").count() >= 1
+    limits = page.get_by_text("Limits: up to").first  # stated beside the inputs, in the sidebar
+    assert limits.is_visible() and "newscompare" in limits.inner_text()
     hover_shows_counterpart(page, linked.first)
     SHOT_DIR.mkdir(parents=True, exist_ok=True)
     shot = SHOT_DIR / "dashboard.png"
