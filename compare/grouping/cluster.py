@@ -1,0 +1,65 @@
+"""Grouping stage, clustering: average-linkage merging on the sparse graph of candidate pairs."""
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+
+def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray,
+                    threshold: float) -> np.ndarray:
+    """Cluster ids (0..c-1, by first member) of ``n`` items, merged greedily:
+    the two groups whose candidate pairs have the highest mean score merge
+    first, while that mean reaches ``threshold``. Pairs that are not
+    candidates are unknown, not zero (the neighbour search dropped them as
+    dissimilar). Memory and time grow with the number of pairs, not ``n``^2."""
+    links: list[dict[int, list[float]]] = [dict() for _ in range(n)]  # group -> {other: [sum, count]}
+    for r, c, s in zip(rows.tolist(), cols.tolist(), scores.tolist()):
+        links[r][c] = [s, 1.0]
+        links[c][r] = [s, 1.0]
+    heap = [(-s, r, c) for r, c, s in zip(rows.tolist(), cols.tolist(), scores.tolist()) if s >= threshold]
+    heapq.heapify(heap)
+    parent = list(range(n))
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if parent[a] != a or parent[b] != b or b not in links[a]:
+            continue
+        total, count = links[a][b]
+        if abs(total / count + neg) > 1e-9:
+            continue  # stale: the link changed since this entry was pushed
+        a, b = (a, b) if len(links[a]) >= len(links[b]) else (b, a)
+        parent[b] = a
+        _absorb(links, a, b, heap, threshold)
+    return _labels(parent)
+
+
+def _absorb(links: list[dict[int, list[float]]], a: int, b: int, heap: list, threshold: float) -> None:
+    """Merge group ``b`` into ``a``: sum their links to every third group and
+    push the new means that can still merge."""
+    del links[a][b]
+    for other, (total, count) in links[b].items():
+        if other == a:
+            continue
+        del links[other][b]
+        merged = links[a].get(other, [0.0, 0.0])
+        merged = [merged[0] + total, merged[1] + count]
+        links[a][other] = merged
+        links[other][a] = merged
+    links[b] = {}
+    for other, (total, count) in links[a].items():
+        if total / count >= threshold:
+            heapq.heappush(heap, (-(total / count), min(a, other), max(a, other)))
+
+
+def _labels(parent: list[int]) -> np.ndarray:
+    """Follow each item to its root; number the roots in order of first appearance."""
+    roots = []
+    for i in range(len(parent)):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        parent[i] = r
+        roots.append(r)
+    _, labels = np.unique(np.array(roots), return_inverse=True)
+    order = {}
+    return np.array([order.setdefault(label, len(order)) for label in labels.tolist()], dtype=np.int64)

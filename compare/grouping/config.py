@@ -1,0 +1,38 @@
+"""Grouping stage, configuration: every threshold of story grouping, with how it was measured.
+
+Figures come from ``benchmarks/grouping.py`` on the dev piles in
+``../shared/data`` (BASIL, ECB+ topics 1-35, NewsWCL50; docs/grouping.md).
+Kept beside the grouping package rather than in ``compare/config.py`` so that
+the stage could be built while that file was being edited; ``CompareConfig``
+can take it as a field later (``group_articles`` reads ``config.grouping``
+when given a ``CompareConfig`` that has one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GroupingConfig:
+    """Story grouping (compare/grouping)."""
+
+    # Characters of the text after the title that form the embedded lead.
+    lead_chars: int = 600
+    # Characters of the text read for words, names and numbers: long articles
+    # cost no more than short ones.
+    text_chars: int = 4000
+    # Words in more than this share of the pile carry no story signal.
+    max_word_df: float = 0.5
+    # Candidate pairs: each article's k nearest neighbours by lead embedding
+    # (and by words when there is no embedder). No all-pairs matrix.
+    neighbours: int = 20
+    # Pair score = logistic(bias + sum of weight x feature); see pair_scores.
+    weight_lead: float = 5.85
+    weight_words: float = 4.33
+    weight_names: float = 5.82
+    weight_numbers: float = 4.82
+    bias: float = -7.49
+    # Publication dates further apart than this (days, both known) never link.
+    max_day_gap: float = 30.0
+    # Two groups merge when the mean score of their candidate pairs reaches this.
+    merge_threshold: float = 0.5
