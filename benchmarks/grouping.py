@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import SHARED, read_jsonl  # noqa: E402
 
-from compare.grouping import GroupingConfig, cluster_pairs, group_with_confidence, score_pile  # noqa: E402
+from compare.grouping import FEATURES, GroupingConfig, cluster_pairs, group_with_confidence, score_pile  # noqa: E402
 from compare.types import Article  # noqa: E402
 
 DATA = SHARED / "data"
@@ -273,33 +273,52 @@ def fit_weights(items, config: GroupingConfig) -> np.ndarray:
 
 def fitted_config(items, config: GroupingConfig) -> GroupingConfig:
     """``config`` with pair weights refitted on ``items`` (the k-fold's training folds)."""
-    bias, lead, words, names, numbers = fit_weights(items, config)
-    return dataclasses.replace(config, bias=bias, weight_lead=lead, weight_words=words, weight_names=names,
-                               weight_numbers=numbers)
+    bias, *weights = fit_weights(items, config)
+    return dataclasses.replace(config, bias=bias, **{f"weight_{f}": w for f, w in zip(FEATURES, weights)})
 
 
 def perturbed_pile(n: int, seed: int = 7) -> list[Article]:
-    """``n`` articles made from the mixed pile: each copy renames its names
-    with a copy-specific suffix and drops some words, so copies of one story
-    form new stories instead of duplicates."""
+    """``n`` short articles made from the mixed pile: copy k of an article
+    suffixes every word with k and drops a tenth of them, so each copy of a
+    story is a new story (no shared words with the other copies)."""
     rng = random.Random(seed)
     base = [i.article for i in PILES["mixed-short"]()]
     out = []
     for k in range(n):
         art = base[k % len(base)]
         copy = k // len(base)
-        words = [w + str(copy) if w[:1].isupper() and copy else w for w in art.text.split() if rng.random() > 0.1]
-        out.append(dataclasses.replace(art, text=" ".join(words), title=f"{art.title} {copy}".strip(), id=str(k)))
+        mark = (lambda w: w) if copy == 0 else (lambda w: f"{w}{copy}")
+        words = [mark(w) for w in art.text.split() if rng.random() > 0.1]
+        title = " ".join(mark(w) for w in art.title.split())
+        out.append(dataclasses.replace(art, text=" ".join(words), title=title, id=str(k)))
     return out
 
 
-def scale_run(n: int) -> None:
+class TimedEmbedder:
+    """Counts the seconds spent in the encoder, to tell them from the grouping's own."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.seconds = inner, inner.name, 0.0
+
+    def encode(self, texts):
+        start = time.perf_counter()
+        try:
+            return self.inner.encode(texts)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def scale_run(n: int, backend: str) -> None:
+    from compare.embed import get_embedder
+
     articles = perturbed_pile(n)
+    timed = TimedEmbedder(get_embedder(backend=backend))
     start = time.perf_counter()
-    grouping = group_with_confidence(articles, GroupingConfig(), embedder())
+    grouping = group_with_confidence(articles, GroupingConfig(), timed)
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"articles": n, "seconds": round(elapsed, 1), "peak_rss_mb": round(peak),
+    print(json.dumps({"articles": n, "backend": backend, "seconds": round(elapsed, 1),
+                      "encoder_seconds": round(timed.seconds, 1), "peak_rss_mb": round(peak),
                       "groups": len(set(grouping.labels))}))
 
 
@@ -307,14 +326,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--piles", default=",".join(PILES))
     parser.add_argument("--fit", action="store_true")
-    parser.add_argument("--scale", type=int)
+    parser.add_argument("--scale", type=int, metavar="N")
+    parser.add_argument("--backend", default="onnx", help="encoder for --scale (hashing: the grouping's own cost)")
     args = parser.parse_args(argv)
     if args.scale:
-        scale_run(args.scale)
+        scale_run(args.scale, args.backend)
         return 0
     config = GroupingConfig()
     if args.fit:
-        print("bias, lead, words, names, numbers:", np.round(fit_weights(PILES["mixed"](), config), 2))
+        print("bias, " + ", ".join(FEATURES) + ":", np.round(fit_weights(PILES["mixed"](), config), 2))
         return 0
     rows = []
     for name in args.piles.split(","):

@@ -29,7 +29,7 @@ __all__ = ["Grouping", "GroupingConfig", "PairScores", "group_articles", "group_
 @dataclass(frozen=True)
 class PairScores:
     """Candidate pairs ``(rows[p], cols[p])``, ``rows < cols``, with their
-    features ``(p, 4)`` (lead, words, names, numbers cosines) and scores (0-1)."""
+    features ``(p, 4)`` (``FEATURES`` cosines) and scores (0-1)."""
 
     rows: np.ndarray
     cols: np.ndarray
@@ -65,10 +65,14 @@ def grouping_config(config) -> GroupingConfig:
     return getattr(config, "grouping", None) or GroupingConfig()
 
 
+# The pair features, in order: cosines of these ArticleFeatures fields; each
+# has a GroupingConfig weight named weight_<field>.
+FEATURES = ("lead", "words", "names", "numbers")
+
+
 def pair_features(features: ArticleFeatures, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """res[p] = (lead, words, names, numbers) cosines of pair p."""
-    return np.column_stack([row_cosines(m, rows, cols) for m in
-                            (features.lead, features.words, features.names, features.numbers)])
+    """res[p, f] = cosine of pair p's two articles on feature ``FEATURES[f]``."""
+    return np.column_stack([row_cosines(getattr(features, name), rows, cols) for name in FEATURES])
 
 
 def pair_scores(features: ArticleFeatures, rows: np.ndarray, cols: np.ndarray,
@@ -76,7 +80,7 @@ def pair_scores(features: ArticleFeatures, rows: np.ndarray, cols: np.ndarray,
     """Logistic score of each candidate pair; pairs whose known dates are
     more than ``max_day_gap`` apart score 0."""
     x = pair_features(features, rows, cols)
-    weights = np.array([config.weight_lead, config.weight_words, config.weight_names, config.weight_numbers])
+    weights = np.array([getattr(config, f"weight_{name}") for name in FEATURES])
     scores = 1.0 / (1.0 + np.exp(-(config.bias + x @ weights)))
     gap = np.abs(features.days[rows] - features.days[cols])
     scores[np.nan_to_num(gap, nan=0.0) > config.max_day_gap] = 0.0
@@ -84,14 +88,9 @@ def pair_scores(features: ArticleFeatures, rows: np.ndarray, cols: np.ndarray,
 
 
 def candidate_pairs(features: ArticleFeatures, config: GroupingConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Each article's nearest neighbours by lead embedding and by content words."""
-    found = [top_k_neighbours(features.words, config.neighbours)]
-    if features.lead.shape[1]:
-        found.append(top_k_neighbours(features.lead, config.neighbours))
-    rows = np.concatenate([r for r, _ in found])
-    cols = np.concatenate([c for _, c in found])
-    from .neighbours import unique_pairs
-    return unique_pairs(rows, cols)
+    """Each article's nearest neighbours by lead embedding (by content words without an embedder)."""
+    vectors = features.lead if features.lead.shape[1] else features.words
+    return top_k_neighbours(vectors, config.neighbours)
 
 
 def score_pile(articles: Sequence[Article], config: GroupingConfig, embedder) -> PairScores:
@@ -105,7 +104,8 @@ def score_pile(articles: Sequence[Article], config: GroupingConfig, embedder) ->
 def cluster_pairs(n: int, pairs: PairScores, config: GroupingConfig) -> Grouping:
     """Average-linkage groups of ``n`` articles from scored pairs, labelled
     ``story-001``... in order of first article, with per-article confidence."""
-    ids = average_linkage(n, pairs.rows, pairs.cols, pairs.scores, config.merge_threshold)
+    ids = average_linkage(n, pairs.rows, pairs.cols, pairs.scores, config.merge_threshold,
+                          config.merge_coherence)
     width = max(3, len(str(int(ids.max()) + 1 if n else 0)))
     labels = tuple(f"story-{i + 1:0{width}d}" for i in ids.tolist())
     return Grouping(labels=labels, confidence=tuple(assignment_confidence(ids, pairs).tolist()))
