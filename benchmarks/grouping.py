@@ -316,8 +316,9 @@ def scale_run(n: int, backend: str) -> None:
     start = time.perf_counter()
     grouping = group_with_confidence(articles, GroupingConfig(), timed)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"articles": n, "backend": backend, "seconds": round(elapsed, 1),
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    print(json.dumps({"articles": n, "backend": backend, "seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1),
                       "encoder_seconds": round(timed.seconds, 1), "peak_rss_mb": round(peak),
                       "groups": len(set(grouping.labels))}))
 

@@ -88,6 +88,15 @@ def test_average_linkage_uses_the_mean_of_all_links_between_groups():
     assert labels.tolist() == [0, 0, 0]
 
 
+def test_coherence_keeps_two_tight_groups_apart():
+    # Two tight pairs (0.95 inside) linked at 0.5: enough for the threshold,
+    # but below 0.55 x 0.95, so two similar events stay two stories.
+    rows, cols = np.array([0, 2, 0, 1]), np.array([1, 3, 2, 3])
+    scores = np.array([0.95, 0.95, 0.5, 0.5])
+    assert average_linkage(4, rows, cols, scores, threshold=0.45).tolist() == [0, 0, 0, 0]
+    assert average_linkage(4, rows, cols, scores, threshold=0.45, coherence=0.55).tolist() == [0, 0, 1, 1]
+
+
 def test_average_linkage_without_pairs_gives_singletons():
     assert average_linkage(3, np.zeros(0, int), np.zeros(0, int), np.zeros(0), 0.5).tolist() == [0, 1, 2]
 

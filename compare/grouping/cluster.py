@@ -11,8 +11,9 @@ def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, scores: np.ndarr
     """Cluster ids (0..c-1, by first member) of ``n`` items, merged greedily:
     the two groups whose candidate pairs have the highest mean score merge
     first, while that mean reaches ``threshold`` and ``coherence`` times the
-    mean score inside each of the two groups (a merge must not dilute a tight
-    group: two similar events each stay whole and apart). Pairs that are not
+    mean score inside each of the two groups when both have several members
+    (a merge must not dilute a tight group: two similar events each stay
+    whole and apart). Pairs that are not
     candidates are unknown, not zero (the neighbour search dropped them as
     dissimilar). Memory and time grow with the number of pairs, not ``n``^2."""
     links: list[dict[int, list[float]]] = [dict() for _ in range(n)]  # group -> {other: [sum, count]}
@@ -40,8 +41,12 @@ def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, scores: np.ndarr
 
 
 def _coherent(link: float, inside_a: list[float], inside_b: list[float], coherence: float) -> bool:
-    """True when ``link`` reaches ``coherence`` x the inner mean of each non-singleton group."""
-    return all(link >= coherence * total / count for total, count in (inside_a, inside_b) if count)
+    """True when ``link`` reaches ``coherence`` x the inner mean of each group,
+    or when one group is a single article (nothing to dilute, and a third
+    report that words a story differently must still be able to join)."""
+    if not (inside_a[1] and inside_b[1]):
+        return True
+    return all(link >= coherence * total / count for total, count in (inside_a, inside_b))
 
 
 def _absorb(links: list[dict[int, list[float]]], a: int, b: int, heap: list, threshold: float) -> None:

@@ -39,4 +39,4 @@ class GroupingConfig:
     # Two groups merge when the mean score of their candidate pairs reaches this.
     merge_threshold: float = 0.45
     # ... and at least this share of the mean score inside each of the two groups.
-    merge_coherence: float = 0.55
+    merge_coherence: float = 0.5
