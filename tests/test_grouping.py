@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from compare import Article, group_articles, group_with_confidence
 from compare.cli import main
+from compare.ingest import load_manifest
 from compare.grouping import GroupingConfig
 from compare.grouping.cluster import average_linkage
 from compare.grouping.features import lead_text, name_tokens, number_tokens, publication_day
@@ -159,13 +161,27 @@ def test_group_command_writes_a_manifest_the_corpus_command_reads(tmp_path):
 def test_group_command_reads_a_folder_and_writes_relative_paths(tmp_path):
     folder = tmp_path / "pile"
     folder.mkdir()
-    for name, text in [("a.txt", QUAKE_A), ("b.md", QUAKE_B), ("c.txt", OSCARS), ("skip.json", "{}")]:
+    for name, text in [("a.txt", QUAKE_A), ("b.md", QUAKE_B), ("c.txt", OSCARS), ("skip.json", "{}"),
+                       ("README.md", "About this folder.")]:
         (folder / name).write_text(text, encoding="utf-8")
     out = tmp_path / "manifest.csv"
     assert main(["group", str(folder), "--out", str(out), "--backend", "hashing"]) == 0
     written = {r["path"]: r["story"] for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert set(written) == {"pile/a.txt", "pile/b.md", "pile/c.txt"}
     assert written["pile/a.txt"] == written["pile/b.md"] != written["pile/c.txt"]
+    refs = load_manifest(out)  # what the corpus command reads
+    assert {Path(r.location).name: r.story for r in refs} == {Path(k).name: v for k, v in written.items()}
+
+
+def test_group_command_writes_absolute_paths_outside_the_manifest_folder(tmp_path):
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for name, text in [("a.txt", QUAKE_A), ("b.txt", QUAKE_B)]:
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "elsewhere" / "manifest.csv"
+    assert main(["group", str(folder), "--out", str(out), "--backend", "hashing"]) == 0
+    paths = [r["path"] for r in csv.DictReader(out.open(encoding="utf-8"))]
+    assert sorted(paths) == [str(folder / "a.txt"), str(folder / "b.txt")]
 
 
 @pytest.mark.parametrize("content, name", [("just some words\n", "notes.txt"), ('{"title": "x"}\n', "feed.jsonl")])

@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 def read_inputs(path: Path) -> tuple[list[Entry], list[str]]:
     """Articles of ``path`` and one error line per article that could not be read."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        files = sorted(p.resolve() for p in path.rglob("*") if p.is_file()
+                       and p.suffix.lower() in ARTICLE_SUFFIXES and p.name.lower() != "readme.md")
         return _read_all([(str(p), {}) for p in files], path)
     if not path.is_file():
         raise IngestError(f"no such file or folder: {path}")
@@ -141,7 +142,7 @@ def _relative(location: str, out: Path) -> str:
     try:
         return str(Path(location).resolve().relative_to(out.parent.resolve()))
     except ValueError:
-        return location
+        return str(Path(location).resolve())  # outside the manifest's folder: absolute
 
 
 def group_main(argv: Sequence[str] | None = None) -> int:
