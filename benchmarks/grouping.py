@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import random
 import re
 import resource
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -277,21 +278,33 @@ def fitted_config(items, config: GroupingConfig) -> GroupingConfig:
     return dataclasses.replace(config, bias=bias, **{f"weight_{f}": w for f, w in zip(FEATURES, weights)})
 
 
-def perturbed_pile(n: int, seed: int = 7) -> list[Article]:
-    """``n`` short articles made from the mixed pile: copy k of an article
-    suffixes every word with k and drops a tenth of them, so each copy of a
-    story is a new story (no shared words with the other copies)."""
+def perturbed_pile(n: int, seed: int = 7) -> tuple[list[Article], list[str]]:
+    """``n`` short articles made from the mixed-short pile, and their gold
+    stories: copy k of an article appends letters that spell k to every word
+    and k's digits to every number, and drops a tenth of the words, so each
+    copy of a story is a new story (no word, name or number shared with
+    another copy)."""
     rng = random.Random(seed)
-    base = [i.article for i in PILES["mixed-short"]()]
-    out = []
+    base = PILES["mixed-short"]()
+    articles, gold = [], []
     for k in range(n):
-        art = base[k % len(base)]
-        copy = k // len(base)
-        mark = (lambda w: w) if copy == 0 else (lambda w: f"{w}{copy}")
-        words = [mark(w) for w in art.text.split() if rng.random() > 0.1]
-        title = " ".join(mark(w) for w in art.title.split())
-        out.append(dataclasses.replace(art, text=" ".join(words), title=title, id=str(k)))
-    return out
+        item, copy = base[k % len(base)], k // len(base)
+        mark = functools.partial(_mark, tag="".join(chr(ord("q") + int(d)) for d in str(copy)), digits=str(copy))
+        words = [w for w in item.article.text.split() if rng.random() > 0.1]
+        text, title = " ".join(words), item.article.title
+        if copy:
+            text, title = _WORD.sub(mark, text), _WORD.sub(mark, title)
+        articles.append(dataclasses.replace(item.article, text=text, title=title, id=str(k)))
+        gold.append(f"{copy}:{item.story}")
+    return articles, gold
+
+
+_WORD = re.compile(r"[A-Za-z]+|\d+")
+
+
+def _mark(match, tag: str, digits: str) -> str:
+    word = match.group()
+    return word + (digits if word[0].isdigit() else tag)
 
 
 class TimedEmbedder:
@@ -311,7 +324,7 @@ class TimedEmbedder:
 def scale_run(n: int, backend: str) -> None:
     from compare.embed import get_embedder
 
-    articles = perturbed_pile(n)
+    articles, gold = perturbed_pile(n)
     timed = TimedEmbedder(get_embedder(backend=backend))
     start = time.perf_counter()
     grouping = group_with_confidence(articles, GroupingConfig(), timed)
@@ -320,7 +333,7 @@ def scale_run(n: int, backend: str) -> None:
     peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     print(json.dumps({"articles": n, "backend": backend, "seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1),
                       "encoder_seconds": round(timed.seconds, 1), "peak_rss_mb": round(peak),
-                      "groups": len(set(grouping.labels))}))
+                      **{k: round(v, 3) for k, v in scores(np.array(grouping.labels), np.array(gold)).items()}}))
 
 
 def main(argv=None) -> int:
