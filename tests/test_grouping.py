@@ -190,3 +190,12 @@ def test_group_command_refuses_unusable_input(tmp_path, capsys, content, name):
     path.write_text(content, encoding="utf-8")
     assert main(["group", str(path), "--out", str(tmp_path / "m.csv"), "--backend", "hashing"]) == 2
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_real_encoder_keeps_two_earthquakes_apart():
+    from compare.embed import get_embedder
+
+    labels = group_articles(pile(), embedder=get_embedder())
+    assert labels[0] == labels[2] and labels[1] == labels[4]
+    assert len({labels[0], labels[1], labels[3]}) == 3
