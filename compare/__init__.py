@@ -8,6 +8,7 @@ import logging
 
 from .config import AlignConfig, CompareConfig
 from .embed import CachingEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder, get_embedder
+from .grouping import Grouping, group_articles, group_with_confidence
 from .ingest import IngestError, article_from_text, load_manifest, read_article
 from .pipeline import ComparisonError, compare_articles, compare_documents, prepare_documents, relabel
 from .report import to_dict, to_json
@@ -20,6 +21,7 @@ __all__ = [
     "IngestError", "Sentence", "SentenceTransformerEmbedder", "Span", "article_from_text", "compare_articles",
     "compare_documents", "get_embedder", "load_manifest", "prepare_documents", "read_article", "relabel",
     "to_dict", "to_json",
+    "Grouping", "group_articles", "group_with_confidence",
 ]
 __version__ = "0.1.0"
 

@@ -292,6 +292,11 @@ def encoder(args: argparse.Namespace, config: CompareConfig) -> Embedder:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["group"]:
+        from .grouping.cli import group_main
+
+        return group_main(argv[1:])
     args = build_parser().parse_args(argv)
     setup_logging(args)
     try:

@@ -1,0 +1,168 @@
+"""Grouping stage, command line: ``newscompare group INPUT --out manifest.csv``.
+
+INPUT is a folder of article files, a CSV/JSONL manifest without a ``story``
+column (rows with ``path``, ``url`` or inline ``text``), or a text file of
+URLs (one per line). The output manifest has one row per article with its
+story id and confidence, and the columns the corpus command reads (``story``,
+``path`` or ``url``, ``outlet``, ``date``, ``title``), so
+``newscompare manifest.csv --out results/`` compares the stories it found.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import re
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Sequence
+
+from ..batch import atomic_write
+from ..config import CompareConfig
+from ..embed import BACKENDS, ModelLoadError, get_embedder
+from ..ingest import HTML_SUFFIXES, IngestError, article_from_text, read_article
+from ..types import Article
+from . import Grouping, GroupingConfig, group_with_confidence
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text", *HTML_SUFFIXES}
+MANIFEST_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.I)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input article and where it came from (``location``: file path or URL, empty for inline text)."""
+
+    article: Article
+    location: str
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newscompare group", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Group unsorted articles into stories (same event, not just same topic).",
+        epilog="examples:\n  newscompare group feed.jsonl --out stories/manifest.csv\n"
+               "  newscompare group scraped/ --out manifest.csv\n"
+               "  newscompare group urls.txt --out manifest.csv\n"
+               "  newscompare stories/manifest.csv --out results/     (then compare each story found)")
+    parser.add_argument("input", metavar="INPUT",
+                        help="a folder of .txt/.md/.html articles, a CSV/JSONL manifest (path, url or text "
+                             "column; optional outlet, date, title, id), or a text file of URLs, one per line")
+    parser.add_argument("-o", "--out", type=Path, required=True, help="output manifest (.csv)")
+    parser.add_argument("--backend", choices=BACKENDS, default=CompareConfig.backend,
+                        help="sentence encoder runtime (default: %(default)s; 'hashing' = fast test stand-in)")
+    parser.add_argument("--model", default=CompareConfig.model, help="sentence-transformers model name or path")
+    parser.add_argument("--threshold", type=float, default=GroupingConfig.merge_threshold,
+                        help="merge groups whose mean pair score reaches this; higher keeps more articles "
+                             "apart (default: %(default)s)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the grouping does")
+    return parser
+
+
+def read_inputs(path: Path) -> tuple[list[Entry], list[str]]:
+    """Articles of ``path`` and one error line per article that could not be read."""
+    if path.is_dir():
+        files = sorted(p.resolve() for p in path.rglob("*") if p.is_file()
+                       and p.suffix.lower() in ARTICLE_SUFFIXES and p.name.lower() != "readme.md")
+        return _read_all([(str(p), {}) for p in files], path)
+    if not path.is_file():
+        raise IngestError(f"no such file or folder: {path}")
+    if path.suffix.lower() in MANIFEST_SUFFIXES:
+        return _read_all(manifest_rows(path), path)
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
+    if not lines or not all(_URL.match(ln) for ln in lines if not ln.startswith("#")):
+        raise IngestError(f"{path} is neither a folder, a .csv/.jsonl manifest, nor a list of URLs (one per line)")
+    return _read_all([(ln, {}) for ln in lines if not ln.startswith("#")], path)
+
+
+def manifest_rows(path: Path) -> list[tuple[str, dict]]:
+    """``(location, metadata)`` per manifest row; location is a path (resolved
+    against the manifest's folder) or URL, or "" with the text in ``metadata["text"]``."""
+    raw = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(io.StringIO(raw)))
+    else:
+        try:
+            rows = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"manifest {path} has a line that is not valid JSON: {exc.msg}") from exc
+    out = []
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise IngestError(f"manifest {path} row {n} is not an object")
+        row = {str(k).strip().lower(): ("" if v is None else str(v).strip()) for k, v in row.items() if k}
+        location = row.get("path") or row.get("url") or row.get("file") or ""
+        if not location and not row.get("text"):
+            raise IngestError(f"manifest {path} row {n} needs a 'path', 'url' or 'text'; got {sorted(row)}")
+        if location and not _URL.match(location):
+            location = str((path.parent / location).resolve())
+        out.append((location, row))
+    if not out:
+        raise IngestError(f"manifest {path} lists no articles")
+    return out
+
+
+def _read_all(rows: list[tuple[str, dict]], origin: Path) -> tuple[list[Entry], list[str]]:
+    entries, errors = [], []
+    for n, (location, row) in enumerate(rows, start=1):
+        meta = {"source": row.get("outlet") or row.get("source", ""), "date": row.get("date", ""),
+                "title": row.get("title", "")}
+        try:
+            if location:
+                article = read_article(location, **meta)
+            else:
+                article = article_from_text(row["text"], id=row.get("id", ""), label=f"{origin} row {n}", **meta)
+            entries.append(Entry(replace(article, id=row.get("id") or article.id or f"row{n}"), location))
+        except IngestError as exc:
+            errors.append(f"{location or f'{origin} row {n}'}: {exc}")
+    return entries, errors
+
+
+def manifest_text(entries: Sequence[Entry], grouping: Grouping, out: Path) -> str:
+    """CSV: story, confidence, path or url, id, outlet, date, title; rows ordered by story, then input."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["story", "confidence", "path", "id", "outlet", "date", "title"])
+    order = sorted(range(len(entries)), key=lambda i: (grouping.labels[i], i))
+    for i in order:
+        entry, article = entries[i], entries[i].article
+        writer.writerow([grouping.labels[i], f"{grouping.confidence[i]:.3f}", _relative(entry.location, out),
+                         article.id, article.source, article.date, article.title])
+    return buffer.getvalue()
+
+
+def _relative(location: str, out: Path) -> str:
+    if not location or _URL.match(location):
+        return location
+    try:
+        return str(Path(location).resolve().relative_to(out.parent.resolve()))
+    except ValueError:
+        return str(Path(location).resolve())  # outside the manifest's folder: absolute
+
+
+def group_main(argv: Sequence[str] | None = None) -> int:
+    """``newscompare group``: 0 all grouped, 1 some articles unreadable, 2 unusable input."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="newscompare: %(message)s")
+    try:
+        entries, errors = read_inputs(Path(args.input))
+        for error in errors:
+            sys.stderr.write(f"newscompare group: skipped {error}\n")
+        if not entries:
+            raise IngestError(f"no readable articles in {args.input}")
+        config = GroupingConfig(merge_threshold=args.threshold)
+        grouping = group_with_confidence([e.article for e in entries], config, get_embedder(args.model, args.backend))
+        atomic_write(args.out, manifest_text(entries, grouping, args.out))
+    except (IngestError, ModelLoadError, OSError, ValueError) as exc:
+        sys.stderr.write(f"newscompare group: error: {exc}\n")
+        return 2
+    inline = sum(1 for e in entries if not e.location)
+    sys.stdout.write(f"{len(entries)} articles -> {len(grouping.stories)} stories: {args.out}\n")
+    if inline:
+        sys.stdout.write(f"({inline} articles came as inline text: their rows have no path)\n")
+    return 1 if errors else 0

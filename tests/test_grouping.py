@@ -1,0 +1,201 @@
+"""Story grouping: features, candidate search, sparse average linkage, API and the `group` command."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from compare import Article, group_articles, group_with_confidence
+from compare.cli import main
+from compare.ingest import load_manifest
+from compare.grouping import GroupingConfig
+from compare.grouping.cluster import average_linkage
+from compare.grouping.features import lead_text, name_tokens, number_tokens, publication_day
+from compare.grouping.neighbours import top_k_neighbours, unique_pairs
+
+QUAKE_A = ("A magnitude 7.1 earthquake struck central Chile on Tuesday, killing 12 people in Talca, "
+           "officials in Santiago said. Rescuers in Talca searched collapsed homes.")
+QUAKE_B = ("Twelve people died in Talca when a 7.1 magnitude earthquake hit Chile on Tuesday, the "
+           "interior ministry in Santiago said, as rescuers searched the rubble in Talca.")
+QUAKE_OTHER = ("A magnitude 6.2 earthquake struck northern Italy on Sunday, killing 3 people near Modena, "
+               "the civil protection agency in Rome said. Rescuers in Modena searched the rubble.")
+OSCARS = ("Ellen DeGeneres will host the Oscars next year, the Academy of Motion Picture Arts and "
+          "Sciences said in Los Angeles on Friday.")
+OSCARS_B = ("The Academy said Ellen DeGeneres is to host the Oscars, her second time presenting the "
+            "ceremony in Los Angeles, the Academy announced on Friday.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Officials in Santiago met Michelle Bachelet.", ["santiago", "michelle", "bachelet"]),
+    ("The president met the NATO chief on Monday.", ["nato"]),
+    ("Rescuers said nothing.", []),
+    ("", []),
+])
+def test_name_tokens_skip_sentence_starts_and_calendar_words(text, expected):
+    assert name_tokens(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("15,000 passports and 3 boats in 2013", ["15000", "3", "2013"]),
+    ("magnitude 7.1", ["7.1"]),
+    ("no figures", []),
+])
+def test_number_tokens_drop_separators(text, expected):
+    assert number_tokens(text) == expected
+
+
+@pytest.mark.parametrize("date, day", [("1970-01-02", 1.0), ("2013-05-02T10:00", 15827.0)])
+def test_publication_day_counts_days(date, day):
+    assert publication_day(date) == day
+
+
+@pytest.mark.parametrize("date", ["", "yesterday", "2013-13-45"])
+def test_publication_day_is_nan_when_unknown(date):
+    assert np.isnan(publication_day(date))
+
+
+def test_lead_text_puts_the_title_first_and_cuts_at_a_word():
+    article = Article(text="one two three four five six", title="Headline")
+    assert lead_text(article, 12) == "Headline. one two"
+
+
+def test_top_k_neighbours_finds_each_rows_nearest_without_self_pairs():
+    vectors = np.eye(4, dtype=np.float32)
+    vectors[1] = vectors[0]                       # 0 and 1 identical
+    rows, cols = top_k_neighbours(vectors, k=1, block=2)
+    assert (0, 1) in set(zip(rows.tolist(), cols.tolist()))
+    assert np.all(rows < cols)
+
+
+def test_unique_pairs_orders_and_deduplicates():
+    rows, cols = unique_pairs(np.array([2, 0, 1, 3]), np.array([0, 2, 1, 1]))
+    assert list(zip(rows.tolist(), cols.tolist())) == [(0, 2), (1, 3)]
+
+
+def test_average_linkage_merges_strong_pairs_and_keeps_weak_ones_apart():
+    rows, cols = np.array([0, 2, 1]), np.array([1, 3, 2])
+    labels = average_linkage(4, rows, cols, np.array([0.9, 0.8, 0.2]), threshold=0.5)
+    assert labels.tolist() == [0, 0, 1, 1]
+
+
+def test_average_linkage_uses_the_mean_of_all_links_between_groups():
+    # 0-1 strong; 2 links to 0 strongly but to 1 weakly: mean 0.45 < 0.5, so 2 stays apart.
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    labels = average_linkage(3, rows, cols, np.array([0.95, 0.6, 0.3]), threshold=0.5)
+    assert labels.tolist() == [0, 0, 1]
+    labels = average_linkage(3, rows, cols, np.array([0.95, 0.6, 0.45]), threshold=0.5)
+    assert labels.tolist() == [0, 0, 0]
+
+
+def test_coherence_keeps_two_tight_groups_apart():
+    # Two tight pairs (0.95 inside) linked at 0.5: enough for the threshold,
+    # but below 0.55 x 0.95, so two similar events stay two stories.
+    rows, cols = np.array([0, 2, 0, 1]), np.array([1, 3, 2, 3])
+    scores = np.array([0.95, 0.95, 0.5, 0.5])
+    assert average_linkage(4, rows, cols, scores, threshold=0.45).tolist() == [0, 0, 0, 0]
+    assert average_linkage(4, rows, cols, scores, threshold=0.45, coherence=0.55).tolist() == [0, 0, 1, 1]
+
+
+def test_average_linkage_without_pairs_gives_singletons():
+    assert average_linkage(3, np.zeros(0, int), np.zeros(0, int), np.zeros(0), 0.5).tolist() == [0, 1, 2]
+
+
+def pile():
+    return [Article(text=QUAKE_A), Article(text=OSCARS), Article(text=QUAKE_B),
+            Article(text=QUAKE_OTHER), Article(text=OSCARS_B)]
+
+
+def test_group_articles_separates_same_topic_different_event(fake_embedder):
+    labels = group_articles(pile(), embedder=fake_embedder)
+    assert len(labels) == 5
+    assert labels[0] == labels[2]                  # one Chile quake
+    assert labels[1] == labels[4]                  # one Oscars announcement
+    assert labels[3] not in (labels[0], labels[1])  # the Italian quake is another story
+
+
+def test_group_with_confidence_reports_one_score_per_article(fake_embedder):
+    grouping = group_with_confidence(pile(), embedder=fake_embedder)
+    assert len(grouping.confidence) == 5
+    assert all(0.0 <= c <= 1.0 for c in grouping.confidence)
+    assert sorted(grouping.stories[grouping.labels[0]]) == [0, 2]
+
+
+def test_dates_far_apart_keep_identical_reports_apart(fake_embedder):
+    articles = [Article(text=QUAKE_A, date="2020-01-01"), Article(text=QUAKE_A, date="2021-06-01"),
+                Article(text=OSCARS)]
+    labels = group_articles(articles, embedder=fake_embedder)
+    assert labels[0] != labels[1]
+    labels = group_articles([Article(text=QUAKE_A, date="2020-01-01"), Article(text=QUAKE_A, date="2020-01-03"),
+                             Article(text=OSCARS)], embedder=fake_embedder)
+    assert labels[0] == labels[1]
+
+
+def test_a_stricter_threshold_never_merges_more(fake_embedder):
+    counts = [len(set(group_articles(pile(), GroupingConfig(merge_threshold=t), fake_embedder)))
+              for t in (0.0, 0.5, 0.9, 1.01)]
+    assert counts == sorted(counts)
+    assert counts[0] < 5 and counts[-1] == 5  # 1.01 is above every score: nothing merges
+
+
+def test_empty_and_single_piles():
+    assert group_articles([], embedder=None) == []
+    assert group_with_confidence([Article(text=QUAKE_A)], embedder=None).labels == ("story-001",)
+
+
+def test_group_command_writes_a_manifest_the_corpus_command_reads(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": f"a{i}", "text": text, "outlet": f"outlet{i}"} for i, text in enumerate(
+        [QUAKE_A, OSCARS, QUAKE_B, QUAKE_OTHER, OSCARS_B])]
+    feed.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "stories" / "manifest.csv"
+    assert main(["group", str(feed), "--out", str(out), "--backend", "hashing"]) == 0
+    written = list(csv.DictReader(out.open(encoding="utf-8")))
+    story = {r["id"]: r["story"] for r in written}
+    assert story["a0"] == story["a2"] != story["a3"]
+    assert all(0 <= float(r["confidence"]) <= 1 for r in written)
+
+
+def test_group_command_reads_a_folder_and_writes_relative_paths(tmp_path):
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for name, text in [("a.txt", QUAKE_A), ("b.md", QUAKE_B), ("c.txt", OSCARS), ("skip.json", "{}"),
+                       ("README.md", "About this folder.")]:
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "manifest.csv"
+    assert main(["group", str(folder), "--out", str(out), "--backend", "hashing"]) == 0
+    written = {r["path"]: r["story"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert set(written) == {"pile/a.txt", "pile/b.md", "pile/c.txt"}
+    assert written["pile/a.txt"] == written["pile/b.md"] != written["pile/c.txt"]
+    refs = load_manifest(out)  # what the corpus command reads
+    assert {Path(r.location).name: r.story for r in refs} == {Path(k).name: v for k, v in written.items()}
+
+
+def test_group_command_writes_absolute_paths_outside_the_manifest_folder(tmp_path):
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for name, text in [("a.txt", QUAKE_A), ("b.txt", QUAKE_B)]:
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "elsewhere" / "manifest.csv"
+    assert main(["group", str(folder), "--out", str(out), "--backend", "hashing"]) == 0
+    paths = [r["path"] for r in csv.DictReader(out.open(encoding="utf-8"))]
+    assert sorted(paths) == [str(folder / "a.txt"), str(folder / "b.txt")]
+
+
+@pytest.mark.parametrize("content, name", [("just some words\n", "notes.txt"), ('{"title": "x"}\n', "feed.jsonl")])
+def test_group_command_refuses_unusable_input(tmp_path, capsys, content, name):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["group", str(path), "--out", str(tmp_path / "m.csv"), "--backend", "hashing"]) == 2
+    assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_real_encoder_keeps_two_earthquakes_apart():
+    from compare.embed import get_embedder
+
+    labels = group_articles(pile(), embedder=get_embedder())
+    assert labels[0] == labels[2] and labels[1] == labels[4]
+    assert len({labels[0], labels[1], labels[3]}) == 3
