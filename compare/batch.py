@@ -194,9 +194,7 @@ def article_files(folder: Path) -> list[Path]:
 
 def read_article_ref(ref: ArticleRef, allow_private_urls: bool = False) -> Article:
     """The one place a batch run reads an article."""
-    # compare.ingest.read_ref is gaining ``allow_private_urls`` (safe URL
-    # fetching); once it has it, pass ``allow_private_urls=allow_private_urls``.
-    return read_ref(ref)
+    return read_ref(ref, allow_private_urls=allow_private_urls)
 
 
 def read_or_error(ref: ArticleRef, allow_private_urls: bool = False) -> Article | IngestError:

@@ -246,9 +246,7 @@ def run_single(args: argparse.Namespace, config: CompareConfig, formats: tuple[s
 
 def read_input(location: str, allow_private_urls: bool = False) -> Article:
     """An article given on the command line."""
-    # compare.ingest is gaining ``allow_private_urls`` for URLs; pass it here
-    # as in compare.batch.read_article_ref once read_article takes it.
-    return read_article(location)
+    return read_article(location, allow_private=allow_private_urls)
 
 
 # ---------------------------------------------------------------- a corpus

@@ -298,8 +298,23 @@ MARKER = "Opposition leaders"  # SENTENCES[5]: in 'rates/nyt' and 'broken/b'
 
 
 def crash_on_marker(monkeypatch):
-    """Make the fact stage crash on sentences with MARKER, as the clause
-    splitter once did on a stray dash ("ValueError: 3 is not in list")."""
+    """Make the fact stage crash on a pair with a MARKER sentence, above the
+    per-sentence fail-soft (which would turn a crash inside it into a
+    warning), as the clause splitter once did on a stray dash."""
+    from compare import pipeline
+
+    original = pipeline.analyse_facts
+
+    def failing(a, b, *args):
+        for sentence in a.sentences + b.sentences:
+            if MARKER in sentence.text:
+                raise ValueError("3 is not in list")
+        return original(a, b, *args)
+
+    monkeypatch.setattr(pipeline, "analyse_facts", failing)
+
+
+def test_a_failing_sentence_is_a_warning_not_a_lost_story(manifest, tmp_path, monkeypatch):
     from compare import facts
 
     original = facts._claim
@@ -310,20 +325,33 @@ def crash_on_marker(monkeypatch):
         return original(side, text, *args)
 
     monkeypatch.setattr(facts, "_claim", failing)
+    out = tmp_path / "out"
+    run(manifest, out)
+    rates = [r for r in summary_rows(out) if r["story"] == "rates"]
+    assert [r["status"] for r in rates] == ["ok", "ok", "ok"] and rates[0]["warnings"] == "1"
+    assert "ValueError: 3 is not in list" in (out / "run.log").read_text(encoding="utf-8")
 
 
-def test_a_crash_is_an_error_row_naming_pair_stage_and_sentence(manifest, tmp_path, monkeypatch):
+def test_a_failing_pair_is_a_warning_and_the_story_is_still_reported(manifest, tmp_path, monkeypatch):
     crash_on_marker(monkeypatch)
     out = tmp_path / "out"
     result = run(manifest, out)
+    rates = [r for r in summary_rows(out) if r["story"] == "rates"]
+    assert rates and all(r["status"] == "ok" for r in rates)
+    assert "story.pair failed" in (out / "run.log").read_text(encoding="utf-8")
+
+
+def test_a_crash_is_an_error_row_with_the_traceback_in_the_log(manifest, tmp_path, monkeypatch):
+    def crashing(documents, *args):
+        raise ValueError("3 is not in list")
+
+    monkeypatch.setattr(batch, "compare_story", crashing)
+    out = tmp_path / "out"
+    result = run(manifest, out)
     assert result.exit_code == 1
-    failed = [r for r in summary_rows(out) if r["status"] == "error" and r["stage"] == "facts"]
-    assert [(r["story"], r["article_a"], r["outlet_a"], r["article_b"], r["outlet_b"]) for r in failed] == [
-        ("rates", "fox", "Fox", "nyt", "NYT"), ("broken", "a", "A", "b", "B")]
-    assert "sentence 'Opposition leaders said" in failed[0]["error"]
-    assert "ValueError: 3 is not in list" in failed[0]["error"]
-    log_text = (out / "run.log").read_text(encoding="utf-8")
-    assert "Traceback" in log_text and "claim_facts" in log_text  # the traceback, for the bug report
+    failed = [r for r in summary_rows(out) if r["status"] == "error" and r["story"] == "rates"]
+    assert failed and all("ValueError: 3 is not in list" in r["error"] for r in failed)
+    assert "Traceback" in (out / "run.log").read_text(encoding="utf-8")
     assert not (out / "rates" / "done.json").exists()  # retried on the next run
 
 
@@ -468,9 +496,9 @@ def test_stories_of_local_files_finish_while_a_url_is_still_being_fetched(tmp_pa
 
     original = batch.read_ref
 
-    def read(ref):  # fetches like ingest would, without its address rules
+    def read(ref, **options):  # fetches like ingest would, without its address rules
         if "://" not in ref.location:
-            return original(ref)
+            return original(ref, **options)
         with urllib.request.urlopen(ref.location, timeout=30) as response:
             return article_from_text(response.read().decode(), id="web", source=ref.source)
 
