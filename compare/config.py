@@ -134,6 +134,27 @@ class FramingConfig:
 
 
 @dataclass(frozen=True)
+class LinksConfig:
+    """Cross-document links of mentions (compare/links/). Cosines are of the
+    encoder's contextual head-word vectors; figures from benchmarks/ecb_links.py
+    on ECB+ dev topics 1-35 (docs/links.md)."""
+
+    enabled: bool = True
+    use_token_vectors: bool = True
+    # Two events with the same head lemma link when their contextual cosine
+    # reaches this (context tells two different "attacks" apart).
+    same_head_min_cosine: float = 0.5
+    # The same for entities with the same head (and no names).
+    entity_same_head_min_cosine: float = 0.5
+    # Events with different heads ("voted" / "backed a motion") link at this
+    # cosine when they share at least ``event_min_shared_args`` argument lemmas.
+    event_min_cosine: float = 0.6
+    event_min_shared_args: int = 1
+    # Entities with different heads and no names ("the actress" / "the star").
+    entity_min_cosine: float = 0.75
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     """All choices of one comparison run.
 
@@ -159,6 +180,7 @@ class CompareConfig:
     align: AlignConfig = field(default_factory=AlignConfig)
     facts: FactsConfig = field(default_factory=FactsConfig)
     framing: FramingConfig = field(default_factory=FramingConfig)
+    links: LinksConfig = field(default_factory=LinksConfig)
 
     def with_align(self, **changes: Any) -> "CompareConfig":
         return replace(self, align=replace(self.align, **changes))

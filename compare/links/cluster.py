@@ -1,0 +1,177 @@
+"""Linking stage, clustering: scored mention pairs -> clusters across the articles of a story.
+
+Pairs are proposed cheaply (same head lemma, names of one type, contextual
+cosine above the lowest threshold), judged by ``signals.pair_evidence``,
+and merged strongest first (names, relative pronouns, same heads, then
+paraphrases by cosine) into clusters, within and across articles at once:
+a within-article chain ("Tara Reid" ... "Reid" ... "who") lets one
+cross-article link serve every mention. A merge is refused when the two
+clusters would hold two different full names of people, two different
+days, or two different entity types.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .mentions import Mention
+from .signals import TYPED, name_match, pair_evidence, token_cosine
+from .time import anchors_conflict
+
+# Merge order: stronger kinds of evidence first.
+PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "similar": 1.0}
+
+
+@dataclass(frozen=True)
+class Link:
+    """Mentions ``a`` and ``b`` (indices into ``Links.mentions``) were merged
+    directly, for ``evidence``."""
+
+    a: int
+    b: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One referent: mentions (indices into ``Links.mentions``) in text order per article."""
+
+    id: int
+    kind: str  # "entity" | "event"
+    subtype: str
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Links:
+    """Mentions of every article of a story, their clusters and the direct
+    links that built them. Only clusters with members in two or more articles
+    are kept (``clusters``); ``links`` holds the cross-article ones."""
+
+    mentions: tuple[Mention, ...]
+    clusters: tuple[Cluster, ...]
+    links: tuple[Link, ...]
+
+    def cluster_of(self) -> dict[int, int]:
+        """Mention index -> cluster id, for mentions in a kept cluster."""
+        return {m: c.id for c in self.clusters for m in c.members}
+
+    def counterparts(self, index: int) -> tuple[int, ...]:
+        """Mentions of other articles in the same cluster as mention ``index``."""
+        article = self.mentions[index].article
+        for c in self.clusters:
+            if index in c.members:
+                return tuple(m for m in c.members if self.mentions[m].article != article)
+        return ()
+
+
+def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None, min_cosine: float) -> set[tuple[int, int]]:
+    """Pairs worth judging: same head, named mentions of one type, or a
+    contextual cosine of at least ``min_cosine`` between mentions of one kind."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.pronoun:
+            continue
+        groups[("head", m.kind, m.head)].append(i)
+        if m.name:
+            groups[("name", m.subtype, m.name.split()[-1][:1].lower())].append(i)
+    pairs = {(i, j) for members in groups.values() for i, j in itertools.combinations(members, 2)}
+    if vectors is not None and len(mentions):
+        kinds = np.array([m.kind for m in mentions])
+        usable = np.array([not m.pronoun for m in mentions])
+        sims = vectors @ vectors.T
+        mask = np.triu(sims >= min_cosine, 1) & (kinds[:, None] == kinds[None, :]) & usable[:, None] & usable[None, :]
+        pairs.update(map(tuple, np.argwhere(mask).tolist()))
+    return pairs
+
+
+def pronoun_links(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+    """Relative pronoun -> the mention whose head its clause describes ("Reid, who")."""
+    by_head = {(m.article, m.head_start): i for i, m in enumerate(mentions) if not m.pronoun}
+    return [(by_head[(m.article, m.refers_to)], i) for i, m in enumerate(mentions)
+            if m.pronoun and (m.article, m.refers_to) in by_head]
+
+
+def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> list[tuple[float, int, int, str]]:
+    """(priority, i, j, evidence) for every pair that may link, strongest first."""
+    floor = min(config.event_min_cosine, config.entity_min_cosine)
+    edges = [(PRIORITY["pronoun"], i, j, "relative pronoun") for i, j in pronoun_links(mentions)]
+    for i, j in candidate_pairs(mentions, vectors, floor):
+        a, b = mentions[i], mentions[j]
+        cosine = token_cosine(vectors, i, j)
+        evidence = pair_evidence(a, b, cosine, config)
+        if not evidence:
+            continue
+        kind = evidence.split()[1] if evidence.startswith("same") else "similar"
+        edges.append((PRIORITY.get(kind, 1.0) + (cosine or 0.0), i, j, evidence))
+    return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
+
+
+class _Groups:
+    """Union-find whose roots keep what a veto needs: people's full names,
+    day anchors and entity types of their members."""
+
+    def __init__(self, mentions: Sequence[Mention]):
+        self.parent = list(range(len(mentions)))
+        self.names = [{m.name} if m.subtype == "person" and len(m.name.split()) > 1 else set() for m in mentions]
+        self.times = [{m.time} - {""} for m in mentions]
+        self.types = [{m.subtype} & TYPED for m in mentions]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def vetoed(self, x: int, y: int) -> bool:
+        if len(self.types[x] | self.types[y]) > 1:
+            return True
+        if any(anchors_conflict(s, t) for s in self.times[x] for t in self.times[y]):
+            return True
+        return any(not name_match(s, t, people=True) for s in self.names[x] for t in self.names[y])
+
+    def union(self, i: int, j: int) -> bool:
+        x, y = self.find(i), self.find(j)
+        if x == y or self.vetoed(x, y):
+            return False
+        self.parent[y] = x
+        self.names[x] |= self.names[y]
+        self.times[x] |= self.times[y]
+        self.types[x] |= self.types[y]
+        return True
+
+
+def _majority(values: list[str]) -> str:
+    return max(sorted(set(values)), key=values.count)
+
+
+def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> tuple[list[list[int]], list[Link]]:
+    """Every mention in exactly one group (singletons included), and the
+    links that merged them, strongest first."""
+    groups, merged = _Groups(mentions), []
+    for _, i, j, evidence in scored_edges(mentions, vectors, config):
+        if groups.union(i, j):
+            merged.append(Link(i, j, evidence))
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        members[groups.find(i)].append(i)
+    return sorted(members.values()), merged
+
+
+def cluster_mentions(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> Links:
+    """Merge mentions into referents; keep clusters that span two or more articles."""
+    groups, merged = partition(mentions, vectors, config)
+    clusters = []
+    for group in groups:
+        if len({mentions[i].article for i in group}) < 2:
+            continue
+        named = [mentions[i] for i in group if not mentions[i].pronoun]
+        typed = [m.subtype for m in named if m.subtype in TYPED]
+        clusters.append(Cluster(len(clusters), _majority([m.kind for m in named]),
+                                _majority(typed or [m.subtype for m in named]), tuple(group)))
+    cross = tuple(link for link in merged if mentions[link.a].article != mentions[link.b].article)
+    return Links(tuple(mentions), tuple(clusters), cross)

@@ -1,0 +1,228 @@
+"""Linking stage, mentions: one parsed article -> the entities and events it mentions.
+
+Read off the spaCy parse the pipeline already made (``Document.doc``):
+named entities (people, organisations, places, dates, numbers), noun phrases
+(things and nominal events such as "the vote", "an appeal"), verbs (verbal
+events) and personal pronouns (linked only inside their article, through
+their antecedent). A noun phrase inside a longer name is not a mention of
+its own: "the United States" in "the Humane Society of the United States"
+is part of an organisation's name, not the country.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from ..segment import sentences_from_doc
+from . import time as timex
+
+# spaCy NER label -> mention subtype.
+SUBTYPES = {
+    "PERSON": "person", "ORG": "organisation", "NORP": "group", "GPE": "place", "LOC": "place",
+    "FAC": "place", "DATE": "date", "TIME": "date", "CARDINAL": "number", "MONEY": "number",
+    "QUANTITY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "event",
+    "PRODUCT": "thing", "WORK_OF_ART": "thing", "LAW": "thing", "LANGUAGE": "thing",
+}
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+# Pronouns that stand for a person named earlier in the same article.
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself", "who", "whom", "whose"})
+# Suffixes of nouns that name happenings (arrest-ment, elect-ion, fail-ure ...),
+# used with "the lemma is also a verb in this story" to tell events from things.
+EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "ery", "ade")
+ARG_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
+ARG_DEPTH = 3
+_LEADING = frozenset({"DET", "PRON", "PUNCT", "CCONJ", "ADP"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention of an entity or event in one article of a story.
+
+    ``start``/``end`` are character offsets into that article's text.
+    ``name`` is the proper name the mention carries (a lone surname resolved
+    to the full name the article gave before); ``args`` the content lemmas
+    around an event (its participants, place and time); ``time`` the ISO
+    anchor of a date (or of an event's date argument), "" when unknown.
+    """
+
+    article: int
+    start: int
+    end: int
+    text: str
+    kind: str  # "entity" | "event"
+    subtype: str  # person, organisation, group, place, date, number, thing | verbal, nominal
+    head: str  # lower-cased lemma of the head word
+    head_start: int
+    head_end: int
+    sentence: int
+    name: str = ""
+    label: str = ""  # spaCy NER label, "" for common nouns and verbs
+    args: tuple[str, ...] = ()
+    time: str = ""
+    pronoun: bool = False
+    refers_to: int = -1  # relative pronoun: character offset of the head it describes ("Reid, who")
+
+
+def _trim(span: Span) -> tuple[int, int] | None:
+    """Token range of a noun phrase without leading determiners, possessive
+    pronouns and punctuation ("the actress" -> "actress")."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].pos_ in _LEADING:
+        start += 1
+    end = span.end
+    while end > start + 1 and span.doc[end - 1].pos_ == "PUNCT":
+        end -= 1
+    return start, end
+
+
+def _name_text(span: Span) -> str:
+    words = [t.text for t in span if not (t.i == span.start and t.lower_ == "the") and t.tag_ != "POS"]
+    return " ".join(words).strip()
+
+
+def _sentence_index(token: Token, starts: list[int]) -> int:
+    """Index of the sentence (``segment.sentences_from_doc``) holding ``token``."""
+    return max(0, bisect.bisect_right(starts, token.idx) - 1)
+
+
+def event_args(trigger: Token) -> tuple[str, ...]:
+    """Content lemmas within ``ARG_DEPTH`` dependency steps below the trigger
+    (names as written, lower-cased): who, what, where, when of an event."""
+    out: list[str] = []
+    frontier = list(trigger.children)
+    for _ in range(ARG_DEPTH):
+        nxt = []
+        for token in frontier:
+            if token.pos_ in ARG_POS and not token.is_stop:
+                out.append(token.lemma_.lower())
+            nxt.extend(token.children)
+        frontier = nxt
+    return tuple(dict.fromkeys(out))
+
+
+def date_of(trigger: Token, anchors: dict[int, str]) -> str:
+    """Anchor of a date phrase attached to an event (``anchors``: token index -> ISO)."""
+    for token in trigger.subtree:
+        if token.i in anchors and abs(token.i - trigger.i) <= 12:
+            return anchors[token.i]
+    return ""
+
+
+def is_event_noun(token: Token, story_verbs: frozenset[str]) -> bool:
+    lemma = token.lemma_.lower()
+    return lemma in story_verbs or lemma.endswith(EVENT_SUFFIXES)
+
+
+def _mention(article: int, doc: Doc, start: int, end: int, head: Token, starts: list[int], **kw) -> Mention:
+    first, last = doc[start], doc[end - 1]
+    s, e = first.idx, last.idx + len(last.text)
+    return Mention(article, s, e, doc.text[s:e], head=head.lemma_.lower(), head_start=head.idx,
+                   head_end=head.idx + len(head.text), sentence=_sentence_index(head, starts), **kw)
+
+
+def entity_mentions(article: int, doc: Doc, starts: list[int], published) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        trimmed = _trim(ent)
+        if trimmed is None:
+            continue
+        subtype = SUBTYPES.get(ent.label_, "thing")
+        kind = "event" if subtype == "event" else "entity"
+        time = timex.anchor(ent.text, published) if subtype == "date" else ""
+        name = _name_text(ent) if ent.label_ in NAME_LABELS else ""
+        out.append(_mention(article, doc, *trimmed, ent.root, starts, kind=kind,
+                            subtype="nominal" if kind == "event" else subtype,
+                            name=name, label=ent.label_, time=time))
+    return out
+
+
+def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: frozenset[str],
+                    anchors: dict[int, str]) -> list[Mention]:
+    """Common-noun phrases and pronouns whose head is not inside a named entity."""
+    ent_tokens = {t.i: ent for ent in doc.ents for t in ent}
+    out = []
+    for chunk in doc.noun_chunks:
+        head = chunk.root
+        if head.i in ent_tokens:
+            continue  # the name is the mention ("the United States" inside an organisation's name too)
+        if head.pos_ == "PRON":
+            if head.lower_ in PERSON_PRONOUNS:
+                out.append(_mention(article, doc, head.i, head.i + 1, head, starts, kind="entity",
+                                    subtype="person", pronoun=True, refers_to=described_head(head)))
+            continue
+        start, end = _trim(chunk)
+        if is_event_noun(head, story_verbs):
+            out.append(_mention(article, doc, start, end, head, starts, kind="event", subtype="nominal",
+                                args=event_args(head), time=date_of(head, anchors)))
+        else:
+            out.append(_mention(article, doc, start, end, head, starts, kind="entity", subtype="thing"))
+    return out
+
+
+def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, str]) -> list[Mention]:
+    """Every full verb (with its particle: "checked out") as a verbal event."""
+    out = []
+    for token in doc:
+        if token.pos_ != "VERB":
+            continue
+        end = token.i + 1
+        if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == token.i:
+            end += 1
+        out.append(_mention(article, doc, token.i, end, token, starts, kind="event", subtype="verbal",
+                            args=event_args(token), time=date_of(token, anchors)))
+    return out
+
+
+def described_head(pronoun: Token) -> int:
+    """Character offset of the noun a relative pronoun's clause describes, or -1."""
+    clause = pronoun.head
+    if pronoun.tag_ in ("WP", "WP$") and clause.dep_ == "relcl":
+        return clause.head.idx
+    return -1
+
+
+def resolve_surnames(mentions: list[Mention]) -> list[Mention]:
+    """A one-word person name takes the full name the article last gave with
+    that surname ("Reid" after "Tara Reid"); with none it stays as written."""
+    out, full_names = [], {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.label == "PERSON" and m.name:
+            words = m.name.split()
+            if len(words) > 1:
+                full_names[words[-1].lower()] = m.name
+            elif words and words[0].lower() in full_names:
+                m = replace(m, name=full_names[words[0].lower()])
+        out.append(m)
+    return out
+
+
+def time_anchors(doc: Doc, published) -> dict[int, str]:
+    """Token index -> ISO anchor, for every token of a date entity."""
+    out = {}
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            iso = timex.anchor(ent.text, published)
+            if iso:
+                out.update({t.i: iso for t in ent})
+    return out
+
+
+def extract_mentions(article: int, doc: Doc, date: str = "",
+                     story_verbs: frozenset[str] = frozenset()) -> list[Mention]:
+    """All mentions of one parsed article, in text order. ``date`` is the
+    article's publication date (ISO), ``story_verbs`` the verb lemmas of the
+    story (a noun that is also a verb there names an event)."""
+    published = timex.publication_date(date)
+    starts = [s.start for s in sentences_from_doc(doc)] or [0]
+    anchors = time_anchors(doc, published)
+    found = (entity_mentions(article, doc, starts, published)
+             + phrase_mentions(article, doc, starts, story_verbs, anchors)
+             + verb_mentions(article, doc, starts, anchors))
+    return sorted(resolve_surnames(found), key=lambda m: (m.start, m.end))
+
+
+def verb_lemmas(doc: Doc) -> frozenset[str]:
+    return frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB")
+
