@@ -84,11 +84,23 @@ def parse_all(rows: list[dict], config: CompareConfig) -> list[list]:
     return out
 
 
+def span_head(span):
+    """The span's syntactic root, or, when that is a function word ("on
+    Wednesday", "between X and Y"), its last content word."""
+    if span.root.pos_ in ("ADP", "DET", "SCONJ", "CCONJ", "PUNCT", "PART"):
+        content = [t for t in span if t.pos_ in ("NOUN", "PROPN", "NUM", "VERB", "ADJ", "PRON")]
+        if content:
+            return content[-1]
+    return span.root
+
+
 def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: dict) -> mention_stage.Mention:
     """A ``Mention`` on an annotated span (kind from the gold), read off the parse like the tool's."""
     span = doc.char_span(g["start"], g["end"], alignment_mode="expand")
-    head = span.root
+    head = span_head(span)
     ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+    if ent is not None and (g["kind"] == "event") != (ent.label_ == "EVENT"):
+        ent = None  # a name does not make an event mention, nor an event name an entity
     label = ent.label_ if ent is not None else ""
     subtype = mention_stage.SUBTYPES.get(label, "thing") if g["kind"] == "entity" else (
         "verbal" if head.pos_ == "VERB" else "nominal")
@@ -102,10 +114,19 @@ def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: di
         refers_to=mention_stage.described_head(head) if pronoun else -1)
 
 
+def in_annotated_sentence(m, row: dict) -> bool:
+    """ECB+ gold covers only some sentences (one per line of ``text``)."""
+    doc = row["docs"][m.article]
+    return doc["text"].count("\n", 0, m.start) in doc["annotated_sentences"]
+
+
 def subtopic_mentions(row: dict, docs: list, gold: bool) -> list:
+    """The tool's mentions in annotated sentences (the rest can score nothing
+    and would only cost encoder time), or mentions on the annotated spans."""
     story_verbs = frozenset().union(*(mention_stage.verb_lemmas(d) for d in docs))
     if not gold:
-        return [m for k, d in enumerate(docs) for m in mention_stage.extract_mentions(k, d, "", story_verbs)]
+        return [m for k, d in enumerate(docs) for m in mention_stage.extract_mentions(k, d, "", story_verbs)
+                if in_annotated_sentence(m, row)]
     out = []
     for k, (d, g) in enumerate(zip(docs, row["docs"])):
         anchors = mention_stage.time_anchors(d, None)

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 from .config import CompareConfig
 from .embed import Embedder
 from .ingest import IngestError
+from .links import link_mentions, links_dict
 from .pipeline import as_article, compare_documents, default_embedder, prepare_documents
 from .report import SCHEMA_VERSION
 from .types import Article, Comparison, Document, Span
@@ -76,6 +77,7 @@ class StoryComparison:
     pairs: tuple[tuple[int, int], ...]  # (i, j) article indexes of each comparison
     comparisons: tuple[Comparison, ...]
     matrix: FactMatrix
+    links: Any = None  # compare.links.Links over all k articles (mention clusters); None when off
 
     def to_dict(self) -> dict[str, Any]:
         return story_dict(self)
@@ -226,7 +228,8 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     pairs = tuple(itertools.combinations(range(len(documents)), 2))
     comparisons = tuple(compare_documents(documents[i], documents[j], config, embedder) for i, j in pairs)
     matrix = fact_matrix(documents, pairs, comparisons)
-    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix)
+    links = link_mentions(documents, config, embedder) if config.links.enabled else None
+    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, links)
 
 
 def compare_many(articles: Sequence[Article | str], config: CompareConfig | None = None,
@@ -267,6 +270,7 @@ def story_dict(story: StoryComparison) -> dict[str, Any]:
                       "date": d.article.date, "url": d.article.url} for d in story.documents],
         "pairs": [{"a": i, "b": j, "comparison": c.to_dict()} for (i, j), c in zip(story.pairs, story.comparisons)],
         "matrix": story.matrix.to_dict(),
+        "links": links_dict(story.links),
     }
 
 

@@ -15,6 +15,7 @@ from .embed import Embedder, get_embedder
 from .facts import analyse_facts
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
+from .links import link_mentions
 from .segment import parse_many, sentence_content_words
 from .types import Alignment, Article, Comparison, Document, Highlight
 
@@ -96,6 +97,11 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     if alignment is None:
         alignment = align_stage.align(a.embeddings, b.embeddings, config.align, lexical_matrix(a, b))
     timings["align_s"] = time.perf_counter() - t0
+    links = None
+    if config.links.enabled:
+        t0 = time.perf_counter()
+        links = link_mentions((a, b), config, embedder)
+        timings["links_s"] = time.perf_counter() - t0
     facts, fact_highlights = (), ()
     if config.facts.enabled:
         t0 = time.perf_counter()
@@ -110,7 +116,7 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     highlights = tuple(sorted(base + framing_highlights, key=lambda h: (h.article, h.start, h.end, h.status)))
     meta = (("model", embedder.name), ("config", config.to_dict()),
             ("timings", {k: round(v, 4) for k, v in timings.items()}))
-    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta)
+    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, links)
 
 
 def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -> Comparison:

@@ -9,9 +9,10 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from .links import links_dict
 from .types import Comparison, Document, Fact, FramingDifference, Highlight
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: "links" section
 
 
 def _spans(spans) -> list[list[int]]:
@@ -59,6 +60,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
         "highlights": [highlight_dict(h) for h in comparison.highlights],
         "facts": [fact_dict(f) for f in comparison.facts],
         "framing": [framing_dict(f) for f in comparison.framing],
+        "links": links_dict(comparison.links),
         "summary": summary(comparison),
         "config": meta.get("config", {}),
     }

@@ -141,6 +141,7 @@ class Comparison:
     facts: tuple[Fact, ...] = ()
     framing: tuple[FramingDifference, ...] = ()
     meta: tuple[tuple[str, Any], ...] = ()  # model name, config values, timings
+    links: Any = field(default=None, repr=False, compare=False)  # compare.links.Links; None when off
 
     @property
     def documents(self) -> tuple[Document, Document]:

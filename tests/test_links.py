@@ -22,7 +22,8 @@ def nlp():
 
 
 def mention(article=0, head="vote", kind="event", subtype="verbal", name="", time="", args=(), start=0, pronoun=False):
-    return Mention(article, start, start + len(head), head, kind, subtype, head, start, start + len(head), 0,
+    text = name or head
+    return Mention(article, start, start + len(text), text, kind, subtype, head, start, start + len(head), 0,
                    name=name, time=time, args=args, pronoun=pronoun)
 
 
@@ -101,8 +102,10 @@ CFG = LinksConfig()
     (mention(head="vote"), mention(article=1, head="vote"), 0.9, True),                 # same head, same context
     (mention(head="vote"), mention(article=1, head="vote"), 0.1, False),                # same head, other context
     (mention(head="vote", time="2022-02-15"), mention(article=1, head="vote", time="2022-02-22"), 0.9, False),
-    (mention(head="vote", args=("putin",)), mention(article=1, head="back", args=("putin",)), 0.9, True),
-    (mention(head="vote", args=("putin",)), mention(article=1, head="back", args=("motion",)), 0.9, False),
+    (mention(head="vote", args=("putin", "recognize")), mention(article=1, head="back", args=("putin", "recognize")), 0.9, True),
+    (mention(head="vote", args=("putin",)), mention(article=1, head="back", args=("putin",)), 0.9, False),   # one shared argument
+    (mention(head="appeal", args=("putin", "recognize")), mention(article=1, head="call", args=("recognize", "putin")), 0.3, True),
+    (mention(head="appeal", args=("putin", "recognize")), mention(article=1, head="call", args=("recognize", "putin")), 0.1, False),
     (mention(head="russia", kind="entity", subtype="place", name="Russia"),
      mention(article=1, head="russia", kind="entity", subtype="organisation", name="United Russia"), 0.9, False),
     (mention(head="luhansk", kind="entity", subtype="place", name="Luhansk"),
@@ -160,12 +163,65 @@ def test_relative_pronoun_joins_its_noun_across_documents(nlp, config):
 
 def test_links_dict_lists_members_and_evidence(nlp, config):
     docs = [document(nlp, "Russian lawmakers voted in Moscow."), document(nlp, "Lawmakers met in Moscow.")]
-    out = links_dict(link_mentions(docs, config, None), ["A", "B"])
+    out = links_dict(link_mentions(docs, config, None))
     moscow = [c for c in out["clusters"] if {m["text"] for m in c["members"]} == {"Moscow"}]
     assert moscow and moscow[0]["kind"] == "entity" and moscow[0]["subtype"] == "place"
-    assert {m["article"] for m in moscow[0]["members"]} == {"A", "B"}
+    assert {m["article"] for m in moscow[0]["members"]} == {0, 1}
     assert any("Moscow" in link["evidence"] for link in out["links"])
+
+
+def test_links_dict_without_the_stage():
+    assert links_dict(None) == {"clusters": [], "links": []}
 
 
 def test_cluster_mentions_empty():
     assert cluster_mentions([], None, CFG).clusters == ()
+
+
+# --- integration: JSON, N articles, HTML ----------------------------------
+
+TEXT_A = "Lawmakers in Moscow voted on Tuesday. The Kremlin said Putin would decide."
+TEXT_B = "The Kremlin said on Wednesday that Putin had not decided. Lawmakers met in Moscow."
+
+
+def test_comparison_json_has_links(fake_embedder, config):
+    from compare import compare_articles
+
+    data = compare_articles(TEXT_A, TEXT_B, config, fake_embedder).to_dict()
+    texts = [{m["text"] for m in c["members"]} for c in data["links"]["clusters"]]
+    assert {"Putin"} in texts and {"Kremlin"} in texts
+    for link in data["links"]["links"]:
+        assert link["evidence"] and {link["a"]["article"], link["b"]["article"]} == {0, 1}
+        assert TEXT_A[link["a"]["start"]:link["a"]["end"]] == link["a"]["text"]
+
+
+def test_links_off_gives_empty_section(fake_embedder, config):
+    from dataclasses import replace
+
+    from compare import compare_articles
+
+    off = replace(config, links=replace(config.links, enabled=False))
+    assert compare_articles(TEXT_A, TEXT_B, off, fake_embedder).to_dict()["links"] == {"clusters": [], "links": []}
+
+
+def test_compare_many_exposes_story_clusters(fake_embedder, config):
+    from compare.many import compare_many
+
+    story = compare_many([TEXT_A, TEXT_B, "Putin spoke in Moscow."], config, fake_embedder)
+    putin = [c for c in story.links.clusters
+             if {story.links.mentions[i].text for i in c.members} == {"Putin"}]
+    assert putin and {story.links.mentions[i].article for i in putin[0].members} == {0, 1, 2}
+    assert story.to_dict()["links"]["clusters"]
+
+
+def test_html_report_shows_counterparts_on_hover(fake_embedder, config):
+    from compare import compare_articles
+    from compare.html_report import render_html
+
+    text_a = TEXT_A + " Shares of Procter & Gamble fell."
+    text_b = TEXT_B + " Procter & Gamble <b>denied</b> it."
+    page = render_html(compare_articles(text_a, text_b, config, fake_embedder).to_dict())
+    assert 'class="nc-h nc-h-link"' in page
+    assert "B: “Putin”" in page
+    assert "“Procter &amp; Gamble”" in page          # user text escaped inside the title attribute
+    assert "<b>denied" not in page

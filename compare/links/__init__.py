@@ -30,11 +30,16 @@ def link_mentions(documents: Sequence, config, embedder=None) -> Links:
     return cluster_mentions(mentions, vectors, config.links)
 
 
-def links_dict(links: Links, labels: Sequence[str]) -> dict:
-    """JSON-ready ``links`` section (docs/schema.md); ``labels[k]`` names article k."""
+def links_dict(links: Links | None) -> dict:
+    """JSON-ready ``links`` section (docs/schema.md): clusters with their
+    members as (article index, start, end, text) and each cross-article link
+    with its evidence. ``None`` (stage off) gives empty lists."""
+    if links is None:
+        return {"clusters": [], "links": []}
+
     def member(i: int) -> dict:
         m = links.mentions[i]
-        return {"article": labels[m.article], "start": m.start, "end": m.end, "text": m.text}
+        return {"article": m.article, "start": m.start, "end": m.end, "text": m.text}
 
     cluster_of = links.cluster_of()
     return {

@@ -6,8 +6,9 @@ and merged strongest first (names, relative pronouns, same heads, then
 paraphrases by cosine) into clusters, within and across articles at once:
 a within-article chain ("Tara Reid" ... "Reid" ... "who") lets one
 cross-article link serve every mention. A merge is refused when the two
-clusters would hold two different full names of people, two different
-days, or two different entity types.
+clusters would hold two different full names of people or two different
+days; entity types are checked pair by pair (``signals.types_compatible``),
+since the parser's labels of one name vary across articles.
 """
 from __future__ import annotations
 
@@ -69,44 +70,57 @@ class Links:
         return ()
 
 
-def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None, min_cosine: float) -> set[tuple[int, int]]:
-    """Pairs worth judging: same head, named mentions of one type, or a
-    contextual cosine of at least ``min_cosine`` between mentions of one kind."""
+def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
+                    floors: dict[str, float]) -> set[tuple[int, int]]:
+    """Pairs worth judging: same head stem, named mentions of one type, or
+    mentions of one kind whose contextual cosine reaches ``floors[kind]``."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         if m.pronoun:
             continue
-        groups[("head", m.kind, m.head)].append(i)
+        groups[("head", m.kind, m.stem or m.head)].append(i)
         if m.name:
             groups[("name", m.subtype, m.name.split()[-1][:1].lower())].append(i)
     pairs = {(i, j) for members in groups.values() for i, j in itertools.combinations(members, 2)}
     if vectors is not None and len(mentions):
-        kinds = np.array([m.kind for m in mentions])
         usable = np.array([not m.pronoun for m in mentions])
         sims = vectors @ vectors.T
-        mask = np.triu(sims >= min_cosine, 1) & (kinds[:, None] == kinds[None, :]) & usable[:, None] & usable[None, :]
-        pairs.update(map(tuple, np.argwhere(mask).tolist()))
+        for kind, floor in floors.items():
+            mine = usable & np.array([m.kind == kind for m in mentions])
+            mask = np.triu(sims >= floor, 1) & mine[:, None] & mine[None, :]
+            pairs.update(map(tuple, np.argwhere(mask).tolist()))
     return pairs
 
 
-def pronoun_links(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
-    """Relative pronoun -> the mention whose head its clause describes ("Reid, who")."""
+def pronoun_links(mentions: Sequence[Mention], window: int) -> list[tuple[int, int, str]]:
+    """Pronoun -> its antecedent in the same article: for a relative pronoun the
+    mention whose head its clause describes ("Reid, who"); for he/she/his/her
+    the last named person at most ``window`` sentences before it (0 = off)."""
     by_head = {(m.article, m.head_start): i for i, m in enumerate(mentions) if not m.pronoun}
-    return [(by_head[(m.article, m.refers_to)], i) for i, m in enumerate(mentions)
-            if m.pronoun and (m.article, m.refers_to) in by_head]
+    out, last_person = [], {}
+    for i, m in sorted(enumerate(mentions), key=lambda x: (x[1].article, x[1].start)):
+        if not m.pronoun and m.subtype == "person" and m.name:
+            last_person[m.article] = i
+        elif m.pronoun and (m.article, m.refers_to) in by_head:
+            out.append((by_head[(m.article, m.refers_to)], i, "relative pronoun"))
+        elif m.pronoun and window and m.article in last_person:
+            j = last_person[m.article]
+            if m.sentence - mentions[j].sentence <= window:
+                out.append((j, i, f"pronoun '{m.text}' after '{mentions[j].text}'"))
+    return out
 
 
 def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> list[tuple[float, int, int, str]]:
     """(priority, i, j, evidence) for every pair that may link, strongest first."""
-    floor = min(config.event_min_cosine, config.entity_min_cosine)
-    edges = [(PRIORITY["pronoun"], i, j, "relative pronoun") for i, j in pronoun_links(mentions)]
-    for i, j in candidate_pairs(mentions, vectors, floor):
+    floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
+    edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window)]
+    for i, j in candidate_pairs(mentions, vectors, floors):
         a, b = mentions[i], mentions[j]
         cosine = token_cosine(vectors, i, j)
         evidence = pair_evidence(a, b, cosine, config)
         if not evidence:
             continue
-        kind = evidence.split()[1] if evidence.startswith("same") else "similar"
+        kind = evidence.split()[1].strip("'") if evidence.startswith("same") else "similar"
         edges.append((PRIORITY.get(kind, 1.0) + (cosine or 0.0), i, j, evidence))
     return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
 
@@ -119,7 +133,6 @@ class _Groups:
         self.parent = list(range(len(mentions)))
         self.names = [{m.name} if m.subtype == "person" and len(m.name.split()) > 1 else set() for m in mentions]
         self.times = [{m.time} - {""} for m in mentions]
-        self.types = [{m.subtype} & TYPED for m in mentions]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -128,8 +141,6 @@ class _Groups:
         return i
 
     def vetoed(self, x: int, y: int) -> bool:
-        if len(self.types[x] | self.types[y]) > 1:
-            return True
         if any(anchors_conflict(s, t) for s in self.times[x] for t in self.times[y]):
             return True
         return any(not name_match(s, t, people=True) for s in self.names[x] for t in self.names[y])
@@ -141,7 +152,6 @@ class _Groups:
         self.parent[y] = x
         self.names[x] |= self.names[y]
         self.times[x] |= self.times[y]
-        self.types[x] |= self.types[y]
         return True
 
 

@@ -11,6 +11,8 @@ is part of an organisation's name, not the country.
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -33,6 +35,7 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself"
 EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "ery", "ade")
 ARG_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
 ARG_DEPTH = 3
+NOUN_MODIFIERS = frozenset({"compound", "amod", "nummod", "nmod"})
 _LEADING = frozenset({"DET", "PRON", "PUNCT", "CCONJ", "ADP"})
 
 
@@ -62,7 +65,21 @@ class Mention:
     args: tuple[str, ...] = ()
     time: str = ""
     pronoun: bool = False
+    stem: str = ""  # Snowball stem of ``head``: "announce"/"announcement" -> "announc"
     refers_to: int = -1  # relative pronoun: character offset of the head it describes ("Reid, who")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem_of(word: str) -> str:
+    """Snowball (Porter 2) English stem of a lower-cased word."""
+    return _stemmer().stemWord(word)
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 def _trim(span: Span) -> tuple[int, int] | None:
@@ -79,7 +96,19 @@ def _trim(span: Span) -> tuple[int, int] | None:
 
 def _name_text(span: Span) -> str:
     words = [t.text for t in span if not (t.i == span.start and t.lower_ == "the") and t.tag_ != "POS"]
-    return " ".join(words).strip()
+    return territory(" ".join(words).strip())
+
+
+# "Luhansk People's Republic", "Kharkiv Oblast", "Donetsk region": the
+# territory named by the first words. ("United Russia" has no such ending
+# and stays a name of its own.)
+_TERRITORY = re.compile(r"^(.+?) (?:People 's |People's |People )?(?:Republics?|Oblasts?|[Rr]egions?|Provinces?)$")
+
+
+def territory(name: str) -> str:
+    """The place a territorial name stands for: "Luhansk People's Republic" -> "Luhansk"."""
+    match = _TERRITORY.match(name)
+    return match[1] if match else name
 
 
 def _sentence_index(token: Token, starts: list[int]) -> int:
@@ -118,7 +147,8 @@ def is_event_noun(token: Token, story_verbs: frozenset[str]) -> bool:
 def _mention(article: int, doc: Doc, start: int, end: int, head: Token, starts: list[int], **kw) -> Mention:
     first, last = doc[start], doc[end - 1]
     s, e = first.idx, last.idx + len(last.text)
-    return Mention(article, s, e, doc.text[s:e], head=head.lemma_.lower(), head_start=head.idx,
+    return Mention(article, s, e, doc.text[s:e], head=head.lemma_.lower(), stem=stem_of(head.lemma_.lower()),
+                   head_start=head.idx,
                    head_end=head.idx + len(head.text), sentence=_sentence_index(head, starts), **kw)
 
 
@@ -132,27 +162,72 @@ def entity_mentions(article: int, doc: Doc, starts: list[int], published) -> lis
         kind = "event" if subtype == "event" else "entity"
         time = timex.anchor(ent.text, published) if subtype == "date" else ""
         name = _name_text(ent) if ent.label_ in NAME_LABELS else ""
+        if name and territory(ent.text) != ent.text:
+            subtype = "place"  # whatever the recogniser said of "Luhansk People's Republic"
         out.append(_mention(article, doc, *trimmed, ent.root, starts, kind=kind,
                             subtype="nominal" if kind == "event" else subtype,
                             name=name, label=ent.label_, time=time))
     return out
 
 
+def noun_span(head: Token) -> tuple[int, int]:
+    """Token range of a common noun with the modifiers directly before it
+    that depend on it ("Brooklyn jury", "first-year quarterback"), without
+    determiners and possessors (ECB+ marks such short spans)."""
+    start = head.i
+    while start > 0:
+        left = head.doc[start - 1]
+        if left.dep_ in NOUN_MODIFIERS and left.head.i >= start and left.pos_ != "PRON":
+            start -= 1
+        else:
+            break
+    return start, head.i + 1
+
+
+def pronoun_mentions(article: int, doc: Doc, starts: list[int]) -> list[Mention]:
+    """he/she/his/her/who ... (people) and relative "which"/"that" (with the
+    head their clause describes): linked only inside their article."""
+    out = []
+    for token in doc:
+        if token.pos_ not in ("PRON", "DET") or token.ent_type_:
+            continue
+        refers_to = described_head(token)
+        if token.lower_ in PERSON_PRONOUNS or refers_to >= 0:
+            subtype = "person" if token.lower_ in PERSON_PRONOUNS else "thing"
+            out.append(_mention(article, doc, token.i, token.i + 1, token, starts, kind="entity",
+                                subtype=subtype, pronoun=True, refers_to=refers_to))
+    return out
+
+
+def loose_names(article: int, doc: Doc, starts: list[int]) -> list[Mention]:
+    """Runs of proper nouns the entity recogniser left out ("Donetsk" in
+    "Donetsk and Luhansk People's Republics")."""
+    covered = {t.i for ent in doc.ents for t in ent}
+    out, run = [], []
+    for token in list(doc) + [None]:
+        if token is not None and token.pos_ == "PROPN" and token.i not in covered and (not run or run[-1].i == token.i - 1):
+            run.append(token)
+            continue
+        if run:
+            span = doc[run[0].i:run[-1].i + 1]
+            out.append(_mention(article, doc, span.start, span.end, run[-1], starts, kind="entity",
+                                subtype="thing", name=_name_text(span)))
+        run = [token] if token is not None and token.pos_ == "PROPN" and token.i not in covered else []
+    return out
+
+
 def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: frozenset[str],
                     anchors: dict[int, str]) -> list[Mention]:
-    """Common-noun phrases and pronouns whose head is not inside a named entity."""
-    ent_tokens = {t.i: ent for ent in doc.ents for t in ent}
+    """Common nouns heading a noun phrase, outside named entities (a noun
+    phrase inside a name, "the United States" in "the Humane Society of the
+    United States", is part of that name)."""
+    ent_tokens = {t.i for ent in doc.ents for t in ent}
     out = []
     for chunk in doc.noun_chunks:
         head = chunk.root
-        if head.i in ent_tokens:
-            continue  # the name is the mention ("the United States" inside an organisation's name too)
-        if head.pos_ == "PRON":
-            if head.lower_ in PERSON_PRONOUNS:
-                out.append(_mention(article, doc, head.i, head.i + 1, head, starts, kind="entity",
-                                    subtype="person", pronoun=True, refers_to=described_head(head)))
+        if head.i in ent_tokens or head.pos_ == "PRON":
             continue
-        start, end = _trim(chunk)
+        start, end = noun_span(head)
         if is_event_noun(head, story_verbs):
             out.append(_mention(article, doc, start, end, head, starts, kind="event", subtype="nominal",
                                 args=event_args(head), time=date_of(head, anchors)))
@@ -178,7 +253,7 @@ def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, 
 def described_head(pronoun: Token) -> int:
     """Character offset of the noun a relative pronoun's clause describes, or -1."""
     clause = pronoun.head
-    if pronoun.tag_ in ("WP", "WP$") and clause.dep_ == "relcl":
+    if pronoun.tag_ in ("WP", "WP$", "WDT") and clause.dep_ == "relcl":
         return clause.head.idx
     return -1
 
@@ -219,6 +294,8 @@ def extract_mentions(article: int, doc: Doc, date: str = "",
     anchors = time_anchors(doc, published)
     found = (entity_mentions(article, doc, starts, published)
              + phrase_mentions(article, doc, starts, story_verbs, anchors)
+             + pronoun_mentions(article, doc, starts)
+             + loose_names(article, doc, starts)
              + verb_mentions(article, doc, starts, anchors))
     return sorted(resolve_surnames(found), key=lambda m: (m.start, m.end))
 

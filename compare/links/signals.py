@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from ..embed import supports_tokens
-from ..names import name_variant
+from ..names import name_variant, plain
 from .mentions import Mention
 from .time import anchors_conflict
 
@@ -22,8 +22,8 @@ TYPED = frozenset({"person", "organisation", "place", "date", "number"})
 
 
 def same_head(a: Mention, b: Mention) -> bool:
-    """Same lower-cased head lemma (pronouns never count)."""
-    return a.head == b.head and not (a.pronoun or b.pronoun)
+    """Same stem of the head lemma ("announced" / "announcement"); pronouns never count."""
+    return (a.stem or a.head) == (b.stem or b.head) and not (a.pronoun or b.pronoun)
 
 
 def name_match(a: str, b: str, people: bool = False) -> str:
@@ -37,10 +37,16 @@ def name_match(a: str, b: str, people: bool = False) -> str:
     variant = name_variant(a, b)
     if variant is not None:
         return variant.kind
-    x, y = sorted((a.split(), b.split()), key=len)
-    if people and len(x) == 1 and len(y) > 1 and name_variant(x[0], y[-1]) is not None:
+    x, y = sorted((a.replace(".", "").split(), b.replace(".", "").split()), key=len)
+    if people and len(y) > len(x) and all(w[:1].isupper() for w in y) and name_variant(" ".join(x), " ".join(y[-len(x):])) is not None:
         return "surname"
     return ""
+
+
+def same_surface(a: Mention, b: Mention) -> bool:
+    """Both mentions are names written alike (the parser's entity labels may
+    still disagree: "Hasim Rahman" tagged once a person, once an organisation)."""
+    return bool(a.name and b.name) and plain(a.text) == plain(b.text) and a.kind == b.kind
 
 
 def types_compatible(a: Mention, b: Mention) -> bool:
@@ -74,19 +80,16 @@ def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder) 
     """Per mention: the mean of the encoder's contextual vectors of the tokens
     under its head word, L2-normalised, ``(n_mentions, d)``; None when the
     embedder has no token vectors. ``sentences[k]`` are article k's sentences;
-    the encoder call is the one the fact stage makes (cached per sentence)."""
+    only sentences with a mention are encoded, in the call the fact stage
+    makes (cached per sentence by ``CachingEmbedder``)."""
     if embedder is None or not supports_tokens(embedder) or not mentions:
         return None
-    texts = [s.text for doc_sentences in sentences for s in doc_sentences]
-    encoded = embedder.encode_tokens(texts)
-    per_article, k = [], 0
-    for doc_sentences in sentences:
-        per_article.append(list(zip(doc_sentences, encoded[k:k + len(doc_sentences)])))
-        k += len(doc_sentences)
-    dim = next((v.shape[1] for _, (_, v) in (p for a in per_article for p in a) if len(v)), 1)
+    needed = sorted({(m.article, m.sentence) for m in mentions})
+    encoded = dict(zip(needed, embedder.encode_tokens([sentences[k][i].text for k, i in needed])))
+    dim = next((v.shape[1] for _, v in encoded.values() if len(v)), 1)
     out = np.zeros((len(mentions), dim), dtype=np.float32)
     for row, m in enumerate(mentions):
-        sentence, (offsets, vectors) = per_article[m.article][m.sentence]
+        sentence, (offsets, vectors) = sentences[m.article][m.sentence], encoded[(m.article, m.sentence)]
         lo, hi = m.head_start - sentence.start, m.head_end - sentence.start
         under = (offsets[:, 0] < hi) & (offsets[:, 1] > lo) if len(offsets) else np.zeros(0, bool)
         if under.any():
@@ -99,22 +102,37 @@ def pair_evidence(a: Mention, b: Mention, cosine: float | None, config) -> str:
     """One line saying why ``a`` and ``b`` are one referent, or "" when they
     must not be linked. ``config`` is a ``LinksConfig``; ``cosine`` None
     (no token vectors) leaves heads and names as the only signals."""
-    if a.pronoun or b.pronoun or not types_compatible(a, b) or time_conflict(a, b):
+    if a.pronoun or b.pronoun or time_conflict(a, b):
+        return ""
+    if same_surface(a, b):
+        return f"same name '{a.text}'"
+    if not types_compatible(a, b):
         return ""
     if a.name and b.name:
-        how = name_match(a.name, b.name, people=a.subtype == b.subtype == "person")
+        people = "person" in (a.subtype, b.subtype) and {a.subtype, b.subtype} <= {"person", "thing"}
+        how = name_match(a.name, b.name, people=people)
         return f"same name ({how}) '{a.name}' / '{b.name}'" if how else ""
     args = shared_args(a, b)
     said = f", shared argument '{args[0]}'" if args else ""
-    if a.head == b.head:
+    if same_head(a, b):
         floor = config.same_head_min_cosine if a.kind == "event" else config.entity_same_head_min_cosine
         return f"same head '{a.head}'{said}" if cosine is None or cosine >= floor else ""
     if cosine is None:
         return ""
     if a.kind == "event":
-        if cosine >= config.event_min_cosine and len(args) >= config.event_min_shared_args:
-            return f"similar events '{a.head}' / '{b.head}' (cosine {cosine:.2f}){said}"
-        return ""
+        return event_paraphrase(a, b, cosine, args, config)
     if cosine >= config.entity_min_cosine:
         return f"similar '{a.head}' / '{b.head}' (cosine {cosine:.2f})"
     return ""
+
+
+def event_paraphrase(a: Mention, b: Mention, cosine: float, args: tuple[str, ...], config) -> str:
+    """Events named with different words: close contextual vectors and shared
+    arguments ("voted" / "backed", both with lawmakers and "recognize"), or
+    many shared arguments at a lower cosine ("appeal to Putin to recognize" /
+    "calling on Putin to recognize")."""
+    close = cosine >= config.event_min_cosine and len(args) >= config.event_min_shared_args
+    strong = cosine >= config.event_args_min_cosine and len(args) >= config.event_strong_shared_args
+    if not (close or strong):
+        return ""
+    return f"similar events '{a.head}' / '{b.head}' (cosine {cosine:.2f}), shared arguments '{', '.join(args[:3])}'"
