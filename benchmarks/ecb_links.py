@@ -197,8 +197,8 @@ def total(counts: list[Counter]) -> Counter:
     return sum(counts, Counter())
 
 
-GRID = {"same_head_min_cosine": (0.3, 0.45, 0.6), "event_min_cosine": (0.55, 0.65, 0.75),
-        "entity_min_cosine": (0.7, 0.8, 9.0), "event_min_shared_args": (1, 2)}
+GRID = {"same_head_min_cosine": (0.3, 0.5, 0.7), "event_min_cosine": (0.6, 0.7, 0.8),
+        "event_min_shared_args": (1, 2, 3), "pronoun_window": (0, 1)}
 
 
 def kfold(rows, prepared, base) -> None:
@@ -229,8 +229,10 @@ def ablations(rows, prepared, base) -> None:
         "no token vectors (heads, names only)": None,
         "no context check on same heads": dict(same_head_min_cosine=-1.0, entity_same_head_min_cosine=-1.0),
         "no event paraphrases": dict(event_min_cosine=9.0),
-        "no entity paraphrases": dict(entity_min_cosine=9.0),
-        "no shared-argument test": dict(event_min_shared_args=0),
+        "no he/she antecedents": dict(pronoun_window=0),
+        "+ events linked within an article": dict(event_heads_within_article=True),
+        "+ entity paraphrases at cosine 0.75": dict(entity_min_cosine=0.75),
+        "+ events sharing 2 args at cosine 0.25": dict(event_args_min_cosine=0.25),
     }
     for name, change in off.items():
         if change is None:

@@ -87,7 +87,7 @@ class FactsConfig:
     # ... or at this lower cosine when they share ``event_strong_shared_args``
     # argument lemmas (contextual vectors of different verbs are far apart:
     # "appeal" / "calling" 0.28 on the seed pair).
-    event_args_min_cosine: float = 0.25
+    event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
     # A detachable clause with at least this share (by word weight) of unique
     # phrases is unique as a whole; set on the seed pair's clauses.
@@ -158,12 +158,15 @@ class LinksConfig:
     # ... or at this lower cosine when they share ``event_strong_shared_args``
     # argument lemmas (contextual vectors of different verbs are far apart:
     # "appeal" / "calling" 0.28 on the seed pair).
-    event_args_min_cosine: float = 0.25
+    event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
     # Entities with different heads and no names ("the actress" / "the star"):
     # off (> 1). At 0.75 such links were right 53% of the time on ECB+
     # (annotated mentions), mostly "in Paris" / "on Monday" and "it" / "that".
     entity_min_cosine: float = 1.01
+    # Link two events of one article (same head, or paraphrase); off: events
+    # link only across articles (within-article chains come from entities).
+    event_heads_within_article: bool = False
     # he/she/his/her joins the last named person at most this many sentences
     # before it in the same article (0 = only relative pronouns join).
     pronoun_window: int = 1

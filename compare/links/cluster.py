@@ -116,6 +116,8 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
     edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window)]
     for i, j in candidate_pairs(mentions, vectors, floors):
         a, b = mentions[i], mentions[j]
+        if a.article == b.article and a.kind == "event" and not config.event_heads_within_article:
+            continue  # "said" ... "said" in one report are mostly different sayings
         cosine = token_cosine(vectors, i, j)
         evidence = pair_evidence(a, b, cosine, config)
         if not evidence:

@@ -35,7 +35,7 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself"
 EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "ery", "ade")
 ARG_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
 ARG_DEPTH = 3
-NOUN_MODIFIERS = frozenset({"compound", "amod", "nummod", "nmod"})
+NOUN_MODIFIERS = frozenset({"compound"})
 _LEADING = frozenset({"DET", "PRON", "PUNCT", "CCONJ", "ADP"})
 
 
@@ -102,7 +102,8 @@ def _name_text(span: Span) -> str:
 # "Luhansk People's Republic", "Kharkiv Oblast", "Donetsk region": the
 # territory named by the first words. ("United Russia" has no such ending
 # and stays a name of its own.)
-_TERRITORY = re.compile(r"^(.+?) (?:People 's |People's |People )?(?:Republics?|Oblasts?|[Rr]egions?|Provinces?)$")
+# A bare "Republic" is part of a country's name ("Czech Republic").
+_TERRITORY = re.compile(r"^(.+?) (?:(?:People 's |People's |People )Republics?|Oblasts?|[Rr]egions?|Provinces?)$")
 
 
 def territory(name: str) -> str:
