@@ -226,10 +226,19 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     if len(documents) < 2:
         raise IngestError(f"story {story or '(unnamed)'} needs at least 2 articles, got {len(documents)}")
     pairs = tuple(itertools.combinations(range(len(documents)), 2))
-    comparisons = tuple(compare_documents(documents[i], documents[j], config, embedder) for i, j in pairs)
-    matrix = fact_matrix(documents, pairs, comparisons)
     links = link_mentions(documents, config, embedder) if config.links.enabled else None
+    # Each pair shows the story's clusters (linked once for all k articles).
+    unlinked = replace(config, links=replace(config.links, enabled=False))
+    comparisons = tuple(with_story_links(compare_documents(documents[i], documents[j], unlinked, embedder),
+                                         links, (i, j), config) for i, j in pairs)
+    matrix = fact_matrix(documents, pairs, comparisons)
     return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, links)
+
+
+def with_story_links(comparison: Comparison, links: Any, pair: tuple[int, int], config: CompareConfig) -> Comparison:
+    """A pair's comparison with its view of the story's links and the story's config in its meta."""
+    meta = tuple((k, config.to_dict()) if k == "config" else (k, v) for k, v in comparison.meta)
+    return replace(comparison, links=links.pair_view(*pair) if links is not None else None, meta=meta)
 
 
 def compare_many(articles: Sequence[Article | str], config: CompareConfig | None = None,

@@ -286,3 +286,39 @@ def test_he_joins_the_last_named_person(nlp):
     links = pronoun_links(found, 1)
     assert [(found[i].text, found[j].text) for i, j, _ in links] == [("Tara Reid", "She")]
     assert pronoun_links(found, 0) == []
+
+
+def test_story_pairs_show_the_story_clusters(fake_embedder, config):
+    from compare.many import compare_many
+
+    story = compare_many([TEXT_A, "Putin spoke.", TEXT_B], config, fake_embedder)
+    a_c = story.comparisons[story.pairs.index((0, 2))]
+    view = story.links.pair_view(0, 2)
+    assert a_c.links == view and dict(a_c.meta)["config"]["links"]["enabled"] is True
+    putin = [c for c in view.clusters if {view.mentions[i].text for i in c.members} == {"Putin"}]
+    assert putin and {view.mentions[i].article for i in putin[0].members} == {0, 1}
+    assert all(view.mentions[x.a].article != view.mentions[x.b].article for x in view.links)
+
+
+def test_stems_are_right_under_threads():
+    import threading
+
+    from compare.links import mentions as mention_stage
+
+    words = [f"{stem}{suffix}" for stem in ("announc", "vot", "recogn", "elect", "attack", "appeal")
+             for suffix in ("e", "ed", "ement", "ing", "ion", "izing", "s")] * 300
+    expected = {w: mention_stage._stemmer().stemWord(w) for w in words}
+    wrong: list[str] = []
+
+    def work(chunk):
+        try:
+            wrong.extend(w for w in chunk if mention_stage._stemmer().stemWord(w) != expected[w])
+        except IndexError:  # a stemmer shared by threads corrupts its state
+            wrong.append("error")
+
+    threads = [threading.Thread(target=work, args=(words[k::4],)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -60,6 +60,22 @@ class Links:
     def cluster_of(self) -> dict[int, int]:
         """Mention index -> cluster id, for mentions in a kept cluster."""
         return {m: c.id for c in self.clusters for m in c.members}
+
+    def pair_view(self, i: int, j: int) -> "Links":
+        """Articles ``i`` and ``j`` of a story as a pairwise comparison sees
+        them (renumbered 0 and 1): their mentions, the clusters with members
+        in both, and the direct links between them (a cluster may join the
+        two only through a third article, and then has no link of its own)."""
+        keep = [k for k, m in enumerate(self.mentions) if m.article in (i, j)]
+        index = {k: n for n, k in enumerate(keep)}
+        mentions = tuple(replace(self.mentions[k], article=int(self.mentions[k].article == j)) for k in keep)
+        clusters: list[Cluster] = []
+        for c in self.clusters:
+            members = tuple(index[k] for k in c.members if k in index)
+            if len({mentions[k].article for k in members}) == 2:
+                clusters.append(Cluster(len(clusters), c.kind, c.subtype, members))
+        links = tuple(Link(index[x.a], index[x.b], x.evidence) for x in self.links if x.a in index and x.b in index)
+        return Links(mentions, tuple(clusters), links)
 
     def counterparts(self, index: int) -> tuple[int, ...]:
         """Mentions of other articles in the same cluster as mention ``index``."""

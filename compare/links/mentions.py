@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -75,11 +76,18 @@ def stem_of(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+_LOCAL = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer():
+    # A Snowball stemmer keeps its state in the object while it works: one
+    # per thread (the batch command compares stories on two threads).
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def _trim(span: Span) -> tuple[int, int] | None:
