@@ -156,7 +156,7 @@ def is_event_noun(token: Token, story_verbs: frozenset[str]) -> bool:
 def _mention(article: int, doc: Doc, start: int, end: int, head: Token, starts: list[int], **kw) -> Mention:
     first, last = doc[start], doc[end - 1]
     s, e = first.idx, last.idx + len(last.text)
-    return Mention(article, s, e, doc.text[s:e], head=head.lemma_.lower(), stem=stem_of(head.lemma_.lower()),
+    return Mention(article, s, e, doc[start:end].text, head=head.lemma_.lower(), stem=stem_of(head.lemma_.lower()),
                    head_start=head.idx,
                    head_end=head.idx + len(head.text), sentence=_sentence_index(head, starts), **kw)
 
