@@ -17,6 +17,8 @@ scaling line also gives the time per sentence.
     python benchmarks/batch_throughput.py                       # 1x, 2x, 4x
     python benchmarks/batch_throughput.py --scales 1 --workers 2
     python benchmarks/batch_throughput.py --scales 4 --no-encoder-baseline
+    python benchmarks/batch_throughput.py --scales 1 --no-links   # the linking stage's cost
+    python benchmarks/batch_throughput.py --scales 1 --links-without-vectors
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from _common import SHARED, read_jsonl
@@ -118,6 +121,8 @@ def one_run(args: argparse.Namespace) -> dict:
     cli_args = cli_parser().parse_args(["x", "--backend", args.backend]
                                        + ["--no-facts"] * args.no_facts + ["--no-framing"] * args.no_framing)
     config = make_config(cli_args)
+    if args.no_links or args.links_without_vectors:
+        config = replace(config, links=replace(config.links, enabled=not args.no_links, use_token_vectors=False))
     default_threads = torch_threads()
     set_torch_threads(args.encoder_threads, args.backend)
     events = read_jsonl(Path(args.basil))[: args.stories]
@@ -194,6 +199,8 @@ def main() -> None:
     parser.add_argument("--backend", default="onnx", help="onnx (default, as the CLI), torch, onnx-int8 or hashing")
     parser.add_argument("--no-facts", action="store_true")
     parser.add_argument("--no-framing", action="store_true")
+    parser.add_argument("--no-links", action="store_true", help="without the linking stage (its cost: compare runs)")
+    parser.add_argument("--links-without-vectors", action="store_true", help="linking stage without token vectors")
     parser.add_argument("--no-encoder-baseline", action="store_true", help="skip timing the encoder alone")
     parser.add_argument("--chunked-baseline", action="store_true",
                         help="also time the encoder alone in the run's call sizes; the faster one is the baseline")

@@ -84,6 +84,13 @@ class FactsConfig:
     # "regions"/"east" 0.56 (one shared argument). 0 shared args = off.
     event_min_cosine: float = 0.55
     event_min_shared_args: int = 2
+    # ... or at this lower cosine when they share ``event_strong_shared_args``
+    # argument lemmas (contextual vectors of different verbs are far apart:
+    # "appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25 ECB+
+    # event precision falls from 0.80 to 0.20 (reports of one event share
+    # most arguments, and clusters chain).
+    event_args_min_cosine: float = 1.01
+    event_strong_shared_args: int = 2
     # A detachable clause with at least this share (by word weight) of unique
     # phrases is unique as a whole; set on the seed pair's clauses.
     clause_unique_share: float = 0.6
@@ -134,6 +141,50 @@ class FramingConfig:
 
 
 @dataclass(frozen=True)
+class LinksConfig:
+    """Cross-document links of mentions (compare/links/). Cosines are of the
+    encoder's contextual head-word vectors; figures from benchmarks/ecb_links.py
+    on ECB+ dev topics 1-35 (docs/links.md)."""
+
+    enabled: bool = True
+    use_token_vectors: bool = True
+    # Two events with the same head stem link when their contextual cosine
+    # reaches this (context tells two different "attacks" apart). ECB+ own
+    # mentions, all pairs: 0.3 / 0.5 / 0.7 -> P 0.78 / 0.78 / 0.80 at F1
+    # 0.579 / 0.579 / 0.580; 5-fold over topics picks 0.7 in 4 of 5 folds.
+    same_head_min_cosine: float = 0.7
+    # The same for entities with the same head (and no names); flat on ECB+
+    # (0.3 to 0.65 within 0.001 F1).
+    entity_same_head_min_cosine: float = 0.5
+    # Events with different heads ("killed" / "shooting") link at this cosine
+    # when they share at least ``event_min_shared_args`` argument lemmas.
+    # ECB+ grid (0.6/0.7/0.8 x 1/2/3 args): 0.7 and 2 in 4 of 5 folds;
+    # +0.034 event F1 over no paraphrases (docs/links.md).
+    event_min_cosine: float = 0.7
+    event_min_shared_args: int = 2
+    # ... or at this lower cosine when they share ``event_strong_shared_args``
+    # argument lemmas (contextual vectors of different verbs are far apart:
+    # "appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25 ECB+
+    # event precision falls from 0.80 to 0.20 (reports of one event share
+    # most arguments, and clusters chain).
+    event_args_min_cosine: float = 1.01
+    event_strong_shared_args: int = 2
+    # Entities with different heads and no names ("the actress" / "the star"):
+    # off (> 1). At 0.75 such links were right 53% of the time on ECB+
+    # (annotated mentions), mostly "in Paris" / "on Monday" and "it" / "that";
+    # own mentions: all F1 +0.007 but precision 0.78 -> 0.77.
+    entity_min_cosine: float = 1.01
+    # Link two events of one article (same head, or paraphrase); off: events
+    # link only across articles ("said" ... "said" in one report are mostly
+    # different sayings). ECB+: +0.001 F1 when on.
+    event_heads_within_article: bool = False
+    # he/she/his/her joins the last named person at most this many sentences
+    # before it in the same article (0 = only relative pronouns join).
+    # ECB+ own mentions: entity F1 0.535 at 0, 0.574 at 1 (chosen in every fold).
+    pronoun_window: int = 1
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     """All choices of one comparison run.
 
@@ -159,6 +210,7 @@ class CompareConfig:
     align: AlignConfig = field(default_factory=AlignConfig)
     facts: FactsConfig = field(default_factory=FactsConfig)
     framing: FramingConfig = field(default_factory=FramingConfig)
+    links: LinksConfig = field(default_factory=LinksConfig)
 
     def with_align(self, **changes: Any) -> "CompareConfig":
         return replace(self, align=replace(self.align, **changes))

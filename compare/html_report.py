@@ -29,6 +29,7 @@ HIGHLIGHT_STATUS = {
     "conflict": ("Conflicting detail", "outline:2px solid #b91c1c;outline-offset:1px;border-radius:2px"),
     "framing": ("Framing or naming term", "border-bottom:2px dashed #6d28d9;background:#ede4ff"),
     "shared": ("Fact in both reports", "text-decoration:underline dotted 2px #15803d;text-underline-offset:3px"),
+    "link": ("Same referent in the other report (hover)", "box-shadow:inset 0 -2px 0 #0969da66"),
 }
 # Fact status -> panel title; statuses not listed appear under their own name.
 FACT_GROUPS = {
@@ -149,6 +150,21 @@ def counterparts(data: dict) -> dict[tuple[int, int], list[dict]]:
     return out
 
 
+def link_marks(data: dict, side: int, limit: int = 6) -> list[dict]:
+    """Marks for mentions of ``side`` whose referent the other report names
+    (the ``links`` section): the note lists the other side's mentions."""
+    out = []
+    for cluster in data.get("links", {}).get("clusters", []):
+        other = list(dict.fromkeys(m["text"] for m in cluster["members"] if m["article"] != side))
+        if not other:
+            continue
+        shown = ", ".join(f"“{clip(t, 60)}”" for t in other[:limit]) + (" …" if len(other) > limit else "")
+        note = f"{SIDES[1 - side]}: {shown} ({cluster['kind']}, {cluster['subtype']})"
+        out.extend({"article": side, "start": m["start"], "end": m["end"], "status": "link", "note": note}
+                   for m in cluster["members"] if m["article"] == side)
+    return out
+
+
 def sentence_id(side: int, index: int) -> str:
     return f"nc-{SIDES[side]}-s{index}"
 
@@ -194,13 +210,15 @@ def sentence_open(data: dict, side: int, sentence: dict, partners: list[dict]) -
             f' title="{esc(sentence_title(data, side, sentence, partners))}">{badge}')
 
 
-def article_body(data: dict, side: int) -> str:
+def article_body(data: dict, side: int, links: bool = False) -> str:
     """The article text with sentence spans (status background, counterpart
-    data) and nested phrase marks."""
+    data) and nested phrase marks; with ``links``, linked mentions too."""
     article = data["articles"][side]
     text, sentences = article["text"], article["sentences"]
     by_index = {s["index"]: s for s in sentences}
     marks = visible_highlights(sentences, (h for h in data.get("highlights", []) if h.get("article") == side))
+    if links:
+        marks += link_marks(data, side)
     partners = counterparts(data)
     parts, current = [], None
     for seg in segments(len(text), sentences, marks):
@@ -247,10 +265,11 @@ def hover_css(data: dict) -> str:
     return f"<style>{','.join(rules)}{{box-shadow:0 0 0 2px #0969da}}</style>" if rules else ""
 
 
-def render_side_by_side(data: dict) -> str:
-    """Legend and the two articles in columns."""
+def render_side_by_side(data: dict, links: bool = False) -> str:
+    """Legend and the two articles in columns; ``links`` marks every mention
+    whose referent the other report names (its counterparts on hover)."""
     columns = "".join(f'<div class="nc-article">{article_header(data["articles"][side], side)}'
-                      f'<div class="nc-body" id="nc-body-{SIDES[side]}">{article_body(data, side)}</div></div>'
+                      f'<div class="nc-body" id="nc-body-{SIDES[side]}">{article_body(data, side, links)}</div></div>'
                       for side in (0, 1))
     return f'{hover_css(data)}{render_legend()}<div class="nc-cols">{columns}</div>'
 
@@ -475,7 +494,7 @@ def render_html(data: dict, *, standalone: bool = True) -> str:
     document with the hover script; otherwise a ``<div>`` fragment (with its
     ``<style>``) to embed in another page."""
     body = (f'<div class="nc-root"><h1>{esc(page_title(data))}</h1>{render_summary(data)}'
-            f'{render_side_by_side(data)}<h2>Sentence alignment</h2>{render_alignment_table(data)}'
+            f'{render_side_by_side(data, links=standalone)}<h2>Sentence alignment</h2>{render_alignment_table(data)}'
             f'<h2>Findings</h2>{render_findings(data)}'
             f'<p class="nc-meta">Model: {esc(data.get("model", ""))} · schema {esc(data.get("schema_version", ""))}</p></div>')
     if not standalone:

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 from .config import CompareConfig
 from .embed import Embedder
 from .ingest import IngestError
+from .links import link_mentions, links_dict
 from .pipeline import as_article, compare_documents, default_embedder, prepare_documents
 from .report import SCHEMA_VERSION, warning_dict
 from .failsoft import Collector
@@ -78,6 +79,7 @@ class StoryComparison:
     comparisons: tuple[Comparison, ...]
     matrix: FactMatrix
     warnings: tuple[AnalysisWarning, ...] = ()  # every pair's, then the story's own (each once)
+    links: Any = None  # compare.links.Links over all k articles (mention clusters); None when off
 
     def to_dict(self) -> dict[str, Any]:
         return story_dict(self)
@@ -226,9 +228,16 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     if len(documents) < 2:
         raise IngestError(f"story {story or '(unnamed)'} needs at least 2 articles, got {len(documents)}")
     collector = Collector()
+    links = collector.run("story.links", documents[0], lambda: link_mentions(documents, config, embedder), None) \
+        if config.links.enabled else None
+    # Each pair shows the story's clusters (linked once for all k articles).
+    unlinked = replace(config, links=replace(config.links, enabled=False))
+
+    def compared_pair(i: int, j: int) -> Comparison:
+        return with_story_links(compare_documents(documents[i], documents[j], unlinked, embedder), links, (i, j), config)
+
     compared = [(pair, collector.run("story.pair", (documents[pair[0]], documents[pair[1]]),
-                                     lambda i=pair[0], j=pair[1]: compare_documents(documents[i], documents[j],
-                                                                                    config, embedder), None))
+                                     lambda i=pair[0], j=pair[1]: compared_pair(i, j), None))
                 for pair in itertools.combinations(range(len(documents)), 2)]
     # A pair that failed as a whole is left out (its warning says why).
     pairs = tuple(pair for pair, c in compared if c is not None)
@@ -236,7 +245,13 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     matrix = collector.run("story.matrix", documents[0], lambda: fact_matrix(documents, pairs, comparisons),
                            FactMatrix("sentence", column_labels(documents), ()))
     warnings = tuple(dict.fromkeys([w for c in comparisons for w in c.warnings] + list(collector.warnings)))
-    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, warnings)
+    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, warnings, links)
+
+
+def with_story_links(comparison: Comparison, links: Any, pair: tuple[int, int], config: CompareConfig) -> Comparison:
+    """A pair's comparison with its view of the story's links and the story's config in its meta."""
+    meta = tuple((k, config.to_dict()) if k == "config" else (k, v) for k, v in comparison.meta)
+    return replace(comparison, links=links.pair_view(*pair) if links is not None else None, meta=meta)
 
 
 def compare_many(articles: Sequence[Article | str], config: CompareConfig | None = None,
@@ -278,6 +293,7 @@ def story_dict(story: StoryComparison) -> dict[str, Any]:
         "pairs": [{"a": i, "b": j, "comparison": c.to_dict()} for (i, j), c in zip(story.pairs, story.comparisons)],
         "matrix": story.matrix.to_dict(),
         "warnings": [warning_dict(w) for w in story.warnings],
+        "links": links_dict(story.links),
     }
 
 

@@ -16,6 +16,7 @@ from .facts import analyse_facts
 from .failsoft import Collector, make_warning
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
+from .links import link_mentions
 from .segment import fallback_sentences, parse, parse_many, sentence_content_words
 from .types import Alignment, AnalysisWarning, Article, Comparison, Document, Highlight, Sentence
 
@@ -121,6 +122,11 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
         lexical = collector.run("align.lexical", (a, b), lambda: lexical_matrix(a, b), None)
         alignment = align_stage.align(a.embeddings, b.embeddings, config.align, lexical)
     timings["align_s"] = time.perf_counter() - t0
+    links = None
+    if config.links.enabled:
+        t0 = time.perf_counter()
+        links = collector.run("links", (a, b), lambda: link_mentions((a, b), config, embedder), None)
+        timings["links_s"] = time.perf_counter() - t0
     facts, fact_highlights = (), ()
     if config.facts.enabled:
         t0 = time.perf_counter()
@@ -135,7 +141,7 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     highlights = tuple(sorted(base + framing_highlights, key=lambda h: (h.article, h.start, h.end, h.status)))
     meta = (("model", embedder.name), ("config", config.to_dict()),
             ("timings", {k: round(v, 4) for k, v in timings.items()}))
-    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, collector.warnings)
+    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, collector.warnings, links)
 
 
 def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -> Comparison:

@@ -9,9 +9,10 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
-SCHEMA_VERSION = "1.1"  # 1.1 added "warnings"
+SCHEMA_VERSION = "1.2"  # 1.1 added "warnings", 1.2 the "links" section
 
 
 def _spans(spans) -> list[list[int]]:
@@ -64,6 +65,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
         "highlights": [highlight_dict(h) for h in comparison.highlights],
         "facts": [fact_dict(f) for f in comparison.facts],
         "framing": [framing_dict(f) for f in comparison.framing],
+        "links": links_dict(comparison.links),
         "summary": summary(comparison),
         "config": meta.get("config", {}),
         "warnings": [warning_dict(w) for w in comparison.warnings],

@@ -165,6 +165,7 @@ class Comparison:
     framing: tuple[FramingDifference, ...] = ()
     meta: tuple[tuple[str, Any], ...] = ()  # model name, config values, timings
     warnings: tuple[AnalysisWarning, ...] = ()  # analysis steps that failed and were skipped
+    links: Any = field(default=None, repr=False, compare=False)  # compare.links.Links; None when off
 
     @property
     def documents(self) -> tuple[Document, Document]:

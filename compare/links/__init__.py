@@ -1,0 +1,50 @@
+"""Linking stage: mentions of entities and events, clustered across the articles of a story.
+
+``link_mentions(documents, config, embedder)`` reads each article's spaCy
+parse (``Document.doc``) and the encoder's contextual token vectors (the
+call the fact stage makes, cached per sentence), extracts mentions
+(``mentions.py``), judges pairs (``signals.py``) and clusters them within and
+across articles (``cluster.py``); relative dates are anchored to each
+article's date (``time.py``). Nothing here loads a model.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .cluster import Cluster, Link, Links, cluster_mentions
+from .mentions import Mention, extract_mentions, verb_lemmas
+from .signals import mention_vectors
+
+__all__ = ["Cluster", "Link", "Links", "Mention", "link_mentions", "links_dict"]
+
+
+def link_mentions(documents: Sequence, config, embedder=None) -> Links:
+    """Cluster the mentions of ``documents`` (parsed ``Document``s of one story).
+    Articles without a parse contribute no mentions. ``config`` is a
+    ``CompareConfig``; ``embedder`` gives token vectors when it has them."""
+    parsed = [d for d in documents if d.doc is not None]
+    story_verbs = frozenset().union(*(verb_lemmas(d.doc) for d in parsed))
+    mentions = [m for k, d in enumerate(documents) if d.doc is not None
+                for m in extract_mentions(k, d.doc, d.article.date, story_verbs)]
+    vectors = mention_vectors([d.sentences for d in documents], mentions, embedder) if config.links.use_token_vectors else None
+    return cluster_mentions(mentions, vectors, config.links)
+
+
+def links_dict(links: Links | None) -> dict:
+    """JSON-ready ``links`` section (docs/schema.md): clusters with their
+    members as (article index, start, end, text) and each cross-article link
+    with its evidence. ``None`` (stage off) gives empty lists."""
+    if links is None:
+        return {"clusters": [], "links": []}
+
+    def member(i: int) -> dict:
+        m = links.mentions[i]
+        return {"article": m.article, "start": m.start, "end": m.end, "text": m.text}
+
+    cluster_of = links.cluster_of()
+    return {
+        "clusters": [{"id": c.id, "kind": c.kind, "subtype": c.subtype,
+                      "members": [member(i) for i in c.members]} for c in links.clusters],
+        "links": [{"cluster": cluster_of.get(link.a), "a": member(link.a), "b": member(link.b),
+                   "evidence": link.evidence} for link in links.links],
+    }

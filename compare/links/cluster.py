@@ -1,0 +1,205 @@
+"""Linking stage, clustering: scored mention pairs -> clusters across the articles of a story.
+
+Pairs are proposed cheaply (same head lemma, names of one type, contextual
+cosine above the lowest threshold), judged by ``signals.pair_evidence``,
+and merged strongest first (names, relative pronouns, same heads, then
+paraphrases by cosine) into clusters, within and across articles at once:
+a within-article chain ("Tara Reid" ... "Reid" ... "who") lets one
+cross-article link serve every mention. A merge is refused when the two
+clusters would hold two different full names of people or two different
+days; entity types are checked pair by pair (``signals.types_compatible``),
+since the parser's labels of one name vary across articles.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import numpy as np
+
+from .mentions import Mention
+from .signals import TYPED, name_match, pair_evidence, token_cosine
+from .time import anchors_conflict
+
+# Merge order: stronger kinds of evidence first.
+PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "similar": 1.0}
+
+
+@dataclass(frozen=True)
+class Link:
+    """Mentions ``a`` and ``b`` (indices into ``Links.mentions``) were merged
+    directly, for ``evidence``."""
+
+    a: int
+    b: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One referent: mentions (indices into ``Links.mentions``) in text order per article."""
+
+    id: int
+    kind: str  # "entity" | "event"
+    subtype: str
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Links:
+    """Mentions of every article of a story, their clusters and the direct
+    links that built them. Only clusters with members in two or more articles
+    are kept (``clusters``); ``links`` holds the cross-article ones."""
+
+    mentions: tuple[Mention, ...]
+    clusters: tuple[Cluster, ...]
+    links: tuple[Link, ...]
+
+    def cluster_of(self) -> dict[int, int]:
+        """Mention index -> cluster id, for mentions in a kept cluster."""
+        return {m: c.id for c in self.clusters for m in c.members}
+
+    def pair_view(self, i: int, j: int) -> "Links":
+        """Articles ``i`` and ``j`` of a story as a pairwise comparison sees
+        them (renumbered 0 and 1): their mentions, the clusters with members
+        in both, and the direct links between them (a cluster may join the
+        two only through a third article, and then has no link of its own)."""
+        keep = [k for k, m in enumerate(self.mentions) if m.article in (i, j)]
+        index = {k: n for n, k in enumerate(keep)}
+        mentions = tuple(replace(self.mentions[k], article=int(self.mentions[k].article == j)) for k in keep)
+        clusters: list[Cluster] = []
+        for c in self.clusters:
+            members = tuple(index[k] for k in c.members if k in index)
+            if len({mentions[k].article for k in members}) == 2:
+                clusters.append(Cluster(len(clusters), c.kind, c.subtype, members))
+        links = tuple(Link(index[x.a], index[x.b], x.evidence) for x in self.links if x.a in index and x.b in index)
+        return Links(mentions, tuple(clusters), links)
+
+    def counterparts(self, index: int) -> tuple[int, ...]:
+        """Mentions of other articles in the same cluster as mention ``index``."""
+        article = self.mentions[index].article
+        for c in self.clusters:
+            if index in c.members:
+                return tuple(m for m in c.members if self.mentions[m].article != article)
+        return ()
+
+
+def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
+                    floors: dict[str, float]) -> set[tuple[int, int]]:
+    """Pairs worth judging: same head stem, named mentions of one type, or
+    mentions of one kind whose contextual cosine reaches ``floors[kind]``."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.pronoun:
+            continue
+        groups[("head", m.kind, m.stem or m.head)].append(i)
+        if m.name:
+            groups[("name", m.subtype, m.name.split()[-1][:1].lower())].append(i)
+    pairs = {(i, j) for members in groups.values() for i, j in itertools.combinations(members, 2)}
+    if vectors is not None and len(mentions):
+        usable = np.array([not m.pronoun for m in mentions])
+        sims = vectors @ vectors.T
+        for kind, floor in floors.items():
+            mine = usable & np.array([m.kind == kind for m in mentions])
+            mask = np.triu(sims >= floor, 1) & mine[:, None] & mine[None, :]
+            pairs.update(map(tuple, np.argwhere(mask).tolist()))
+    return pairs
+
+
+def pronoun_links(mentions: Sequence[Mention], window: int) -> list[tuple[int, int, str]]:
+    """Pronoun -> its antecedent in the same article: for a relative pronoun the
+    mention whose head its clause describes ("Reid, who"); for he/she/his/her
+    the last named person at most ``window`` sentences before it (0 = off)."""
+    by_head = {(m.article, m.head_start): i for i, m in enumerate(mentions) if not m.pronoun}
+    out, last_person = [], {}
+    for i, m in sorted(enumerate(mentions), key=lambda x: (x[1].article, x[1].start)):
+        if not m.pronoun and m.subtype == "person" and m.name:
+            last_person[m.article] = i
+        elif m.pronoun and (m.article, m.refers_to) in by_head:
+            out.append((by_head[(m.article, m.refers_to)], i, "relative pronoun"))
+        elif m.pronoun and window and m.article in last_person:
+            j = last_person[m.article]
+            if m.sentence - mentions[j].sentence <= window:
+                out.append((j, i, f"pronoun '{m.text}' after '{mentions[j].text}'"))
+    return out
+
+
+def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> list[tuple[float, int, int, str]]:
+    """(priority, i, j, evidence) for every pair that may link, strongest first."""
+    floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
+    edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window)]
+    for i, j in candidate_pairs(mentions, vectors, floors):
+        a, b = mentions[i], mentions[j]
+        if a.article == b.article and a.kind == "event" and not config.event_heads_within_article:
+            continue  # "said" ... "said" in one report are mostly different sayings
+        cosine = token_cosine(vectors, i, j)
+        evidence = pair_evidence(a, b, cosine, config)
+        if not evidence:
+            continue
+        kind = evidence.split()[1].strip("'") if evidence.startswith("same") else "similar"
+        edges.append((PRIORITY.get(kind, 1.0) + (cosine or 0.0), i, j, evidence))
+    return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
+
+
+class _Groups:
+    """Union-find whose roots keep what a veto needs: people's full names,
+    day anchors and entity types of their members."""
+
+    def __init__(self, mentions: Sequence[Mention]):
+        self.parent = list(range(len(mentions)))
+        self.names = [{m.name} if m.subtype == "person" and len(m.name.split()) > 1 else set() for m in mentions]
+        self.times = [{m.time} - {""} for m in mentions]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def vetoed(self, x: int, y: int) -> bool:
+        if any(anchors_conflict(s, t) for s in self.times[x] for t in self.times[y]):
+            return True
+        return any(not name_match(s, t, people=True) for s in self.names[x] for t in self.names[y])
+
+    def union(self, i: int, j: int) -> bool:
+        x, y = self.find(i), self.find(j)
+        if x == y or self.vetoed(x, y):
+            return False
+        self.parent[y] = x
+        self.names[x] |= self.names[y]
+        self.times[x] |= self.times[y]
+        return True
+
+
+def _majority(values: list[str]) -> str:
+    return max(sorted(set(values)), key=values.count)
+
+
+def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> tuple[list[list[int]], list[Link]]:
+    """Every mention in exactly one group (singletons included), and the
+    links that merged them, strongest first."""
+    groups, merged = _Groups(mentions), []
+    for _, i, j, evidence in scored_edges(mentions, vectors, config):
+        if groups.union(i, j):
+            merged.append(Link(i, j, evidence))
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        members[groups.find(i)].append(i)
+    return sorted(members.values()), merged
+
+
+def cluster_mentions(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> Links:
+    """Merge mentions into referents; keep clusters that span two or more articles."""
+    groups, merged = partition(mentions, vectors, config)
+    clusters = []
+    for group in groups:
+        if len({mentions[i].article for i in group}) < 2:
+            continue
+        named = [mentions[i] for i in group if not mentions[i].pronoun]
+        typed = [m.subtype for m in named if m.subtype in TYPED]
+        clusters.append(Cluster(len(clusters), _majority([m.kind for m in named]),
+                                _majority(typed or [m.subtype for m in named]), tuple(group)))
+    cross = tuple(link for link in merged if mentions[link.a].article != mentions[link.b].article)
+    return Links(tuple(mentions), tuple(clusters), cross)

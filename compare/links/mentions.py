@@ -1,0 +1,314 @@
+"""Linking stage, mentions: one parsed article -> the entities and events it mentions.
+
+Read off the spaCy parse the pipeline already made (``Document.doc``):
+named entities (people, organisations, places, dates, numbers), noun phrases
+(things and nominal events such as "the vote", "an appeal"), verbs (verbal
+events) and personal pronouns (linked only inside their article, through
+their antecedent). A noun phrase inside a longer name is not a mention of
+its own: "the United States" in "the Humane Society of the United States"
+is part of an organisation's name, not the country.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import threading
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from ..segment import sentences_from_doc
+from . import time as timex
+
+# spaCy NER label -> mention subtype.
+SUBTYPES = {
+    "PERSON": "person", "ORG": "organisation", "NORP": "group", "GPE": "place", "LOC": "place",
+    "FAC": "place", "DATE": "date", "TIME": "date", "CARDINAL": "number", "MONEY": "number",
+    "QUANTITY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "event",
+    "PRODUCT": "thing", "WORK_OF_ART": "thing", "LAW": "thing", "LANGUAGE": "thing",
+}
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+# Pronouns that stand for a person named earlier in the same article.
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself", "who", "whom", "whose"})
+# Suffixes of nouns that name happenings (arrest-ment, elect-ion, fail-ure ...),
+# used with "the lemma is also a verb in this story" to tell events from things.
+EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "ery", "ade")
+ARG_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
+ARG_DEPTH = 3
+NOUN_MODIFIERS = frozenset({"compound"})
+_LEADING = frozenset({"DET", "PRON", "PUNCT", "CCONJ", "ADP"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention of an entity or event in one article of a story.
+
+    ``start``/``end`` are character offsets into that article's text.
+    ``name`` is the proper name the mention carries (a lone surname resolved
+    to the full name the article gave before); ``args`` the content lemmas
+    around an event (its participants, place and time); ``time`` the ISO
+    anchor of a date (or of an event's date argument), "" when unknown.
+    """
+
+    article: int
+    start: int
+    end: int
+    text: str
+    kind: str  # "entity" | "event"
+    subtype: str  # person, organisation, group, place, date, number, thing | verbal, nominal
+    head: str  # lower-cased lemma of the head word
+    head_start: int
+    head_end: int
+    sentence: int
+    name: str = ""
+    label: str = ""  # spaCy NER label, "" for common nouns and verbs
+    args: tuple[str, ...] = ()
+    time: str = ""
+    pronoun: bool = False
+    stem: str = ""  # Snowball stem of ``head``: "announce"/"announcement" -> "announc"
+    refers_to: int = -1  # relative pronoun: character offset of the head it describes ("Reid, who")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem_of(word: str) -> str:
+    """Snowball (Porter 2) English stem of a lower-cased word."""
+    return _stemmer().stemWord(word)
+
+
+_LOCAL = threading.local()
+
+
+def _stemmer():
+    # A Snowball stemmer keeps its state in the object while it works: one
+    # per thread (the batch command compares stories on two threads).
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
+
+
+def _trim(span: Span) -> tuple[int, int] | None:
+    """Token range of a noun phrase without leading determiners, possessive
+    pronouns and punctuation ("the actress" -> "actress")."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].pos_ in _LEADING:
+        start += 1
+    end = span.end
+    while end > start + 1 and span.doc[end - 1].pos_ == "PUNCT":
+        end -= 1
+    return start, end
+
+
+def _name_text(span: Span) -> str:
+    words = [t.text for t in span if not (t.i == span.start and t.lower_ == "the") and t.tag_ != "POS"]
+    return territory(" ".join(words).strip())
+
+
+# "Luhansk People's Republic", "Kharkiv Oblast", "Donetsk region": the
+# territory named by the first words. ("United Russia" has no such ending
+# and stays a name of its own.)
+# A bare "Republic" is part of a country's name ("Czech Republic").
+_TERRITORY = re.compile(r"^(.+?) (?:(?:People 's |People's |People )Republics?|Oblasts?|[Rr]egions?|Provinces?)$")
+
+
+def territory(name: str) -> str:
+    """The place a territorial name stands for: "Luhansk People's Republic" -> "Luhansk"."""
+    match = _TERRITORY.match(name)
+    return match[1] if match else name
+
+
+def _sentence_index(token: Token, starts: list[int]) -> int:
+    """Index of the sentence (``segment.sentences_from_doc``) holding ``token``."""
+    return max(0, bisect.bisect_right(starts, token.idx) - 1)
+
+
+def event_args(trigger: Token) -> tuple[str, ...]:
+    """Content lemmas within ``ARG_DEPTH`` dependency steps below the trigger
+    (names as written, lower-cased): who, what, where, when of an event."""
+    out: list[str] = []
+    frontier = list(trigger.children)
+    for _ in range(ARG_DEPTH):
+        nxt = []
+        for token in frontier:
+            if token.pos_ in ARG_POS and not token.is_stop:
+                out.append(token.lemma_.lower())
+            nxt.extend(token.children)
+        frontier = nxt
+    return tuple(dict.fromkeys(out))
+
+
+def date_of(trigger: Token, anchors: dict[int, str]) -> str:
+    """Anchor of a date phrase attached to an event (``anchors``: token index -> ISO)."""
+    for token in trigger.subtree:
+        if token.i in anchors and abs(token.i - trigger.i) <= 12:
+            return anchors[token.i]
+    return ""
+
+
+def is_event_noun(token: Token, story_verbs: frozenset[str]) -> bool:
+    lemma = token.lemma_.lower()
+    return lemma in story_verbs or lemma.endswith(EVENT_SUFFIXES)
+
+
+def _mention(article: int, doc: Doc, start: int, end: int, head: Token, starts: list[int], **kw) -> Mention:
+    first, last = doc[start], doc[end - 1]
+    s, e = first.idx, last.idx + len(last.text)
+    return Mention(article, s, e, doc[start:end].text, head=head.lemma_.lower(), stem=stem_of(head.lemma_.lower()),
+                   head_start=head.idx,
+                   head_end=head.idx + len(head.text), sentence=_sentence_index(head, starts), **kw)
+
+
+def entity_mentions(article: int, doc: Doc, starts: list[int], published) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        trimmed = _trim(ent)
+        if trimmed is None:
+            continue
+        subtype = SUBTYPES.get(ent.label_, "thing")
+        kind = "event" if subtype == "event" else "entity"
+        time = timex.anchor(ent.text, published) if subtype == "date" else ""
+        name = _name_text(ent) if ent.label_ in NAME_LABELS else ""
+        if name and territory(ent.text) != ent.text:
+            subtype = "place"  # whatever the recogniser said of "Luhansk People's Republic"
+        out.append(_mention(article, doc, *trimmed, ent.root, starts, kind=kind,
+                            subtype="nominal" if kind == "event" else subtype,
+                            name=name, label=ent.label_, time=time))
+    return out
+
+
+def noun_span(head: Token) -> tuple[int, int]:
+    """Token range of a common noun with the modifiers directly before it
+    that depend on it ("Brooklyn jury", "first-year quarterback"), without
+    determiners and possessors (ECB+ marks such short spans)."""
+    start = head.i
+    while start > 0:
+        left = head.doc[start - 1]
+        if left.dep_ in NOUN_MODIFIERS and left.head.i >= start and left.pos_ != "PRON":
+            start -= 1
+        else:
+            break
+    return start, head.i + 1
+
+
+def pronoun_mentions(article: int, doc: Doc, starts: list[int]) -> list[Mention]:
+    """he/she/his/her/who ... (people) and relative "which"/"that" (with the
+    head their clause describes): linked only inside their article."""
+    out = []
+    for token in doc:
+        if token.pos_ not in ("PRON", "DET") or token.ent_type_:
+            continue
+        refers_to = described_head(token)
+        if token.lower_ in PERSON_PRONOUNS or refers_to >= 0:
+            subtype = "person" if token.lower_ in PERSON_PRONOUNS else "thing"
+            out.append(_mention(article, doc, token.i, token.i + 1, token, starts, kind="entity",
+                                subtype=subtype, pronoun=True, refers_to=refers_to))
+    return out
+
+
+def loose_names(article: int, doc: Doc, starts: list[int]) -> list[Mention]:
+    """Runs of proper nouns the entity recogniser left out ("Donetsk" in
+    "Donetsk and Luhansk People's Republics")."""
+    covered = {t.i for ent in doc.ents for t in ent}
+    out, run = [], []
+    for token in list(doc) + [None]:
+        if token is not None and token.pos_ == "PROPN" and token.i not in covered and (not run or run[-1].i == token.i - 1):
+            run.append(token)
+            continue
+        if run:
+            span = doc[run[0].i:run[-1].i + 1]
+            out.append(_mention(article, doc, span.start, span.end, run[-1], starts, kind="entity",
+                                subtype="thing", name=_name_text(span)))
+        run = [token] if token is not None and token.pos_ == "PROPN" and token.i not in covered else []
+    return out
+
+
+def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: frozenset[str],
+                    anchors: dict[int, str]) -> list[Mention]:
+    """Common nouns heading a noun phrase, outside named entities (a noun
+    phrase inside a name, "the United States" in "the Humane Society of the
+    United States", is part of that name)."""
+    ent_tokens = {t.i for ent in doc.ents for t in ent}
+    out = []
+    for chunk in doc.noun_chunks:
+        head = chunk.root
+        if head.i in ent_tokens or head.pos_ == "PRON":
+            continue
+        start, end = noun_span(head)
+        if is_event_noun(head, story_verbs):
+            out.append(_mention(article, doc, start, end, head, starts, kind="event", subtype="nominal",
+                                args=event_args(head), time=date_of(head, anchors)))
+        else:
+            out.append(_mention(article, doc, start, end, head, starts, kind="entity", subtype="thing"))
+    return out
+
+
+def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, str]) -> list[Mention]:
+    """Every full verb (with its particle: "checked out") as a verbal event."""
+    out = []
+    for token in doc:
+        if token.pos_ != "VERB":
+            continue
+        end = token.i + 1
+        if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == token.i:
+            end += 1
+        out.append(_mention(article, doc, token.i, end, token, starts, kind="event", subtype="verbal",
+                            args=event_args(token), time=date_of(token, anchors)))
+    return out
+
+
+def described_head(pronoun: Token) -> int:
+    """Character offset of the noun a relative pronoun's clause describes, or -1."""
+    clause = pronoun.head
+    if pronoun.tag_ in ("WP", "WP$", "WDT") and clause.dep_ == "relcl":
+        return clause.head.idx
+    return -1
+
+
+def resolve_surnames(mentions: list[Mention]) -> list[Mention]:
+    """A one-word person name takes the full name the article last gave with
+    that surname ("Reid" after "Tara Reid"); with none it stays as written."""
+    out, full_names = [], {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.label == "PERSON" and m.name:
+            words = m.name.split()
+            if len(words) > 1:
+                full_names[words[-1].lower()] = m.name
+            elif words and words[0].lower() in full_names:
+                m = replace(m, name=full_names[words[0].lower()])
+        out.append(m)
+    return out
+
+
+def time_anchors(doc: Doc, published) -> dict[int, str]:
+    """Token index -> ISO anchor, for every token of a date entity."""
+    out = {}
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            iso = timex.anchor(ent.text, published)
+            if iso:
+                out.update({t.i: iso for t in ent})
+    return out
+
+
+def extract_mentions(article: int, doc: Doc, date: str = "",
+                     story_verbs: frozenset[str] = frozenset()) -> list[Mention]:
+    """All mentions of one parsed article, in text order. ``date`` is the
+    article's publication date (ISO), ``story_verbs`` the verb lemmas of the
+    story (a noun that is also a verb there names an event)."""
+    published = timex.publication_date(date)
+    starts = [s.start for s in sentences_from_doc(doc)] or [0]
+    anchors = time_anchors(doc, published)
+    found = (entity_mentions(article, doc, starts, published)
+             + phrase_mentions(article, doc, starts, story_verbs, anchors)
+             + pronoun_mentions(article, doc, starts)
+             + loose_names(article, doc, starts)
+             + verb_mentions(article, doc, starts, anchors))
+    return sorted(resolve_surnames(found), key=lambda m: (m.start, m.end))
+
+
+def verb_lemmas(doc: Doc) -> frozenset[str]:
+    return frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB")
+

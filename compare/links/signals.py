@@ -1,0 +1,138 @@
+"""Linking stage, pairwise signals: is mention ``a`` the same referent as mention ``b``?
+
+Each signal is a small pure function of two ``Mention``s (and, for the
+contextual one, their vectors). ``pair_evidence`` combines them into the
+one-line reason a link is made, or "" when the pair must not link. The
+contribution of each signal on ECB+ is in docs/links.md.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..embed import supports_tokens
+from ..names import name_variant, plain
+from .mentions import Mention
+from .time import anchors_conflict
+
+# Entity subtypes that never name one referent together (a person is not a
+# place); "thing" (a common noun) and "group" may stand for any of them.
+TYPED = frozenset({"person", "organisation", "place", "date", "number"})
+
+
+def same_head(a: Mention, b: Mention) -> bool:
+    """Same stem of the head lemma ("announced" / "announcement"); pronouns never count."""
+    return (a.stem or a.head) == (b.stem or b.head) and not (a.pronoun or b.pronoun)
+
+
+def name_match(a: str, b: str, people: bool = False) -> str:
+    """How two proper names are one name ("identical", "transliteration",
+    "surname" ...), or "" when they are different names. A name inside a
+    longer name is not that name: "Russia" / "United Russia" -> ""; for
+    ``people``, a lone surname matches the full name that ends with it
+    ("Reid" / "Tara Reid")."""
+    if not a or not b:
+        return ""
+    variant = name_variant(a, b)
+    if variant is not None:
+        return variant.kind
+    x, y = sorted((a.replace(".", "").split(), b.replace(".", "").split()), key=len)
+    if people and len(y) > len(x) and all(w[:1].isupper() for w in y) and name_variant(" ".join(x), " ".join(y[-len(x):])) is not None:
+        return "surname"
+    return ""
+
+
+def same_surface(a: Mention, b: Mention) -> bool:
+    """Both mentions are names written alike (the parser's entity labels may
+    still disagree: "Hasim Rahman" tagged once a person, once an organisation)."""
+    return bool(a.name and b.name) and plain(a.text) == plain(b.text) and a.kind == b.kind
+
+
+def types_compatible(a: Mention, b: Mention) -> bool:
+    """False when the two mentions have different known entity types."""
+    if a.kind != b.kind:
+        return False
+    ta = a.subtype if a.subtype in TYPED else ""
+    tb = b.subtype if b.subtype in TYPED else ""
+    return not (ta and tb and ta != tb)
+
+
+def shared_args(a: Mention, b: Mention) -> tuple[str, ...]:
+    """Argument lemmas both events have (participants, place, time words)."""
+    theirs = set(b.args)
+    return tuple(x for x in a.args if x in theirs and x not in (a.head, b.head))
+
+
+def time_conflict(a: Mention, b: Mention) -> bool:
+    """The mentions (or the events' date arguments) are anchored to different days."""
+    return anchors_conflict(a.time, b.time)
+
+
+def token_cosine(vectors: np.ndarray | None, i: int, j: int) -> float | None:
+    """Cosine of the mentions' contextual head vectors (None without vectors)."""
+    if vectors is None:
+        return None
+    return float(vectors[i] @ vectors[j])
+
+
+def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder) -> np.ndarray | None:
+    """Per mention: the mean of the encoder's contextual vectors of the tokens
+    under its head word, L2-normalised, ``(n_mentions, d)``; None when the
+    embedder has no token vectors. ``sentences[k]`` are article k's sentences;
+    only sentences with a mention are encoded, in the call the fact stage
+    makes (cached per sentence by ``CachingEmbedder``)."""
+    if embedder is None or not supports_tokens(embedder) or not mentions:
+        return None
+    needed = sorted({(m.article, m.sentence) for m in mentions})
+    encoded = dict(zip(needed, embedder.encode_tokens([sentences[k][i].text for k, i in needed])))
+    dim = next((v.shape[1] for _, v in encoded.values() if len(v)), 1)
+    out = np.zeros((len(mentions), dim), dtype=np.float32)
+    for row, m in enumerate(mentions):
+        sentence, (offsets, vectors) = sentences[m.article][m.sentence], encoded[(m.article, m.sentence)]
+        lo, hi = m.head_start - sentence.start, m.head_end - sentence.start
+        under = (offsets[:, 0] < hi) & (offsets[:, 1] > lo) if len(offsets) else np.zeros(0, bool)
+        if under.any():
+            mean = vectors[under].mean(axis=0)
+            out[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    return out
+
+
+def pair_evidence(a: Mention, b: Mention, cosine: float | None, config) -> str:
+    """One line saying why ``a`` and ``b`` are one referent, or "" when they
+    must not be linked. ``config`` is a ``LinksConfig``; ``cosine`` None
+    (no token vectors) leaves heads and names as the only signals."""
+    if a.pronoun or b.pronoun or time_conflict(a, b):
+        return ""
+    if same_surface(a, b):
+        return f"same name '{a.text}'"
+    if not types_compatible(a, b):
+        return ""
+    if a.name and b.name:
+        people = "person" in (a.subtype, b.subtype) and {a.subtype, b.subtype} <= {"person", "thing"}
+        how = name_match(a.name, b.name, people=people)
+        return f"same name ({how}) '{a.name}' / '{b.name}'" if how else ""
+    args = shared_args(a, b)
+    said = f", shared argument '{args[0]}'" if args else ""
+    if same_head(a, b):
+        floor = config.same_head_min_cosine if a.kind == "event" else config.entity_same_head_min_cosine
+        return f"same head '{a.head}'{said}" if cosine is None or cosine >= floor else ""
+    if cosine is None:
+        return ""
+    if a.kind == "event":
+        return event_paraphrase(a, b, cosine, args, config)
+    if cosine >= config.entity_min_cosine:
+        return f"similar '{a.head}' / '{b.head}' (cosine {cosine:.2f})"
+    return ""
+
+
+def event_paraphrase(a: Mention, b: Mention, cosine: float, args: tuple[str, ...], config) -> str:
+    """Events named with different words: close contextual vectors and shared
+    arguments ("voted" / "backed", both with lawmakers and "recognize"), or
+    many shared arguments at a lower cosine ("appeal to Putin to recognize" /
+    "calling on Putin to recognize")."""
+    close = cosine >= config.event_min_cosine and len(args) >= config.event_min_shared_args
+    strong = cosine >= config.event_args_min_cosine and len(args) >= config.event_strong_shared_args
+    if not (close or strong):
+        return ""
+    return f"similar events '{a.head}' / '{b.head}' (cosine {cosine:.2f}), shared arguments '{', '.join(args[:3])}'"

