@@ -224,6 +224,8 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) ->
             continue
         qualifier = _qualifier(doc, group[0], span.start)
         noun = _counted_noun(doc[group[-1]])
+        if noun is not None and not span.start <= noun.i < span.end:  # never past the sentence ("49" | "%")
+            noun = None
         tokens = qualifier + group + ([noun.i] if noun is not None and noun.i > group[-1] and noun.i - group[-1] <= 3 else [])
         verb = _governing_verb(noun if noun is not None else doc[group[-1]])
         out.append(_unit("number", doc, list(range(min(tokens), max(tokens) + 1)), sentence, value=value,

@@ -25,7 +25,9 @@ HOSTILE = ("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\ufe58\uff0d"  # das
 PIECES = st.one_of(st.sampled_from(WORDS), st.sampled_from(HOSTILE), st.text(min_size=1, max_size=4))
 SEPARATORS = st.sampled_from([" ", " ", " ", "", "\n", ", ", ". ", " \u2015 ", "\u2014"])
 TEXTS = st.lists(st.tuples(PIECES, SEPARATORS), max_size=40).map(lambda parts: "".join(p + s for p, s in parts))
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI sees the same examples every run (a red CI blocks landing); run with
+# derandomize=False (and more examples) locally to explore further.
+FAST = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +98,14 @@ def test_whole_analysis_spans(a, b):
         assert all(texts[1][s.start:s.end] for s in f.b_spans) and all(s.end <= len(texts[1]) for s in f.b_spans)
     for f in result.facts:
         assert all(s.end <= len(texts[0]) for s in f.a_spans) and all(s.end <= len(texts[1]) for s in f.b_spans)
+
+
+@pytest.mark.parametrize("text", ["U.S.\n49% ", "U.S.\n49%", "The vote was 49\n% of all."])
+def test_a_number_never_takes_a_word_of_the_next_sentence(nlp, text):
+    # Found by Hypothesis: "49" and "%" fell in two sentences and the number
+    # unit "49%" ran past its sentence.
+    doc = nlp(text)
+    index = DocIndex.of(doc)
+    for s in sentences_from_doc(doc):
+        for unit in units_of_span(doc, s.start, s.end, s.index, index):
+            assert s.start <= unit.start <= unit.end <= s.end and text[unit.start:unit.end] == unit.text
