@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from ..types import Article
-from .config import GroupingConfig
+from ..config import GroupingConfig
 
 # A name token: a capitalised word not at the start of a sentence or line
 # (sentence-initial words are capitalised whatever they are), or an acronym.
