@@ -15,6 +15,7 @@ import numpy as np
 
 from .config import CompareConfig, FactsConfig
 from .embed import Embedder, supports_tokens
+from .caches import per_parse
 from .failsoft import Collector
 from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, mentions, needed_lemmas
 from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,
@@ -22,8 +23,8 @@ from .facts_match import (name_words, number_counterparts, quote_overlap, same_e
 from .facts_score import (TokenVectors, anchored_support, configured_floor, contextual_support,
                           counterpart_sentences, isolate_tokens, lexical_support, phrase_scores,
                           sentence_token_vectors, smooth_clauses, word_weights)
+from .lexicon import FACT_ENTITY_LABELS, MONTH_NAMES, WEEKDAYS
 from .names import name_variant
-from .segment import per_parse
 from .types import Alignment, Document, Fact, Highlight, Span
 from .units import DocIndex, Unit, quote_units, units_of_span
 
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 SIDES = ("A", "B")
 STATUS_ONLY = ("only_a", "only_b")
-FACT_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
 
 
 @dataclass(frozen=True)
@@ -425,13 +425,13 @@ def date_facts(sides) -> list[Fact]:
     return facts
 
 
-_WEEKDAYS_MONTHS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "jan", "feb",
-                    "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Words that make a date absolute: weekdays and month abbreviations ("Tuesday", "Feb").
+_CALENDAR = WEEKDAYS + tuple(m[:3] for m in MONTH_NAMES)
 
 
 def _absolute(text: str) -> bool:
     low = text.lower()
-    return any(ch.isdigit() for ch in low) or any(w in low for w in _WEEKDAYS_MONTHS)
+    return any(ch.isdigit() for ch in low) or any(w in low for w in _CALENDAR)
 
 
 def _date_key(text: str) -> str:

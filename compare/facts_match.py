@@ -8,38 +8,32 @@ slot (what they count, which verb), quotes by wording. No model is called.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from .caches import memo
+from .lexicon import GENERIC_HEADS, POSSESSIVE, TITLES
 from .names import name_variant, plain
 from .units import Unit
 
-# Words that qualify a name without being part of it ("President Vladimir Putin").
-TITLES = frozenset({"president", "prime", "minister", "foreign", "defence", "defense", "secretary", "general",
-                    "spokesperson", "spokesman", "spokeswoman", "leader", "chancellor", "king", "queen",
-                    "mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "governor", "former", "the",
-                    "deputy", "chief", "head", "speaker", "premier", "pope", "prince", "sir", "lord"})
-_POSSESSIVE = re.compile(r"['\u2019]s$")
 _WORD = re.compile(r"[\w'\u2019-]+")
-# Nouns too generic to identify an organisation on their own ("the Ministry").
-GENERIC_HEADS = frozenset({"ministry", "party", "council", "house", "court", "government", "office",
-                           "department", "agency", "committee", "union", "republic", "republics",
-                           "assembly", "parliament", "army", "forces", "state", "states"})
+# Words of a name string that are not the name: titles and the article ("the Kremlin's").
+NAME_WORD_SKIPS = TITLES | {"the"}
 
 
-@lru_cache(maxsize=65536)
+
+@memo(maxsize=65536)
 def name_words(text: str) -> tuple[str, ...]:
     """The words of a name without titles, articles and possessive endings."""
-    words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(text)]
-    return tuple(w for w in words if w and w.lower() not in TITLES)
+    words = [POSSESSIVE.sub("", w) for w in _WORD.findall(text)]
+    return tuple(w for w in words if w and w.lower() not in NAME_WORD_SKIPS)
 
 
-@lru_cache(maxsize=262144)  # pure on strings; names repeat across the pairs of a batch
+@memo(maxsize=262144)  # pure on strings; names repeat across the pairs of a batch
 def same_word(x: str, y: str) -> bool:
     """One name word written two ways (case, diacritics, romanization)."""
     return plain(x) == plain(y) or (x[:1].isupper() and y[:1].isupper() and name_variant(x, y) is not None)
 
 
-@lru_cache(maxsize=262144)
+@memo(maxsize=262144)
 def same_entity(x: str, y: str) -> bool:
     """True when two mentions name one referent: equal after folding, a
     known/transliterated variant, or one mention's words all in the other's

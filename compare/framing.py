@@ -5,49 +5,37 @@ them; none calls a spelling or a label wrong. Naming rests on ``names.py``
 (lexicon plus transliteration test), labels on noun phrases that name the same
 referent in the two articles (shared named anchor, same slot of the same verb
 in similar sentences, or the same label family), hedges and report verbs on
-the word lists in ``compare/data/framing_words.json``.
+the word lists of ``compare/lexicon.py``.
 """
 from __future__ import annotations
 
-import functools
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Iterable
 
 from . import names
 from .config import CompareConfig, FramingConfig
+from .caches import memo, per_parse
 from .failsoft import Collector
-from .segment import per_parse
+from .lexicon import (HEDGE_CLAUSE_VERBS, HEDGE_WORDS, LABEL_FAMILIES, NAME_KINDS, NEUTRAL_MODIFIERS,
+                      NUMERIC_ENTITY_LABELS, POSSESSIVE, QUALIFIER_PATTERNS, QUALIFIERS, REGION_CUES,
+                      REPORT_VERB_CLASS, TITLES_WITH_INSTITUTIONS)
 from .types import Alignment, Document, FramingDifference, Highlight, Span
 
 # ---------------------------------------------------------------- word lists
 
 
-@functools.lru_cache(maxsize=1)
-def framing_words() -> dict:
-    """``compare/data/framing_words.json``: qualifiers, label families, hedges, report verbs."""
-    text = resources.files("compare.data").joinpath("framing_words.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-@functools.lru_cache(maxsize=1)
-def _qualifier_patterns() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p) for p in framing_words()["qualifier_patterns"])
-
-
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def is_qualifier(word: str) -> bool:
     """A word that qualifies status, sponsor or legitimacy ("self-declared", "Moscow-backed")."""
     word = word.lower()
-    return word in framing_words()["qualifiers"] or any(p.match(word) for p in _qualifier_patterns())
+    return word in QUALIFIERS or any(p.match(word) for p in QUALIFIER_PATTERNS)
 
 
-@functools.lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _family_of_word() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-    for family, words in framing_words()["label_families"].items():
+    for family, words in LABEL_FAMILIES.items():
         for w in words:
             out.setdefault(w, set()).add(family)
     return {w: frozenset(f) for w, f in out.items()}
@@ -57,15 +45,10 @@ def families(words: Iterable[str]) -> frozenset[str]:
     return _families(frozenset(words))
 
 
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def _families(words: frozenset[str]) -> frozenset[str]:
     table = _family_of_word()
     return frozenset(f for w in words for f in table.get(w, ()))
-
-
-@functools.lru_cache(maxsize=1)
-def _report_verb_class() -> dict[str, str]:
-    return {v: cls for cls, verbs in framing_words()["report_verbs"].items() for v in verbs}
 
 
 # ---------------------------------------------------------------- noun phrases
@@ -190,18 +173,14 @@ def _slot(head) -> tuple[str, str]:
     return ("", "")
 
 
-_NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
-
-
 def name_runs(tokens: list) -> tuple[str, ...]:
     """Proper-name runs of a phrase, titles dropped: "South Korean President
     Moon Jae-in" -> ("South Korean", "Moon Jae-in")."""
-    titles = set(framing_words()["titles"])
     out, run = [], []
     for tok in list(tokens) + [None]:
         glued = tok is not None and run and tok.text == "-" and not run[-1].whitespace_ and not tok.whitespace_
-        if tok is not None and (tok.pos_ == "PROPN" and tok.lower_ not in titles
-                                and tok.ent_type_ not in _NOT_NAMES or glued
+        if tok is not None and (tok.pos_ == "PROPN" and tok.lower_ not in TITLES_WITH_INSTITUTIONS
+                                and tok.ent_type_ not in NUMERIC_ENTITY_LABELS or glued
                                 or run and run[-1].text == "-" and not run[-1].whitespace_
                                 and tok.pos_ not in ("VERB", "ADJ", "NOUN")):
             run.append(tok)
@@ -349,7 +328,7 @@ def _inside_person(doc: Document, start: int, end: int) -> bool:
 
 def _nearest_region_cue(doc: Document, start: int, region: str, window: int) -> str:
     """"own" or "other" for the nearest region cue word around ``start``, else ""."""
-    cues = framing_words().get("region_cues", {}).get(region)
+    cues = REGION_CUES.get(region)
     if cues is None or doc.doc is None:
         return ""
     span = doc.doc.char_span(start, start + 1, alignment_mode="expand")
@@ -456,10 +435,7 @@ def lexicon_naming_variants(ma: list[NameMention], mb: list[NameMention]) -> lis
     return out
 
 
-_NAME_LABELS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group",
-                "ORG": "organisation"}
 _LEADING = re.compile(r"^(?:the|The)\s+")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 @dataclass(frozen=True)
@@ -478,12 +454,12 @@ def entity_mentions(doc: Document) -> list[EntityMention]:
         return []
     out = []
     for ent in doc.doc.ents:
-        label = _NAME_LABELS.get(ent.label_)
+        label = NAME_KINDS.get(ent.label_)
         if label is None:
             continue
         text = _LEADING.sub("", ent.text)
         start = ent.start_char + (len(ent.text) - len(text))
-        text = _POSSESSIVE.sub("", text).strip()
+        text = POSSESSIVE.sub("", text).strip()
         if len(text) > 2 and text[0].isupper() and not set(text) & set("[]()"):  # "[Barack] Obama"
             out.append(EntityMention(sentence_of(doc, start), start, start + len(text), text, label))
     return out
@@ -624,7 +600,7 @@ def _single_side(mine: list[NameMention], other: list[NameMention], me: str, the
 # ---------------------------------------------------------------- labels and qualifiers
 
 
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def _norm(words: frozenset[str]) -> frozenset[str]:
     """Words compared across spellings (Luhansk = Lugansk)."""
     return frozenset(names.fold(w) for w in words)
@@ -820,12 +796,11 @@ def one_sided_qualifiers(mine: list[NounPhrase], other: list[NounPhrase], used: 
     return out
 
 
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def label_words(np: NounPhrase) -> frozenset[str]:
     """What a phrase calls the thing it names: its words minus names and neutral modifiers."""
-    neutral = set(framing_words()["neutral_modifiers"])
     name_words = {w.lower() for a in np.anchors for w in a.split()}
-    return frozenset(w for w in np.core if w not in name_words and w not in neutral
+    return frozenset(w for w in np.core if w not in name_words and w not in NEUTRAL_MODIFIERS
                      and not w.startswith(("then-", "ex-", "former-")))
 
 
@@ -956,8 +931,7 @@ def _clause_from(text: str, start: int, stop: int) -> int:
 
 
 def _word_hedges(doc: Document, sentence) -> list[Hedge]:
-    words = set(framing_words()["hedge_words"])
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", re.I)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(HEDGE_WORDS, key=len, reverse=True)) + r")\b", re.I)
     text = doc.article.text
     out = []
     for m in pattern.finditer(text, sentence.start, sentence.end):
@@ -972,7 +946,6 @@ def _word_hedges(doc: Document, sentence) -> list[Hedge]:
 
 def _clause_hedges(doc: Document, sentence) -> list[Hedge]:
     """"what they claim is X", "what X calls Y": the writer attributes the wording."""
-    verbs = set(framing_words()["hedge_clause_verbs"])
     if doc.doc is None:
         return []
     span = doc.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
@@ -980,7 +953,7 @@ def _clause_hedges(doc: Document, sentence) -> list[Hedge]:
     for tok in span or ():
         if tok.lower_ != "what":
             continue
-        verb = next((t for t in doc.doc[tok.i + 1:tok.i + 4] if t.lemma_.lower() in verbs and t.pos_ == "VERB"), None)
+        verb = next((t for t in doc.doc[tok.i + 1:tok.i + 4] if t.lemma_.lower() in HEDGE_CLAUSE_VERBS and t.pos_ == "VERB"), None)
         if verb is None or not _attributing(verb):
             continue
         start = doc.doc[tok.i - 1].idx if tok.i > 0 and doc.doc[tok.i - 1].pos_ == "ADP" else tok.idx
@@ -1027,7 +1000,7 @@ def _scare_quotes(doc: Document, sentence) -> list[Hedge]:
             if span is None or not any(t.pos_ == "NOUN" for t in span) or any(t.pos_ == "VERB" for t in span):
                 continue
             before = doc.doc[max(0, span.start - 5):span.start]
-            if any(t.lemma_.lower() in _report_verb_class() for t in before):
+            if any(t.lemma_.lower() in REPORT_VERB_CLASS for t in before):
                 continue  # "called it 'insane'": a quotation, not distancing
         out.append(Hedge(sentence.index, m.start(), m.end(), m.group(0), "quotation marks", "scare quotes"))
     return out
@@ -1084,7 +1057,7 @@ def report_verbs(doc: Document, sentence: int) -> list[tuple[object, str]]:
         return []
     s = doc.sentences[sentence]
     span = doc.doc.char_span(s.start, s.end, alignment_mode="expand") or ()
-    table = _report_verb_class()
+    table = REPORT_VERB_CLASS
     return [(t, table[t.lemma_.lower()]) for t in span if t.pos_ == "VERB" and t.lemma_.lower() in table]
 
 

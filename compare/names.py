@@ -10,7 +10,6 @@ SpellingUkraine and KyivNotKiev plus a hand-made world list; sources in
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from typing import Literal
 
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
+
+from .caches import memo
 
 VariantKind = Literal["identical", "lexicon", "transliteration", "diacritics_spacing",
                       "alternative_name", "exonym"]
@@ -44,13 +45,13 @@ _VOWELS = re.compile(r"[aeiou]+")
 NAME_PAIR_CACHE = 2**18
 
 
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def plain(name: str) -> str:
     """Romanised, lower-cased, letters and digits only: "Kim Jong-un" -> "kimjongun"."""
     return _NON_ALNUM.sub("", anyascii(name).lower())
 
 
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def fold(name: str) -> str:
     """Comparison key that ignores romanization choices: h/g, kh/h, y/i/ii/iy,
     ts/tz, doubled letters, diacritics, hyphens and spaces.
@@ -62,7 +63,7 @@ def fold(name: str) -> str:
     return _DOUBLE.sub(r"\1", key)
 
 
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def skeleton(name: str) -> str:
     """Consonant skeleton of the folded key: transliterations mostly change vowels."""
     return _VOWELS.sub("", fold(name))
@@ -132,7 +133,7 @@ def _data_files(prefix: str, suffix: str) -> list:
                   key=lambda p: p.name)
 
 
-@functools.lru_cache(maxsize=1)
+@memo(maxsize=1)
 def lexicon_entries() -> tuple[LexiconEntry, ...]:
     """All entries of ``compare/data/names_*.jsonl``, loaded once."""
     out = []
@@ -143,7 +144,7 @@ def lexicon_entries() -> tuple[LexiconEntry, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _form_index() -> dict[str, list[tuple[LexiconEntry, str]]]:
     """plain(form) -> [(entry, form)], for lookups by any spelling."""
     index: dict[str, list[tuple[LexiconEntry, str]]] = {}
@@ -158,7 +159,7 @@ def lexicon_lookup(name: str) -> list[tuple[LexiconEntry, str]]:
     return list(_form_index().get(plain(name), ()))
 
 
-@functools.lru_cache(maxsize=1)
+@memo(maxsize=1)
 def distinct_pairs() -> frozenset[frozenset[str]]:
     """Look-alike names of different things (Austria/Australia), from
     ``compare/data/distinct_names.csv``: never merged by the detector."""
@@ -192,7 +193,7 @@ def _lexicon_variant(x: str, y: str) -> NameVariant | None:
 TRANSLITERATION_MIN_SIMILARITY = 0.6
 
 
-@functools.lru_cache(maxsize=NAME_PAIR_CACHE)
+@memo(maxsize=NAME_PAIR_CACHE)
 def transliteration_score(x: str, y: str) -> float:
     """Similarity in [0, 1] of two names as transliterations, 0 when they are
     not (different consonant skeletons, one extends the other, or a known
@@ -238,7 +239,7 @@ def _multiword_transliteration(x: str, y: str) -> float:
     return min(scores) if all(s >= TRANSLITERATION_MIN_SIMILARITY for s in scores) else 0.0
 
 
-@functools.lru_cache(maxsize=NAME_PAIR_CACHE)
+@memo(maxsize=NAME_PAIR_CACHE)
 def name_variant(x: str, y: str) -> NameVariant | None:
     """How ``x`` and ``y`` relate as spellings of one name, or None when they
     are different names (Austria/Australia, Iran/Iraq, Slovakia/Slovenia).
@@ -285,7 +286,7 @@ def spelling_style(name: str) -> str:
     return ", ".join(parts)
 
 
-@functools.lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _mention_pattern() -> tuple[re.Pattern, dict[str, list[tuple[LexiconEntry, str]]]]:
     """One regex over every Latin-script form, longest first; case-sensitive,
     because lower-case look-alikes ("bile", "nina") are ordinary words."""

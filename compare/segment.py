@@ -8,22 +8,18 @@ boundaries come from spaCy's parser or, when configured, from pysbd rules
 """
 from __future__ import annotations
 
-import functools
 import logging
 import re
-import threading
-from collections import OrderedDict
-from typing import Callable, Sequence, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .caches import memo, per_parse
 from .types import Article, Document, Sentence
 
 log = logging.getLogger(__name__)
 
 SEGMENTERS = ("spacy", "pysbd")
-T = TypeVar("T")
 
 
 class SpacyLoadError(RuntimeError):
@@ -52,7 +48,7 @@ def _pysbd_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-@functools.lru_cache(maxsize=4)
+@memo(maxsize=4, model=True)
 def load_spacy(name: str, segmenter: str = "spacy") -> Language:
     """Load a spaCy pipeline by name or path, once per process."""
     import spacy
@@ -142,43 +138,6 @@ def content_words(doc: Doc, sentences: tuple[Sentence, ...]) -> list[frozenset[s
         out.append(frozenset(t.lemma_.lower() for t in tokens
                              if t.pos_ in CONTENT_POS and not t.is_stop and any(c.isalnum() for c in t.text)))
     return out
-
-
-def per_parse(maxsize: int = 32) -> Callable[[Callable[..., Sequence[T]]], Callable[..., list[T]]]:
-    """Cache ``fn(document, *args) -> sequence`` per parsed article.
-
-    An article of a k-way story takes part in k-1 comparisons; what the fact
-    and framing stages read off one parse (its noun phrases, names, hedges)
-    is computed once. Documents hold numpy arrays and are not hashable, so
-    the key is the identity of the spaCy ``Doc`` and of the sentence tuple
-    (both kept alive by the entry, so an id cannot be reused while cached)
-    plus the text and the other arguments. Each call returns a new list.
-    Documents without a parse are not cached.
-    """
-    def decorate(fn: Callable[..., Sequence[T]]) -> Callable[..., list[T]]:
-        entries: OrderedDict[tuple, tuple[Doc, tuple, tuple]] = OrderedDict()
-        lock = threading.Lock()
-
-        @functools.wraps(fn)
-        def cached(document: Document, *args) -> list[T]:
-            if document.doc is None:
-                return list(fn(document, *args))
-            key = (id(document.doc), id(document.sentences), document.article.text, args)
-            with lock:
-                hit = entries.get(key)
-                if hit is not None:
-                    entries.move_to_end(key)
-                    return list(hit[2])
-            value = tuple(fn(document, *args))
-            with lock:
-                entries[key] = (document.doc, document.sentences, value)
-                while len(entries) > maxsize:
-                    entries.popitem(last=False)
-            return list(value)
-
-        cached.cache_clear = entries.clear  # type: ignore[attr-defined]
-        return cached
-    return decorate
 
 
 @per_parse()

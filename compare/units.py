@@ -14,28 +14,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from .lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, NAME_ENTITY_LABELS, NUMBER_WORDS, QUOTE_PAIRS,
+                      REPORT_VERBS, SCALES)
+
 # Dependency labels whose subtree is a claim of its own that one report may
 # add to a sentence the other shares (the "detachable" clauses).
 CLAUSE_DEPS = frozenset({"relcl", "appos", "advcl", "acl", "ccomp", "conj", "parataxis", "xcomp"})
-ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
-DATE_LABELS = frozenset({"DATE", "TIME"})
-REPORT_VERBS = frozenset({"say", "tell", "write", "add", "claim", "state", "declare", "announce", "insist",
-                          "warn", "note", "argue", "allege", "assert", "explain", "stress", "accord",
-                          "deny", "confirm", "report", "reply", "respond", "tweet", "post"})
-# Words before a number that make it approximate or a bound ("more than 700,000").
-APPROX_WORDS = frozenset({"about", "around", "approximately", "nearly", "almost", "roughly", "some", "over",
-                          "more", "less", "fewer", "than", "at", "least", "most", "up", "to", "just", "under",
-                          "estimated", "some", "upwards", "of", "below", "above"})
-_NUMBER_WORDS = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                      "ninety": 90})
-_SCALES = {"dozen": 12, "dozens": 12, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
-           "trillion": 1e12, "k": 1e3}
 _NUMBER_PART = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s\u00a0\u202f](?=\d{3}\b)")
-QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'), ("\u2018", "\u2019"), ("\u00ab", "\u00bb"))
 MIN_QUOTE_WORDS = 3
 
 
@@ -72,12 +58,12 @@ def parse_number(text: str) -> float | None:
     for part in parts:
         if part[0].isdigit():
             current, seen = current + float(part), True
-        elif part in _NUMBER_WORDS:
-            current, seen = current + _NUMBER_WORDS[part], True
+        elif part in NUMBER_WORDS:
+            current, seen = current + NUMBER_WORDS[part], True
         elif part in ("hundred", "dozen", "dozens"):
-            current, seen = (current or 1) * _SCALES[part], True
-        elif part in _SCALES and (seen or len(part) > 2):  # "3m" but not a lone "m"
-            total, current, seen = total + (current or 1) * _SCALES[part], 0.0, True
+            current, seen = (current or 1) * SCALES[part], True
+        elif part in SCALES and (seen or len(part) > 2):  # "3m" but not a lone "m"
+            total, current, seen = total + (current or 1) * SCALES[part], 0.0, True
     return total + current if seen else None
 
 
@@ -197,7 +183,7 @@ def entity_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) ->
     """Named entities (people, organisations, places, groups, ...), without a leading "the"."""
     out = []
     for ent in ents:
-        if ent.label_ in ENTITY_LABELS:
+        if ent.label_ in NAME_ENTITY_LABELS:
             ids = [t.i for t in ent if not (t.i == ent.start and t.lower_ == "the") and not t.is_punct]
             ids = [i for i in ids if not span.doc[i].text in ("'s", "’s")]
             if ids:
@@ -207,7 +193,7 @@ def entity_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) ->
 
 def date_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) -> tuple[Unit, ...]:
     return tuple(_unit("date", span.doc, [t.i for t in ent], sentence, label=ent.label_)
-                 for ent in ents if ent.label_ in DATE_LABELS)
+                 for ent in ents if ent.label_ in DATE_ENTITY_LABELS)
 
 
 # ---------------------------------------------------------------- numbers
@@ -216,7 +202,7 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) ->
     """Numbers with what they count: "more than 700,000 passports" -> value
     700000, noun "passport", approx True, verb "issue"."""
     doc = span.doc
-    in_date = {t.i for ent in ents if ent.label_ in DATE_LABELS | {"ORDINAL"} for t in ent}
+    in_date = {t.i for ent in ents if ent.label_ in DATE_ENTITY_LABELS | {"ORDINAL"} for t in ent}
     out, ids = [], [t.i for t in span if t.like_num and t.i not in in_date]
     for group in _runs(ids, doc):
         value = parse_number(" ".join(doc[i].text for i in group))

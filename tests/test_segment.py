@@ -42,7 +42,7 @@ def test_per_parse_computes_once_per_parsed_article():
 
     import numpy as np
 
-    from compare.segment import per_parse
+    from compare.caches import per_parse
     from compare.types import Document
 
     calls = []

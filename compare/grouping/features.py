@@ -17,18 +17,14 @@ from scipy import sparse
 
 from ..types import Article
 from ..config import GroupingConfig
+from ..lexicon import CAPITALISED_NON_NAMES
 
 # A name token: a capitalised word not at the start of a sentence or line
 # (sentence-initial words are capitalised whatever they are), or an acronym.
 _NAME = re.compile(r"(?<![.!?\n]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*|[A-Z]{2,})\b", re.M)
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-# Capitalised words that are not names: weekdays, months, titles, pronouns.
-_NOT_NAMES = frozenset("""
-i mr mrs ms dr sen rep gov president the a an he she it they we you his her their this that these those
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-september october november december but and or if when while after before in on at for of to by as so
-""".split())
+
 
 
 @dataclass(frozen=True)
@@ -58,7 +54,7 @@ def body_text(article: Article, text_chars: int) -> str:
 
 def name_tokens(text: str) -> list[str]:
     """Lower-cased capitalised words that stand inside sentences (names, places, organisations)."""
-    return [t.lower() for t in _NAME.findall(text) if t.lower() not in _NOT_NAMES]
+    return [t.lower() for t in _NAME.findall(text) if t.lower() not in CAPITALISED_NON_NAMES]
 
 
 def number_tokens(text: str) -> list[str]:
