@@ -7,7 +7,7 @@
 import logging
 
 from .config import AlignConfig, CompareConfig
-from .embed import CachingEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder, get_embedder
+from .encoders import CachingEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder, get_embedder
 from .grouping import Grouping, group_articles, group_with_confidence
 from .ingest import IngestError, article_from_text, load_manifest, read_article
 from .pipeline import ComparisonError, compare_articles, compare_documents, prepare_documents, relabel

@@ -194,7 +194,7 @@ def test_group_command_refuses_unusable_input(tmp_path, capsys, content, name):
 
 @pytest.mark.slow
 def test_real_encoder_keeps_two_earthquakes_apart():
-    from compare.embed import get_embedder
+    from compare.encoders import get_embedder
 
     labels = group_articles(pile(), embedder=get_embedder())
     assert labels[0] == labels[2] and labels[1] == labels[4]
