@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from .config import CompareConfig
-from .corpus import read_or_error
+from .corpus import ArticleRef, read_or_error
 from .encoders import Embedder, EncoderGate
 from .failures import comparison_warnings, describe_failure, error_row, failure_row, problem_line, warning_line
-from .ingest import ArticleRef, IngestError
+from .ingest import IngestError
 from .outputs import (PAIR_FIELDS, SUMMARY_FILE, atomic_write, completed_rows, out_folder_lock, read_error_row,
                       remove_stale_temporaries, run_log, slug, story_files, story_fingerprint, summary_csv,
                       write_story)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from filelock import FileLock, Timeout
 
 from .config import CompareConfig
-from .ingest import ArticleRef
+from .corpus import ArticleRef
 
 if TYPE_CHECKING:
     from .batch import StoryResult

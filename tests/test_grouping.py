@@ -10,7 +10,7 @@ import pytest
 
 from compare import Article, group_articles, group_with_confidence
 from compare.cli import main
-from compare.ingest import load_manifest
+from compare.corpus import load_manifest
 from compare.grouping import GroupingConfig
 from compare.grouping.cluster import average_linkage
 from compare.grouping.features import lead_text, name_tokens, number_tokens, publication_day

@@ -271,3 +271,16 @@ def test_unknown_model_name_is_a_readable_error(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ob.OnnxBuildError, match="local model directory"):
         ob.local_model_dir("no-such-org/no-such-model-xyz")
+
+
+def test_batch_size_is_capped_for_onnx_and_the_cap_is_logged_once(caplog):
+    from compare.config import ONNX_MAX_BATCH
+
+    ob._log_batch_cap.cache_clear()
+    with caplog.at_level("INFO", logger="compare.encoders.onnx"):
+        assert ob.OnnxEmbedder(batch_size=64).batch_size == ONNX_MAX_BATCH == 8
+        assert ob.OnnxEmbedder(batch_size=64).batch_size == 8
+        assert ob.OnnxEmbedder(batch_size=3).batch_size == 3
+    assert [r.getMessage() for r in caplog.records] == [
+        "ONNX backend: batch size 64 capped at 8 (config.ONNX_MAX_BATCH: small batches are faster on ONNX Runtime)"]
+
