@@ -13,10 +13,10 @@ import streamlit as st
 
 from compare import app_support as ui
 from compare.config import AlignConfig, CompareConfig
-from compare.embed import get_embedder
+from compare.encoders import get_embedder
 from compare.html_report import (HIGHLIGHT_STATUS, FRAMING_TYPES, fact_groups, page_css,
                                  render_fact_group, render_framing, render_side_by_side)
-from compare.many import compare_story, unique_ids
+from compare.story import compare_story, unique_ids
 from compare.pipeline import compare_documents, prepare_documents, relabel
 
 log = logging.getLogger("newscompare.app")

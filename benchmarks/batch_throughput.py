@@ -112,7 +112,8 @@ def load_average() -> str:
 
 def one_run(args: argparse.Namespace) -> dict:
     """One scale in this process: convert, load models, run the batch, time the encoder alone."""
-    from compare.batch import BatchOptions, corpus_stories, run_batch
+    from compare.batch import BatchOptions, run_batch
+    from compare.corpus import corpus_stories
     from compare.cli import make_config
     from compare.cli import build_parser as cli_parser
     from compare.pipeline import default_embedder

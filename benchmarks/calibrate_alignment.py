@@ -28,7 +28,7 @@ import numpy as np
 from _common import SHARED, read_jsonl
 from compare.align import align_from_scores, combined_similarity, lexical_overlap, margin_matrix
 from compare.config import AlignConfig, CompareConfig
-from compare.embed import get_embedder
+from compare.encoders import get_embedder
 from compare.segment import content_words, load_spacy
 from compare.types import Sentence
 

@@ -43,7 +43,7 @@ from _common import REPO, SHARED, read_jsonl
 
 from compare import CompareConfig
 from compare.app_support import LIMITS, estimate_sentences
-from compare.many import compare_many
+from compare.story import compare_many
 from compare.pipeline import compare_articles
 from compare.segment import parse_many
 

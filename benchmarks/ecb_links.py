@@ -250,7 +250,7 @@ def main() -> None:
     import snowballstemmer
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from compare.embed import get_embedder
+    from compare.encoders import get_embedder
 
     CACHE.mkdir(exist_ok=True)
     config = CompareConfig()

@@ -51,11 +51,11 @@ def basil_articles(shared: Path) -> list[list[list[str]]]:
 
 def raw_embedder(backend: str):
     """The backend's encoder without the per-text cache (so every call encodes)."""
-    from compare.embed import SentenceTransformerEmbedder
+    from compare.encoders import SentenceTransformerEmbedder
 
     if backend == "torch":
         return SentenceTransformerEmbedder()
-    from compare.onnx_backend import OnnxEmbedder
+    from compare.encoders.onnx import OnnxEmbedder
 
     return OnnxEmbedder(quantized=backend == "onnx-int8")
 

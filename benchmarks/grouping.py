@@ -141,7 +141,7 @@ class DiskCachedEmbedder:
     """The packaged encoder with its vectors kept in /tmp between benchmark runs (the dev leads never change)."""
 
     def __init__(self, path: Path = Path("/tmp/grouping-bench-vectors.npz")):
-        from compare.embed import get_embedder
+        from compare.encoders import get_embedder
 
         self.inner, self.path = get_embedder(), path
         self.name = self.inner.name
@@ -322,7 +322,7 @@ class TimedEmbedder:
 
 
 def scale_run(n: int, backend: str) -> None:
-    from compare.embed import get_embedder
+    from compare.encoders import get_embedder
 
     articles, gold = perturbed_pile(n)
     timed = TimedEmbedder(get_embedder(backend=backend))

@@ -30,7 +30,7 @@ import numpy as np
 from _common import SHARED, read_jsonl
 from calibrate_alignment import build_cases
 from compare.config import CompareConfig
-from compare.embed import get_embedder
+from compare.encoders import get_embedder
 from compare.facts import warm_token_vectors
 from compare.pipeline import compare_documents, prepare_documents
 from compare.types import Article

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from compare.config import CompareConfig  # noqa: E402
-from compare.embed import get_embedder  # noqa: E402
+from compare.encoders import get_embedder  # noqa: E402
 from compare.facts import warm_token_vectors  # noqa: E402
 from compare.ingest import read_article  # noqa: E402
 from compare.pipeline import compare_articles, compare_documents, prepare_documents  # noqa: E402

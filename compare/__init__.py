@@ -7,9 +7,10 @@
 import logging
 
 from .config import AlignConfig, CompareConfig
-from .embed import CachingEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder, get_embedder
+from .encoders import CachingEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder, get_embedder
 from .grouping import Grouping, group_articles, group_with_confidence
-from .ingest import IngestError, article_from_text, load_manifest, read_article
+from .corpus import load_manifest
+from .ingest import IngestError, article_from_text, read_article
 from .pipeline import ComparisonError, compare_articles, compare_documents, prepare_documents, relabel
 from .report import to_dict, to_json
 from .types import (AlignedPair, Alignment, AnalysisWarning, Article, Comparison, Document, Fact, FramingDifference,

@@ -17,10 +17,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .config import DEFAULT_MODEL, AlignConfig, CompareConfig
+from .corpus import load_manifest, read_ref, stories
 from .html_report import (HIGHLIGHT_STATUS, SENTENCE_STATUS, SIDES, alignment_rows, humanise, render_html,
                           sentence_text)
-from .ingest import (IngestError, article_from_html, article_from_text, article_from_url, decode_bytes, load_manifest,
-                     read_ref, stories)
+from .ingest import IngestError, article_from_html, article_from_text, article_from_url, decode_bytes
 from .types import Article
 
 log = logging.getLogger(__name__)

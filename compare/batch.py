@@ -14,71 +14,45 @@ Run orchestration for many stories at once:
   (spaCy and the analysis hold the GIL) while another encodes (torch and
   ONNX Runtime release it), so the two overlap (50 BASIL stories on 2 cores:
   48 s instead of 57 s; docs/cli.md);
-- every file is written atomically (temporary file + ``os.replace``), and a
-  story's ``done.json`` is written last: a story is skipped on the next run
-  when its ``done.json`` matches the inputs and configuration, so an
-  interrupted run resumes where it stopped;
-- the output folder is locked for the run (``filelock``): a second run on it
-  stops with ``OutFolderBusy`` or waits, and only the lock holder removes
-  stale temporary files;
+- a story is skipped when its ``done.json`` (written last) matches the inputs
+  and configuration, so an interrupted run resumes where it stopped; the
+  output folder is locked for the run (files, lock: ``outputs.py``);
 - a failure is one line in the log (stage, article, sentence when known) and
-  one error row; its traceback goes to ``run.log`` only (INFO level).
+  one error row (``failures.py``); its traceback goes to ``run.log`` only.
+
+The corpus (folders, manifests) is read by ``corpus.py``.
 """
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import logging
-import os
 import queue
-import re
 import threading
 import time
-import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from filelock import FileLock, Timeout
-
 from .config import CompareConfig
-from .embed import Embedder
-from .ingest import HTML_SUFFIXES, TEXT_SUFFIXES, ArticleRef, IngestError, load_manifest, read_ref, stories
-from .many import FactMatrix, StoryComparison, compare_story, unique_ids
+from .corpus import ArticleRef, read_or_error
+from .encoders import Embedder, EncoderGate
+from .failures import comparison_warnings, describe_failure, error_row, failure_row, problem_line, warning_line
+from .ingest import IngestError
+from .outputs import (PAIR_FIELDS, SUMMARY_FILE, atomic_write, completed_rows, out_folder_lock, read_error_row,
+                      remove_stale_temporaries, run_log, slug, story_files, story_fingerprint, summary_csv,
+                      write_story)
 from .pipeline import ComparisonError, prepare_documents
 from .report import summary
+from .story import StoryComparison, compare_story, unique_ids
 from .types import Article, Document
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("json", "html")
-DONE_FILE = "done.json"
-SUMMARY_FILE = "summary.csv"
-LOG_FILE = "run.log"
-LOCK_FILE = ".newscompare.lock"  # hidden, and not matched by the stale-temporary pattern
-MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
-ARTICLE_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES) - {""}
-PAIR_FIELDS = ("sentences_a", "sentences_b", "shared_share_a", "shared_share_b", "equivalent_pairs",
-               "related_pairs", "unique_sentences_a", "unique_sentences_b", "facts_shared", "facts_only_a",
-               "facts_only_b", "facts_conflict", "framing_differences")
-SUMMARY_COLUMNS = (("story", "status", "article_a", "outlet_a", "article_b", "outlet_b") + PAIR_FIELDS
-                   + ("warnings", "stage", "error"))
-URL_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)  # as compare.ingest tells URLs from paths
 # A story whose articles are all read waits at most this long for the stories
 # before it in the corpus (whose reads are slower) before it is compared out of order.
 READ_WAIT_S = 0.2
-
-
-class CorpusError(ValueError):
-    """The corpus itself (directory or manifest) cannot be used."""
-
-
-class OutFolderBusy(RuntimeError):
-    """Another run holds the output folder's lock."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +65,9 @@ class BatchOptions:
     # chunk threads; 2 overlaps parsing and comparing with encoding: 47.7 s
     # against 57.0 s with 1 on 50 BASIL stories, 2 cores (docs/cli.md)
     workers: int = 2
-    chunk_articles: int = 24  # new texts per prepare_documents call
+    # new texts per prepare_documents call: one spaCy stream and one encoder
+    # call of ~600 sentences; also the CLI's --chunk-articles default (docs/cli.md)
+    chunk_articles: int = 24
     progress: bool = True
     wait: bool = False  # wait for another run's lock on out_dir instead of stopping
     allow_private_urls: bool = False  # let URL articles point at loopback/private/internal addresses
@@ -125,88 +101,7 @@ class BatchResult:
         return 130 if self.interrupted else (1 if self.errors else 0)
 
 
-# ---------------------------------------------------------------- the corpus
-
-def corpus_stories(path: str | Path, allow_outside: bool = False) -> dict[str, list[ArticleRef]]:
-    """Stories of a manifest (CSV/JSONL) or of a directory: its manifest.csv /
-    manifest.jsonl when it has one, else one story per sub-folder whose text
-    and HTML files are the articles (sorted by name).
-
-    A file that resolves (after symlinks) outside the manifest's folder, or
-    the corpus directory, is refused with a ``CorpusError`` naming its row,
-    unless ``allow_outside``: a shared manifest must not read ``/etc/passwd``
-    into the outputs."""
-    path = Path(path)
-    if path.is_file():
-        return manifest_stories(path, allow_outside)
-    if not path.is_dir():
-        raise CorpusError(f"no such corpus directory or manifest: {path}")
-    for name in MANIFEST_NAMES:
-        if (path / name).is_file():
-            return manifest_stories(path / name, allow_outside)
-    found = {folder.name: [ArticleRef(story=folder.name, location=str(f.resolve())) for f in article_files(folder)]
-             for folder in sorted(path.iterdir()) if folder.is_dir() and not folder.name.startswith(".")}
-    found = {story: refs for story, refs in found.items() if refs}
-    if not found:
-        raise CorpusError(f"{path} has no manifest and no story folders with .txt, .md or .html files")
-    if not allow_outside:
-        refuse_outside([ref for refs in found.values() for ref in refs], path, f"corpus folder {path}", "file")
-    return found
-
-
-def manifest_stories(path: Path, allow_outside: bool = False) -> dict[str, list[ArticleRef]]:
-    try:
-        refs = load_manifest(path)
-    except IngestError as exc:  # the whole run cannot start: a usage error, not a failed article
-        raise CorpusError(str(exc)) from exc
-    if not allow_outside:
-        refuse_outside(refs, path.parent, f"manifest {path}", "row")
-    return stories(refs)
-
-
-def is_url(location: str) -> bool:
-    return bool(URL_PATTERN.match(location))
-
-
-def outside_refs(refs: Sequence[ArticleRef], root: Path) -> list[tuple[int, ArticleRef]]:
-    """(row number from 1, ref) of every file that resolves outside ``root``."""
-    root = root.resolve()
-    return [(n, ref) for n, ref in enumerate(refs, start=1)
-            if not is_url(ref.location) and not Path(ref.location).resolve().is_relative_to(root)]
-
-
-def refuse_outside(refs: Sequence[ArticleRef], root: Path, where: str, unit: str) -> None:
-    outside = outside_refs(refs, root)
-    if not outside:
-        return
-    n, ref = outside[0]
-    more = f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""
-    what = f"{unit} {n} (story {ref.story!r})" if unit == "row" else f"story {ref.story!r}"
-    raise CorpusError(f"{where}, {what}: {ref.location} is outside {root.resolve()}{more}; "
-                      f"add --allow-outside-paths to read files outside it")
-
-
-def article_files(folder: Path) -> list[Path]:
-    return [f for f in sorted(folder.iterdir())
-            if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in ARTICLE_SUFFIXES
-            and f.name.lower() != "readme.md"]
-
-
-def read_article_ref(ref: ArticleRef, allow_private_urls: bool = False) -> Article:
-    """The one place a batch run reads an article."""
-    return read_ref(ref, allow_private_urls=allow_private_urls)
-
-
-def read_or_error(ref: ArticleRef, allow_private_urls: bool = False) -> Article | IngestError:
-    """The article of ``ref``, or the error that stopped it (never raises)."""
-    try:
-        return read_article_ref(ref, allow_private_urls)
-    except IngestError as exc:
-        return exc
-    except Exception as exc:  # a bug or an odd file must not stop the run
-        log.info("reading %s failed", ref.location, exc_info=True)
-        return IngestError(f"could not read {ref.location}: {exc.__class__.__name__}: {exc}")
-
+# ---------------------------------------------------------------- reading
 
 class StoryReader:
     """Reads the articles of every story on a thread pool and hands each story
@@ -238,141 +133,7 @@ class StoryReader:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-# ---------------------------------------------------------------- failures
-
-# Module of the deepest compare/ frame of a traceback -> the stage that failed
-# (helpers shared by several stages, such as names.py, name no stage; the
-# pipeline's own code resets it: a crash there is in no analysis stage).
-STAGE_OF_MODULE = {"segment": "segment", "embed": "embed", "onnx_backend": "embed", "align": "align",
-                   "facts": "facts", "facts_match": "facts", "facts_score": "facts", "units": "facts",
-                   "events": "facts", "framing": "framing", "many": "matrix", "html_report": "write",
-                   "report": "report", "ingest": "read", "pipeline": ""}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What is known of an exception raised inside the analysis."""
-
-    stage: str  # "" when no compare/ stage module is on the traceback
-    error: str  # "ValueError: 3 is not in list"
-    articles: tuple[Article, ...] = ()  # the pair being compared, when the failure happened in one
-    sentence: str = ""  # the sentence being analysed, when a stage had one in hand
-
-    def describe(self) -> str:
-        where = f"{self.stage} stage failed" if self.stage else "failed"
-        if self.articles:
-            where += " comparing " + " vs ".join(article_label(a) for a in self.articles)
-        if self.sentence:
-            where += f" on sentence {shorten(self.sentence)!r}"
-        return f"{where}: {self.error}"
-
-
-def shorten(text: str, limit: int = 100) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def article_label(article: Article) -> str:
-    return f"{article.id} ({article.source})" if article.source else article.id
-
-
-def describe_failure(exc: BaseException) -> Failure:
-    """Stage, article pair and sentence of an exception, read off its traceback:
-    the deepest frame of a stage module names the stage, the pipeline's
-    ``compare_documents`` frame the pair, and a ``sentence`` local the sentence."""
-    stage, articles, sentence = "", (), ""
-    for frame, _ in traceback.walk_tb(exc.__traceback__):
-        module = frame.f_globals.get("__name__", "")
-        if module.startswith("compare."):
-            stage = STAGE_OF_MODULE.get(module.split(".")[-1], stage)
-        found = frame.f_locals
-        if frame.f_code.co_name == "_compare_documents" and hasattr(found.get("a"), "article"):
-            articles = (found["a"].article, found["b"].article)
-        text = getattr(found.get("sentence"), "text", None)
-        if isinstance(text, str) and text.strip():
-            sentence = text
-    return Failure(stage, f"{exc.__class__.__name__}: {shorten(str(exc), 300)}", articles, sentence)
-
-
-# ---------------------------------------------------------------- files
-
-def slug(name: str, limit: int = 80) -> str:
-    """A safe file name for ``name``; a short hash keeps altered names distinct."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:limit] or "story"
-    return safe if safe == name else f"{safe}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` so that ``path`` is either absent, the old file, or the
-    complete new one: a temporary file in the same folder, then ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def remove_stale_temporaries(root: Path) -> int:
-    """Delete temporary files an interrupted run left behind. Call it only
-    while holding the folder's lock (``out_folder_lock``): another run's
-    temporaries are in flight, not stale."""
-    stale = [p for p in root.rglob(".*.tmp-*") if p.is_file()] if root.is_dir() else []
-    for p in stale:
-        p.unlink(missing_ok=True)
-    return len(stale)
-
-
-@contextmanager
-def out_folder_lock(out_dir: Path, wait: bool = False) -> Iterator[None]:
-    """Hold ``out_dir``'s lock for a run; raise ``OutFolderBusy`` when another
-    run holds it, or wait for it with ``wait``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(out_dir / LOCK_FILE)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if not wait:
-            raise OutFolderBusy(f"another newscompare run is writing to {out_dir}; "
-                                f"wait for it to finish, or add --wait") from None
-        log.warning("waiting for the other newscompare run on %s to finish", out_dir)
-        lock.acquire()
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def story_fingerprint(refs: Sequence[ArticleRef], config: CompareConfig, embedder_name: str,
-                      formats: Sequence[str]) -> str:
-    """Hash of everything a story's outputs depend on: the manifest rows, the
-    bytes of local files, the configuration, the encoder and the formats."""
-    digest = hashlib.sha256(json.dumps({"config": config.to_dict(), "encoder": embedder_name,
-                                        "formats": sorted(formats)}, sort_keys=True, default=str).encode())
-    for ref in refs:
-        digest.update(json.dumps(asdict(ref), sort_keys=True).encode())
-        local = Path(ref.location)
-        if "://" not in ref.location and local.is_file():
-            digest.update(hashlib.sha256(local.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def completed_rows(story_dir: Path, fingerprint: str) -> list[dict] | None:
-    """The summary rows of a story whose outputs are complete and current, else None."""
-    try:
-        done = json.loads((story_dir / DONE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if done.get("fingerprint") != fingerprint or not all((story_dir / f).is_file() for f in done.get("files", [])):
-        return None
-    return done.get("rows")
-
-
-# ---------------------------------------------------------------- per-story outputs
+# ---------------------------------------------------------------- scheduling
 
 def pair_row(story: str, comparison) -> dict[str, Any]:
     a, b = comparison.a.article, comparison.b.article
@@ -383,166 +144,6 @@ def pair_row(story: str, comparison) -> dict[str, Any]:
     row.update({key: stats.get(key, "") for key in PAIR_FIELDS})
     return row
 
-
-def comparison_warnings(comparison) -> tuple:
-    """The analysis' per-sentence failures of one comparison (``warnings``, when the pipeline records them)."""
-    return tuple(getattr(comparison, "warnings", ()) or ())
-
-
-def warning_line(story: str, comparison, warning) -> str:
-    """One log line for a recorded analysis warning."""
-    pair = f"{comparison.a.article.id} vs {comparison.b.article.id}"
-    sentence = getattr(warning, "sentence", "")
-    return (f"story {story}, {pair}: {getattr(warning, 'stage', '?')} stage skipped part of article "
-            f"{getattr(warning, 'article', '?')}" + (f", sentence {sentence}" if sentence not in ("", None) else "")
-            + f": {getattr(warning, 'error', '')}")
-
-
-def error_row(story: str, error: str, article: str = "", outlet: str = "", stage: str = "",
-              article_b: str = "", outlet_b: str = "") -> dict[str, Any]:
-    row = {key: "" for key in SUMMARY_COLUMNS}
-    row.update(story=story, status="error", article_a=article, outlet_a=outlet, article_b=article_b,
-               outlet_b=outlet_b, stage=stage, error=" ".join(error.split()))
-    return row
-
-
-def read_error_row(story: str, ref: ArticleRef, error: Exception) -> dict[str, Any]:
-    """The row of an article that could not be read: its file name, outlet and location."""
-    message = str(error)
-    if ref.location not in message:
-        message = f"{ref.location}: {message}"
-    return error_row(story, message, Path(ref.location).name, ref.source, "read")
-
-
-def failure_row(story: str, failure: Failure, article: Article | None = None, location: str = "") -> dict[str, Any]:
-    """The row of a failure in the analysis; it names the pair, or ``article`` at ``location``."""
-    first, second = (failure.articles + (None, None))[:2] if failure.articles else (article, None)
-    message = f"{location}: {failure.describe()}" if location else failure.describe()
-    return error_row(story, message, first.id if first else "", first.source if first else "",
-                     failure.stage, second.id if second else "", second.source if second else "")
-
-
-def problem_line(row: dict[str, Any]) -> str:
-    """One log line (stderr, run.log) for an error row."""
-    names = " vs ".join(f"{row[f'article_{s}']} ({row[f'outlet_{s}']})" if row[f"outlet_{s}"]
-                        else row[f"article_{s}"] for s in "ab" if row[f"article_{s}"])
-    return f"story {row['story']}" + (f", {names}" if names else "") + f": {row['error']}"
-
-
-def matrix_csv(matrix: FactMatrix) -> str:
-    """The fact matrix as CSV: per outlet, the text and the spans that say it."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["row", "kind", "reported_by", "conflict", "text"]
-                    + [f"{c}{suffix}" for c in matrix.columns for suffix in ("", " spans")])
-    for n, row in enumerate(matrix.rows, start=1):
-        cells = []
-        for cell in row.cells:
-            cells += ["", ""] if cell is None else [
-                cell.text, ";".join(f"{s.start}-{s.end}" for s in cell.spans)]
-        writer.writerow([n, row.kind, row.reported_by, int(row.conflict), row.text] + cells)
-    return out.getvalue()
-
-
-def story_files(story: StoryComparison, formats: Sequence[str]) -> dict[str, str]:
-    """File name -> content of a story's outputs (no timings: byte-identical reruns)."""
-    files = {"matrix.csv": matrix_csv(story.matrix)}
-    data = story.to_dict()  # each pair's comparison dict serves the JSON and its HTML page
-    if "json" in formats:
-        files["story.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if "html" in formats:
-        from .html_report import render_html
-
-        for comparison, pair in zip(story.comparisons, data["pairs"]):
-            name = f"{slug(comparison.a.article.id)}--{slug(comparison.b.article.id)}.html"
-            files[name] = render_html(pair["comparison"], standalone=True)
-    return files
-
-
-def write_story(story_dir: Path, files: dict[str, str], done: dict[str, Any] | None) -> None:
-    """Write a story's files, then its ``done.json`` marker (last, atomically;
-    none when ``done`` is None, so the story is redone on the next run).
-    Outputs of an earlier run that are no longer produced are removed."""
-    (story_dir / DONE_FILE).unlink(missing_ok=True)
-    for name in sorted(files):
-        atomic_write(story_dir / name, files[name])
-    for old in story_dir.iterdir():
-        if old.suffix in (".html", ".json", ".csv") and old.name not in files and old.name != DONE_FILE:
-            old.unlink()
-    if done is not None:
-        marker = {**done, "files": sorted(files)}
-        atomic_write(story_dir / DONE_FILE, json.dumps(marker, indent=2, ensure_ascii=False) + "\n")
-
-
-# ---------------------------------------------------------------- scheduling
-
-# Encoder calls of at most this many texts run without waiting for the encode
-# slot: the fact stage's per-pair calls (trigger lemmas, 1-40 texts) are tiny
-# next to a chunk's ~600 sentences, and ONNX Runtime and torch both allow
-# concurrent calls.
-SMALL_CALL = 64
-
-
-class EncoderGate:
-    """An embedder wrapper that lets several threads prepare chunks at once
-    while only one parses and one encodes at any time.
-
-    A thread takes the parse slot in ``parsing()``; its first encoder call
-    (``prepare_documents`` encodes right after parsing) hands the slot to the
-    next thread, so chunk n+1 is parsed while chunk n is encoded. Encoder calls
-    are serialised. ``timings`` adds up the time spent in each.
-    """
-
-    def __init__(self, inner: Embedder):
-        self.inner = inner  # named ``inner`` so embed.supports_tokens looks through it
-        self.name = inner.name
-        self._parse = threading.Lock()
-        self._encode = threading.Lock()
-        self._local = threading.local()
-        self._clock = threading.Lock()
-        self.timings = {"parse_s": 0.0, "encode_s": 0.0, "encode_tokens_s": 0.0}
-
-    @contextmanager
-    def parsing(self) -> Iterator[None]:
-        self._parse.acquire()
-        self._local.parse_started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self._end_parse()
-
-    def _end_parse(self) -> None:
-        started = getattr(self._local, "parse_started", None)
-        if started is not None:
-            self._local.parse_started = None
-            self._add("parse_s", time.perf_counter() - started)
-            self._parse.release()
-
-    def _add(self, key: str, seconds: float) -> None:
-        with self._clock:
-            self.timings[key] += seconds
-
-    def _run(self, key: str, call: Callable, texts: Sequence[str]):
-        self._end_parse()
-        # The analysis stages' look-ups (cached sentences, a few lemmas) need
-        # not wait seconds for another thread's chunk to finish encoding.
-        alone = len(texts) <= SMALL_CALL or self._cached(texts, tokens=key == "encode_tokens_s")
-        with nullcontext() if alone else self._encode:
-            started = time.perf_counter()
-            try:
-                return call(texts)
-            finally:
-                self._add(key, time.perf_counter() - started)
-
-    def _cached(self, texts: Sequence[str], tokens: bool) -> bool:
-        has = getattr(self.inner, "has", None)
-        return has is not None and has(texts, tokens=tokens)
-
-    def encode(self, texts: Sequence[str]):
-        return self._run("encode_s", self.inner.encode, texts)
-
-    def encode_tokens(self, texts: Sequence[str]):
-        return self._run("encode_tokens_s", self.inner.encode_tokens, texts)
 
 
 @dataclass
@@ -774,34 +375,6 @@ def plan_jobs(corpus: dict[str, list[ArticleRef]], config: CompareConfig, embedd
         else:
             todo.append(StoryJob(story, tuple(refs), fingerprint))
     return todo, skipped
-
-
-def summary_csv(results: Sequence[StoryResult]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for result in results:
-        writer.writerows(result.rows)
-    return out.getvalue()
-
-
-@contextmanager
-def run_log(out_dir: Path) -> Iterator[None]:
-    """Append the library's INFO log (and timings) to ``out_dir/run.log``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(out_dir / LOG_FILE, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.INFO)
-    package = logging.getLogger("compare")
-    level = package.level
-    package.addHandler(handler)
-    package.setLevel(min(level or logging.INFO, logging.INFO))
-    try:
-        yield
-    finally:
-        package.removeHandler(handler)
-        package.setLevel(level)
-        handler.close()
 
 
 def ready_stories(reader: StoryReader, jobs: Sequence[StoryJob]) -> Iterator[tuple[list[StoryJob], bool]]:

@@ -8,21 +8,22 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from .batch import (FORMATS, BatchOptions, CorpusError, OutFolderBusy, atomic_write, corpus_stories,
-                    describe_failure, run_batch, story_files)
-from .config import CompareConfig
-from .embed import BACKENDS, Embedder, ModelLoadError
+from .batch import FORMATS, BatchOptions, run_batch
+from .config import MODEL_LIBRARIES_QUIET, CompareConfig, use_env_defaults
+from .corpus import CorpusError, corpus_stories
+from .encoders import BACKENDS, Embedder, ModelLoadError, ThreadedEmbedder, runtime_of
+from .failures import describe_failure
 from .ingest import IngestError, read_article
-from .many import StoryComparison, compare_many, matrix_text
+from .outputs import OutFolderBusy, atomic_write, story_files
 from .pipeline import ComparisonError, default_embedder
 from .report import text_report
 from .segment import SEGMENTERS, SpacyLoadError
+from .story import StoryComparison, compare_many, matrix_text
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--encoder-threads", type=int, metavar="N",
                         help="encoder threads, torch or ONNX Runtime (default: the runtime's choice, one per "
                              "core); on a shared machine 1 leaves a core to spaCy and the analysis")
-    parser.add_argument("--chunk-articles", type=int, default=24, metavar="N",
+    parser.add_argument("--chunk-articles", type=int, default=BatchOptions.chunk_articles, metavar="N",
                         help="new articles parsed and embedded per encoder call (default: %(default)s)")
     parser.add_argument("--wait", action="store_true",
                         help="when another run is writing to --out, wait for it to finish (default: stop "
@@ -196,9 +197,7 @@ def setup_logging(args: argparse.Namespace) -> None:
     handler.setLevel(level)
     package.addHandler(handler)
     package.setLevel(min(level, logging.INFO))
-    # Model libraries print download/loading bars; the run has its own.
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    use_env_defaults(MODEL_LIBRARIES_QUIET)  # model libraries' bars and chatter; the run has its own
 
 
 # ---------------------------------------------------------------- one story
@@ -279,8 +278,8 @@ def encoder(args: argparse.Namespace, config: CompareConfig) -> Embedder:
         return embedder
     if threads < 1:
         raise UsageError("--encoder-threads must be at least 1")
-    runtime = getattr(embedder, "inner", embedder)
-    if hasattr(runtime, "set_threads"):
+    runtime = runtime_of(embedder)
+    if isinstance(runtime, ThreadedEmbedder):
         runtime.set_threads(threads)
     elif args.backend == "torch":
         import torch

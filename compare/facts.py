@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import CompareConfig, FactsConfig
-from .embed import Embedder, supports_tokens
 from .caches import per_parse
+from .encoders import Embedder, supports_tokens
 from .failsoft import Collector
 from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, mentions, needed_lemmas
 from .facts_match import (name_words, number_counterparts, quote_overlap, same_entity, same_slot, same_speaker,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import CompareConfig
-from .embed import Embedder, supports_tokens
+from .encoders import Embedder, supports_tokens
 from .types import Alignment, Document
 from .units import Unit
 

@@ -1,4 +1,4 @@
-"""Ingest stage: text, Markdown, HTML, files, URLs and manifests -> ``Article``.
+"""Ingest stage: text, Markdown, HTML, files and URLs -> ``Article`` (manifests: ``corpus.py``).
 
 Every failure raises an ``IngestError`` whose message a user can act on; the
 front ends show it as one line.
@@ -6,15 +6,11 @@ front ends show it as one line.
 from __future__ import annotations
 
 import codecs
-import csv
 import functools
-import io
-import json
 import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlparse
 
 from . import fetch as _fetch
@@ -53,17 +49,6 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 class IngestError(ValueError):
     """Input that cannot become an article (empty, binary, too large, ...)."""
-
-
-@dataclass(frozen=True)
-class ArticleRef:
-    """One row of a manifest: where an article is and what is known of it."""
-
-    story: str
-    location: str  # file path (relative to the manifest) or http(s) URL
-    source: str = ""
-    date: str = ""
-    title: str = ""
 
 
 # ---------------------------------------------------------------- raw text
@@ -357,98 +342,3 @@ def require_english(article: Article, label: str = "article", min_letters: int =
             "newscompare's default models only read English. Translate it first, or set "
             "require_english=False and configure a multilingual model."
         )
-
-
-# ---------------------------------------------------------------- manifests
-
-MANIFEST_COLUMNS = ("story", "path", "outlet", "date", "title")
-
-
-def load_manifest(path: str | Path) -> list[ArticleRef]:
-    """Read a CSV or JSONL manifest: one article per row with ``story`` and
-    ``path`` (or ``url``), optional ``outlet``, ``date``, ``title``."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IngestError(f"cannot read manifest {path}: {exc}") from exc
-    rows = _jsonl_rows(raw, path) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv_rows(raw, path)
-    refs = [_row_to_ref(row, line, path) for line, row in rows]
-    if not refs:
-        raise IngestError(f"manifest {path} lists no articles")
-    return refs
-
-
-def _jsonl_rows(raw: str, path: Path) -> Iterable[tuple[int, dict]]:
-    for n, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"manifest {path} line {n} is not valid JSON: {exc.msg}") from exc
-        if not isinstance(row, dict):
-            raise IngestError(f"manifest {path} line {n} is not a JSON object")
-        yield n, row
-
-
-def _csv_rows(raw: str, path: Path) -> Iterable[tuple[int, dict]]:
-    """Rows of a CSV manifest with the line each starts on. Strict: a bad quote, a
-    value that runs over several lines or a row whose field count differs from the
-    header's is an error naming the line (an unbalanced quote would otherwise
-    swallow the rest of the file into one field)."""
-    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
-    header = next(_csv_records(reader, path), (0, None))[1]
-    if not header:
-        raise IngestError(f"manifest {path} has no header row")
-    for line, row in _csv_records(reader, path):
-        if len(row) != len(header):
-            raise IngestError(f"manifest {path} line {line} has {len(row)} fields but the header has "
-                              f"{len(header)} (a comma inside a value needs double quotes around the value)")
-        yield line, dict(zip(header, row))
-
-
-def _csv_records(reader, path: Path) -> Iterable[tuple[int, list[str]]]:
-    """Non-blank CSV records with their first line; a record spanning lines is an error."""
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise IngestError(f"manifest {path} line {line} is not valid CSV: {exc} "
-                              "(an unbalanced double quote?)") from exc
-        if reader.line_num > line:
-            raise IngestError(f"manifest {path} line {line}: a quoted value runs over lines {line}-"
-                              f"{reader.line_num} (an unbalanced double quote?)")
-        if any(field.strip() for field in row):
-            yield line, row
-
-
-def _row_to_ref(row: dict, n: int, path: Path) -> ArticleRef:
-    row = {str(k).strip().lower(): ("" if v is None else str(v).strip()) for k, v in row.items() if k is not None}
-    story = row.get("story") or row.get("story_id") or row.get("story id")
-    location = row.get("path") or row.get("url") or row.get("file")
-    if not story or not location:
-        raise IngestError(f"manifest {path} line {n} needs a 'story' and a 'path' (or 'url'); got {sorted(row)}")
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", location, re.I):
-        location = str((path.parent / location).resolve())
-    return ArticleRef(story=story, location=location, source=row.get("outlet") or row.get("source", ""),
-                      date=row.get("date", ""), title=row.get("title", ""))
-
-
-def read_ref(ref: ArticleRef, *, allow_private_urls: bool = False) -> Article:
-    """Load the article a manifest row points at, with the row's metadata
-    (``allow_private_urls``: see ``fetch_url``; only for a trusted intranet)."""
-    article = read_article(ref.location, allow_private=allow_private_urls, source=ref.source, date=ref.date,
-                           title=ref.title)
-    return replace(article, id=article.id or Path(ref.location).stem)
-
-
-def stories(refs: list[ArticleRef]) -> dict[str, list[ArticleRef]]:
-    """Group manifest rows by story, keeping the manifest's order."""
-    grouped: dict[str, list[ArticleRef]] = {}
-    for ref in refs:
-        grouped.setdefault(ref.story, []).append(ref)
-    return grouped

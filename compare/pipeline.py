@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from . import align as align_stage
 from .config import CompareConfig
-from .embed import Embedder, get_embedder
+from .encoders import Embedder, get_embedder
 from .facts import analyse_facts
 from .failsoft import Collector, make_warning
 from .framing import analyse_framing

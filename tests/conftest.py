@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from compare.config import CompareConfig
-from compare.embed import HashingEmbedder
+from compare.encoders import HashingEmbedder
 from compare.ingest import read_article
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ import pytest
 
 from compare.align import align, align_from_scores, knn_background, margin_matrix, one_to_one, similarity_matrix
 from compare.config import AlignConfig
-from compare.embed import normalise_rows
+from compare.encoders import normalise_rows
 
 
 def unit_basis(n: int, d: int = 16) -> np.ndarray:

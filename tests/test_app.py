@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import compare.pipeline
 from compare import app_support as ui
 from compare.config import CompareConfig
-from compare.embed import CachingEmbedder
+from compare.encoders import CachingEmbedder
 from compare.html_report import HIGHLIGHT_STATUS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -450,7 +450,7 @@ LOAD_COSTS = """
 import time, json
 t = time.perf_counter()
 from compare.config import CompareConfig
-from compare.embed import get_embedder
+from compare.encoders import get_embedder
 from compare.segment import load_spacy
 config = CompareConfig()
 load_spacy(config.spacy_model, config.segmenter)

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from compare import batch
-from compare.batch import (BatchOptions, CorpusError, DocumentStore, EncoderGate, StoryJob, atomic_write,
-                           corpus_stories, plan_chunks, run_batch, slug)
+from compare import batch, corpus, outputs
+from compare.batch import BatchOptions, DocumentStore, StoryJob, plan_chunks, run_batch
+from compare.corpus import CorpusError, corpus_stories
+from compare.encoders.gate import EncoderGate
+from compare.outputs import atomic_write, slug
 from compare.config import CompareConfig
-from compare.embed import CachingEmbedder, HashingEmbedder, supports_tokens
+from compare.encoders import CachingEmbedder, HashingEmbedder, supports_tokens
 from compare.types import Article
 
 SENTENCES = [
@@ -205,7 +207,7 @@ def test_atomic_write_leaves_old_file_when_interrupted(tmp_path, monkeypatch):
     def killed(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch.os, "replace", killed)
+    monkeypatch.setattr(outputs.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(target, "new and longer")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["story.json"]
@@ -278,8 +280,8 @@ def test_slug_is_a_safe_distinct_file_name(name, expected):
 def test_encoder_gate_lets_small_and_cached_calls_pass_a_running_encode():
     """The fact stage's small encoder calls must not wait for another
     thread's chunk (seconds) to finish encoding."""
-    from compare.batch import SMALL_CALL, EncoderGate
-    from compare.embed import CachingEmbedder, HashingEmbedder
+    from compare.encoders.gate import SMALL_CALL, EncoderGate
+    from compare.encoders import CachingEmbedder, HashingEmbedder
 
     embedder = CachingEmbedder(HashingEmbedder())
     big = [f"sentence number {n}" for n in range(SMALL_CALL + 1)]
@@ -425,8 +427,8 @@ def test_a_second_run_on_the_same_folder_is_refused_and_leaves_its_files(manifes
     in_flight = out / "rates" / ".story.json.tmp-1-2"  # the other run's temporary file
     in_flight.parent.mkdir(parents=True)
     in_flight.write_text("{half", encoding="utf-8")
-    with FileLock(out / batch.LOCK_FILE):
-        with pytest.raises(batch.OutFolderBusy, match="another newscompare run.*--wait"):
+    with FileLock(out / outputs.LOCK_FILE):
+        with pytest.raises(outputs.OutFolderBusy, match="another newscompare run.*--wait"):
             run(manifest, out)
         assert in_flight.exists() and not (out / "summary.csv").exists()
     assert run(manifest, out).exit_code == 1 and not in_flight.exists()
@@ -439,7 +441,7 @@ def hold_lock(out: Path, seconds: float) -> tuple[threading.Thread, threading.Ev
     held = threading.Event()
 
     def other_run():
-        with FileLock(out / batch.LOCK_FILE):
+        with FileLock(out / outputs.LOCK_FILE):
             held.set()
             time.sleep(seconds)
 
@@ -494,7 +496,7 @@ def test_stories_of_local_files_finish_while_a_url_is_still_being_fetched(tmp_pa
     and written meanwhile; the summary keeps the corpus order."""
     from compare.ingest import article_from_text
 
-    original = batch.read_ref
+    original = corpus.read_ref
 
     def read(ref, **options):  # fetches like ingest would, without its address rules
         if "://" not in ref.location:
@@ -502,7 +504,7 @@ def test_stories_of_local_files_finish_while_a_url_is_still_being_fetched(tmp_pa
         with urllib.request.urlopen(ref.location, timeout=30) as response:
             return article_from_text(response.read().decode(), id="web", source=ref.source)
 
-    monkeypatch.setattr(batch, "read_ref", read)
+    monkeypatch.setattr(corpus, "read_ref", read)
     root = tmp_path / "corpus"
     root.mkdir()
     for name, idx in (("slow-a.txt", (0, 1)), ("fast-a.txt", (2, 3)), ("fast-b.txt", (3, 5))):
@@ -535,7 +537,7 @@ def test_the_private_url_opt_in_reaches_the_read_function(tmp_path, monkeypatch)
         seen.append(allow_private_urls)
         return Article(article_text(len(seen) % 6, 1), id=f"a{len(seen)}")
 
-    monkeypatch.setattr(batch, "read_article_ref", read)
+    monkeypatch.setattr(corpus, "read_article_ref", read)
     root = tmp_path / "corpus"
     root.mkdir()
     (root / "m.csv").write_text("story,url\ns,http://10.0.0.1/a\ns,http://10.0.0.1/b\n", encoding="utf-8")

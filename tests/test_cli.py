@@ -138,7 +138,7 @@ class ThreadedEncoder:
 def test_encoder_threads_reach_the_onnx_runtime(monkeypatch):
     import compare.cli as cli
     from compare.config import CompareConfig
-    from compare.embed import CachingEmbedder
+    from compare.encoders import CachingEmbedder
 
     inner = ThreadedEncoder()
     monkeypatch.setattr(cli, "default_embedder", lambda config: CachingEmbedder(inner))

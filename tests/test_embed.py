@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from compare.embed import CachingEmbedder, HashingEmbedder, get_embedder, normalise_rows
+from compare.encoders import CachingEmbedder, HashingEmbedder, get_embedder, normalise_rows
 
 
 def test_hashing_embedder_is_deterministic_and_unit_norm():
@@ -60,7 +60,7 @@ def test_unknown_backend_is_a_clear_error():
 
 
 def test_token_cache_is_bounded_by_tokens_and_keeps_recent_sentences():
-    from compare.embed import CachingEmbedder, HashingEmbedder
+    from compare.encoders import CachingEmbedder, HashingEmbedder
 
     embedder = CachingEmbedder(HashingEmbedder(), max_tokens=30)
     sentence = "one two three four five six seven eight nine ten"  # 10 tokens (+1)

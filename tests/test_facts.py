@@ -225,7 +225,7 @@ def test_no_parse_no_facts(fake_embedder):
 
 
 def test_warm_token_vectors_serves_a_batch_from_the_cache():
-    from compare.embed import CachingEmbedder, HashingEmbedder
+    from compare.encoders import CachingEmbedder, HashingEmbedder
     from compare.facts import warm_token_vectors
     from compare.pipeline import compare_documents, prepare_documents
     from compare.types import Article

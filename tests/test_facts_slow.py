@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from compare.config import CompareConfig
-from compare.embed import get_embedder
+from compare.encoders import get_embedder
 from compare.pipeline import compare_articles
 
 pytestmark = pytest.mark.slow

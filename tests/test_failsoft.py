@@ -6,9 +6,10 @@ import logging
 
 import pytest
 
-from compare import compare_articles, facts, framing, many, pipeline, units
+from compare import compare_articles, facts, framing, pipeline, units
+from compare import story as story_stage
 from compare.failsoft import Collector
-from compare.many import compare_many
+from compare.story import compare_many
 from compare.report import text_report
 from compare.types import AnalysisWarning
 
@@ -94,7 +95,7 @@ def test_story_collects_pair_warnings_once_and_survives_matrix(fake_embedder, mo
 
     def broken(*args):
         raise IndexError("matrix")
-    monkeypatch.setattr(many, "fact_matrix", broken)
+    monkeypatch.setattr(story_stage, "fact_matrix", broken)
     story = compare_many([A, B, B.replace("Kyiv", "Kiev")], embedder=fake_embedder)
     assert len(story.comparisons) == 3
     stages = [w.stage for w in story.warnings]

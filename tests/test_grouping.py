@@ -10,7 +10,7 @@ import pytest
 
 from compare import Article, group_articles, group_with_confidence
 from compare.cli import main
-from compare.ingest import load_manifest
+from compare.corpus import load_manifest
 from compare.grouping import GroupingConfig
 from compare.grouping.cluster import average_linkage
 from compare.grouping.features import lead_text, name_tokens, number_tokens, publication_day
@@ -194,7 +194,7 @@ def test_group_command_refuses_unusable_input(tmp_path, capsys, content, name):
 
 @pytest.mark.slow
 def test_real_encoder_keeps_two_earthquakes_apart():
-    from compare.embed import get_embedder
+    from compare.encoders import get_embedder
 
     labels = group_articles(pile(), embedder=get_embedder())
     assert labels[0] == labels[2] and labels[1] == labels[4]

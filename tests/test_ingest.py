@@ -1,9 +1,9 @@
 """Ingest: text, front matter, HTML, files, manifests and bad input."""
 import pytest
 
+from compare.corpus import load_manifest, stories
 from compare.ingest import (IngestError, article_from_html, article_from_text, decode_bytes, decode_text, fetch_url,
-                            load_manifest, read_article, require_english, split_front_matter, stories,
-                            thin_main_text)
+                            read_article, require_english, split_front_matter, thin_main_text)
 from compare.types import Article
 
 HTML = """<html><head><title>Duma backs recognition</title></head><body>

@@ -12,7 +12,8 @@ import pytest
 
 from compare import fetch
 from compare.fetch import embedded_ipv4, refusal_reason
-from compare.ingest import FETCH_FAILED, IngestError, article_from_url, fetch_url, read_ref, ArticleRef
+from compare.corpus import ArticleRef, read_ref
+from compare.ingest import FETCH_FAILED, IngestError, article_from_url, fetch_url
 
 PAGE = ("<html><head><title>Vote</title></head><body><article>"
         "<p>Lawmakers on Tuesday voted to recognise two breakaway regions as independent states.</p>"

@@ -214,7 +214,7 @@ def test_links_off_gives_empty_section(fake_embedder, config):
 
 
 def test_compare_many_exposes_story_clusters(fake_embedder, config):
-    from compare.many import compare_many
+    from compare.story import compare_many
 
     story = compare_many([TEXT_A, TEXT_B, "Putin spoke in Moscow."], config, fake_embedder)
     putin = [c for c in story.links.clusters
@@ -289,7 +289,7 @@ def test_he_joins_the_last_named_person(nlp):
 
 
 def test_story_pairs_show_the_story_clusters(fake_embedder, config):
-    from compare.many import compare_many
+    from compare.story import compare_many
 
     story = compare_many([TEXT_A, "Putin spoke.", TEXT_B], config, fake_embedder)
     a_c = story.comparisons[story.pairs.index((0, 2))]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from compare import Article, IngestError
-from compare.many import (UnionFind, cluster_nodes, column_labels, compare_many, fact_matrix, matrix_text,
+from compare.story import (UnionFind, cluster_nodes, column_labels, compare_many, fact_matrix, matrix_text,
                           unique_ids)
 from compare.types import AlignedPair, Alignment, Comparison, Document, Fact, Sentence, Span
 

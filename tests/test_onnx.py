@@ -1,4 +1,4 @@
-"""ONNX Runtime encoder (onnx_backend.py): pooling maths, cache files, and
+"""ONNX Runtime encoder (encoders/onnx.py): pooling maths, cache files, and
 (slow) the real export against torch."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import threading
 import numpy as np
 import pytest
 
-from compare import onnx_backend as ob
-from compare.embed import BACKENDS, get_embedder
+from compare.encoders import onnx as ob
+from compare.encoders import BACKENDS, get_embedder
 
 
 @pytest.fixture(autouse=True)
@@ -162,9 +162,9 @@ def test_build_removes_files_left_by_a_crashed_builder(fake_builders):
     model, _ = fake_builders
     folder = ob.cache_folder(model)
     folder.mkdir(parents=True)
-    (folder / ".tmp-123-abcd-model.onnx").write_bytes(b"half an export")
+    (folder / ".model.onnx.tmp-123-456").write_bytes(b"half an export")  # outputs.atomic_path's name
     ob.onnx_file(model, quantized=False)
-    assert not list(folder.glob(".tmp-*"))
+    assert not list(folder.glob(".*.tmp-*"))
 
 
 def test_concurrent_builders_export_once(fake_builders):
@@ -211,7 +211,7 @@ CANDIDATES = [
 @pytest.fixture(scope="module")
 def real_embedders(tmp_path_factory):
     """torch, onnx and onnx-int8 embedders, the ONNX files built in a fresh cache."""
-    from compare.embed import SentenceTransformerEmbedder
+    from compare.encoders import SentenceTransformerEmbedder
 
     cache = tmp_path_factory.mktemp("onnx-cache")
     with pytest.MonkeyPatch.context() as mp:
@@ -271,3 +271,16 @@ def test_unknown_model_name_is_a_readable_error(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ob.OnnxBuildError, match="local model directory"):
         ob.local_model_dir("no-such-org/no-such-model-xyz")
+
+
+def test_batch_size_is_capped_for_onnx_and_the_cap_is_logged_once(caplog):
+    from compare.config import ONNX_MAX_BATCH
+
+    ob._log_batch_cap.cache_clear()
+    with caplog.at_level("INFO", logger="compare.encoders.onnx"):
+        assert ob.OnnxEmbedder(batch_size=64).batch_size == ONNX_MAX_BATCH == 8
+        assert ob.OnnxEmbedder(batch_size=64).batch_size == 8
+        assert ob.OnnxEmbedder(batch_size=3).batch_size == 3
+    assert [r.getMessage() for r in caplog.records] == [
+        "ONNX backend: batch size 64 capped at 8 (config.ONNX_MAX_BATCH: small batches are faster on ONNX Runtime)"]
+

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from compare.config import CompareConfig
-from compare.embed import HashingEmbedder
+from compare.encoders import HashingEmbedder
 from compare.pipeline import compare_documents, prepare_documents
 from compare.segment import fallback_sentences, load_spacy, sentences_from_doc
 from compare.types import Article

@@ -143,7 +143,7 @@ def group_articles(articles: Sequence[Article], config=None, embedder=None) -> l
 
 
 def _default_embedder(config):
-    from ..embed import get_embedder
+    from ..encoders import get_embedder
 
     model, backend = getattr(config, "model", None), getattr(config, "backend", None)
     if model is None:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from ..batch import atomic_write
+from ..outputs import atomic_write
 from ..config import CompareConfig
-from ..embed import BACKENDS, ModelLoadError, get_embedder
+from ..encoders import BACKENDS, ModelLoadError, get_embedder
 from ..ingest import HTML_SUFFIXES, IngestError, article_from_text, read_article
 from ..types import Article
 from . import Grouping, GroupingConfig, group_with_confidence

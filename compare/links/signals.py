@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..embed import supports_tokens
+from ..encoders import supports_tokens
 from ..names import name_variant, plain
 from .mentions import Mention
 from .time import anchors_conflict

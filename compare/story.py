@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
 from .config import CompareConfig
-from .embed import Embedder
+from .encoders import Embedder
 from .ingest import IngestError
 from .links import link_mentions, links_dict
 from .pipeline import as_article, compare_documents, default_embedder, prepare_documents

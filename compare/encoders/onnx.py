@@ -11,13 +11,12 @@ the tools that built them, written atomically under a file lock.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
-import os
 import re
 import threading
-import uuid
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -25,21 +24,18 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .config import DEFAULT_MODEL
-from .embed import ModelLoadError, TokenVectors, normalise_rows, resolve_model
+from ..config import CACHE_DIR_ENV, DEFAULT_MODEL, ONNX_MAX_BATCH, env_setting
+from ..outputs import atomic_path, remove_stale_temporaries
+from .base import ModelLoadError, TokenVectors, normalise_rows, resolve_model
 
 log = logging.getLogger(__name__)
 
-CACHE_ENV = "NEWSCOMPARE_CACHE_DIR"
+CACHE_ENV = CACHE_DIR_ENV
 # Bump when the export or quantization recipe changes: old cache entries are then ignored.
 RECIPE = "hidden-state-v1"
 # Versions that change what an exported or quantized file contains.
 TOOL_VERSIONS = ("torch", "transformers", "onnx", "onnxscript", "onnxruntime")
 ONNX_FILES = {False: "model.onnx", True: "model-int8.onnx"}
-# ONNX Runtime encodes fastest in small batches on CPU (BASIL dev, 2 cores, fp32:
-# batches of 8 ran 1.8x faster than batches of 64), while torch is fastest at
-# 64; so the config's batch size is only an upper bound here.
-MAX_BATCH = 8
 
 
 class OnnxBuildError(ModelLoadError):
@@ -51,13 +47,13 @@ class OnnxBuildError(ModelLoadError):
 def cache_root() -> Path:
     """Per-user cache directory: $NEWSCOMPARE_CACHE_DIR, else platformdirs'
     user cache dir, else $XDG_CACHE_HOME (or ~/.cache) / newscompare."""
-    override = os.environ.get(CACHE_ENV, "").strip()
+    override = env_setting(CACHE_ENV)
     if override:
         return Path(override).expanduser()
     try:
         import platformdirs
     except ImportError:
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+        base = env_setting("XDG_CACHE_HOME") or Path.home() / ".cache"
         return Path(base) / "newscompare"
     return Path(platformdirs.user_cache_dir("newscompare", appauthor=False))
 
@@ -109,20 +105,14 @@ def is_intact(path: Path) -> bool:
 
 
 def write_atomically(path: Path, build: Callable[[Path], None]) -> None:
-    """Run ``build(tmp)`` on a uniquely named temporary file beside ``path``,
-    then move it into place and record its checksum. A crash leaves at most a
-    stray temporary file, never a half-written ``path``."""
-    tmp = path.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}-{path.name}")
-    try:
+    """Run ``build(tmp)`` on a temporary file beside ``path``, then move it
+    into place and record its checksum, both with ``outputs.atomic_path``. A
+    crash leaves at most a stray temporary file, never a half-written ``path``."""
+    with atomic_path(path) as tmp:
         build(tmp)
         digest = _sha256(tmp)
-        os.replace(tmp, path)
-        checksum_tmp = tmp.with_name(tmp.name + ".sha256")
-        checksum_tmp.write_text(digest + "\n")
-        os.replace(checksum_tmp, _checksum_file(path))
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + ".sha256")):
-            leftover.unlink(missing_ok=True)
+    with atomic_path(_checksum_file(path)) as tmp:
+        tmp.write_text(digest + "\n")
 
 
 # --- reading the sentence-transformers model directory -----------------------
@@ -257,8 +247,7 @@ def onnx_file(model_dir: Path, quantized: bool) -> Path:
 def _build_missing(model_dir: Path, folder: Path, quantized: bool) -> None:
     # Every build holds the lock, so a temporary file seen now was left by a
     # builder that died: remove it rather than let crashes fill the disk.
-    for leftover in folder.glob(".tmp-*"):
-        leftover.unlink(missing_ok=True)
+    remove_stale_temporaries(folder)
     # Re-checked under the lock: another process may have finished meanwhile.
     fp32 = folder / ONNX_FILES[False]
     layout = read_layout(model_dir)
@@ -326,6 +315,21 @@ def max_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 POOLING = {"mean": mean_pool, "cls": cls_pool, "max": max_pool}
 
 
+def onnx_batch_size(requested: int) -> int:
+    """The batch size the ONNX backend runs: the config's ``batch_size``
+    capped at ``config.ONNX_MAX_BATCH`` (logged once per requested size)."""
+    size = max(1, min(requested, ONNX_MAX_BATCH))
+    if size < requested:
+        _log_batch_cap(requested, size)
+    return size
+
+
+@functools.lru_cache(maxsize=None)
+def _log_batch_cap(requested: int, size: int) -> None:
+    log.info("ONNX backend: batch size %d capped at %d (config.ONNX_MAX_BATCH: small batches are faster "
+             "on ONNX Runtime)", requested, size)
+
+
 class OnnxEmbedder:
     """Sentence encoder on ONNX Runtime (``quantized``: the int8 file); the
     ONNX file is built or loaded on first use."""
@@ -334,7 +338,7 @@ class OnnxEmbedder:
         self.name = f"{model} [onnx{'-int8' if quantized else ''}]"
         self.model = model
         self.quantized = quantized
-        self.batch_size = max(1, min(batch_size, MAX_BATCH))
+        self.batch_size = onnx_batch_size(batch_size)
         self.threads: int | None = None
         self._runtime = None
         self._lock = threading.Lock()
