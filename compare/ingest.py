@@ -6,7 +6,6 @@ front ends show it as one line.
 from __future__ import annotations
 
 import codecs
-import functools
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -14,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from . import fetch as _fetch
+from .caches import memo
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -323,7 +323,7 @@ def detect_language(text: str) -> tuple[str, float]:
     return lang, float(prob)
 
 
-@functools.lru_cache(maxsize=1)
+@memo(maxsize=1, model=True)
 def _language_identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 

@@ -8,8 +8,8 @@ its first call.
 """
 from __future__ import annotations
 
-import functools
 
+from ..caches import memo
 from ..config import DEFAULT_MODEL
 from .base import (CachedEmbedder, Embedder, ModelLoadError, OnePassEmbedder, ThreadedEmbedder, TokenEmbedder,
                    TokenVectors, WrappingEmbedder, normalise_rows, packaged_model_path, resolve_model, runtime_of,
@@ -32,7 +32,7 @@ __all__ = [
 BACKENDS = ("torch", "onnx", "onnx-int8", "hashing")
 
 
-@functools.lru_cache(maxsize=4)
+@memo(maxsize=4, model=True)
 def get_embedder(model: str = DEFAULT_MODEL, backend: str = "onnx", batch_size: int = 64) -> Embedder:
     """The process-wide cached encoder for ``model`` on ``backend``."""
     if backend == "hashing":

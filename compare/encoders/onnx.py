@@ -11,7 +11,6 @@ the tools that built them, written atomically under a file lock.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -24,6 +23,7 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
+from ..caches import memo
 from ..config import CACHE_DIR_ENV, DEFAULT_MODEL, ONNX_MAX_BATCH, env_setting
 from ..outputs import atomic_path, remove_stale_temporaries
 from .base import ModelLoadError, TokenVectors, normalise_rows, resolve_model
@@ -324,7 +324,7 @@ def onnx_batch_size(requested: int) -> int:
     return size
 
 
-@functools.lru_cache(maxsize=None)
+@memo(maxsize=None)
 def _log_batch_cap(requested: int, size: int) -> None:
     log.info("ONNX backend: batch size %d capped at %d (config.ONNX_MAX_BATCH: small batches are faster "
              "on ONNX Runtime)", requested, size)
