@@ -19,7 +19,7 @@ from .embed import Embedder
 from .ingest import IngestError
 from .links import link_mentions, links_dict
 from .pipeline import as_article, compare_documents, default_embedder, prepare_documents
-from .report import SCHEMA_VERSION, warning_dict
+from .report import SCHEMA_VERSION, to_dict, warning_dict
 from .failsoft import Collector
 from .types import AnalysisWarning, Article, Comparison, Document, Span
 
@@ -290,7 +290,7 @@ def story_dict(story: StoryComparison) -> dict[str, Any]:
         "story": story.story,
         "articles": [{"id": d.article.id, "source": d.article.source, "title": d.article.title,
                       "date": d.article.date, "url": d.article.url} for d in story.documents],
-        "pairs": [{"a": i, "b": j, "comparison": c.to_dict()} for (i, j), c in zip(story.pairs, story.comparisons)],
+        "pairs": [{"a": i, "b": j, "comparison": to_dict(c)} for (i, j), c in zip(story.pairs, story.comparisons)],
         "matrix": story.matrix.to_dict(),
         "warnings": [warning_dict(w) for w in story.warnings],
         "links": links_dict(story.links),
