@@ -1,4 +1,4 @@
-"""Front-end support: lookup tables and data helpers for the dashboard (no streamlit here).
+"""Dashboard helpers (no streamlit here): lookup tables, inputs, limits, filters, tables and exports for app.py.
 
 app.py is a thin script: it draws widgets from the tables below, calls the
 functions below and the pipeline, and shows what they return.
