@@ -11,13 +11,15 @@ from dataclasses import replace
 
 import streamlit as st
 
-from compare import app_support as ui
+from compare import dashboard as ui
 from compare.config import AlignConfig, CompareConfig
 from compare.encoders import get_embedder
 from compare.html_report import (HIGHLIGHT_STATUS, FRAMING_TYPES, fact_groups, page_css,
                                  render_fact_group, render_framing, render_side_by_side)
-from compare.story import compare_story, unique_ids
+from compare.labels import side_letter, unique_ids
+from compare.story import compare_story
 from compare.pipeline import compare_documents, prepare_documents, relabel
+from compare.report import to_dict
 
 log = logging.getLogger("newscompare.app")
 
@@ -149,7 +151,7 @@ def article_input(mode: str, label: str):
 
 def custom_articles(mode: str) -> list:
     count = st.sidebar.number_input("Number of reports", 2, ui.LIMITS.max_articles, 2, key="count")
-    labels = [chr(65 + n) for n in range(int(count))]
+    labels = [side_letter(n) for n in range(int(count))]
     makers = []
     with st.expander("Articles", expanded=True):
         st.caption(ui.limits_note())
@@ -177,7 +179,7 @@ def pick_pair(articles: list) -> tuple[int, int]:
     """Which two articles go side by side (asked only when there are more than two)."""
     if len(articles) == 2:
         return 0, 1
-    labels = [ui.article_label(a, n) for n, a in enumerate(articles)]
+    labels = [ui.picker_label(a, n) for n, a in enumerate(articles)]
     cols = st.columns(2)
     i = cols[0].selectbox("Left column (A)", range(len(articles)), format_func=labels.__getitem__, key="pick_a")
     j = cols[1].selectbox("Right column (B)", range(len(articles)), index=1, format_func=labels.__getitem__, key="pick_b")
@@ -321,7 +323,7 @@ i, j = pick_pair(articles)
 
 comparison = compare_with_progress(tuple(articles), i, j, config)
 problems_notice(comparison, articles)
-full = comparison.to_dict()
+full = to_dict(comparison)
 view = finding_filters(full)
 export_buttons(full, view)
 

@@ -2,7 +2,7 @@
 
 The dashboard refuses an article over ``RequestLimits.max_chars`` characters or
 ``max_sentences`` sentences, and a comparison of more than ``max_articles``
-articles or ``max_total_chars`` characters in all (compare/app_support.py);
+articles or ``max_total_chars`` characters in all (compare/dashboard.py);
 with k articles each gets min(max_chars, max_total_chars // k) characters here. This script times what the page does for
 the largest input it accepts: parse and encode every article, then compare
 the pair shown (``compare_articles``), and, with more than two articles, every
@@ -42,7 +42,7 @@ from pathlib import Path
 from _common import REPO, SHARED, read_jsonl
 
 from compare import CompareConfig
-from compare.app_support import LIMITS, estimate_sentences
+from compare.dashboard import LIMITS, estimate_sentences
 from compare.story import compare_many
 from compare.pipeline import compare_articles
 from compare.segment import parse_many

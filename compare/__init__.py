@@ -1,8 +1,8 @@
 """newscompare: show how news reports of the same event differ.
 
->>> from compare import Article, compare_articles      # doctest: +SKIP
+>>> from compare import Article, compare_articles, to_dict      # doctest: +SKIP
 >>> result = compare_articles(Article(text_a), Article(text_b))
->>> result.to_dict()["alignments"]
+>>> to_dict(result)["alignments"]
 """
 import logging
 

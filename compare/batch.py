@@ -44,7 +44,8 @@ from .outputs import (PAIR_FIELDS, SUMMARY_FILE, atomic_write, completed_rows, o
                       write_story)
 from .pipeline import ComparisonError, prepare_documents
 from .report import summary
-from .story import StoryComparison, compare_story, unique_ids
+from .labels import unique_ids
+from .story import StoryComparison, compare_story
 from .types import Article, Document
 
 log = logging.getLogger(__name__)

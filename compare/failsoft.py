@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Callable, TypeVar
 
+from .labels import joined_ids
 from .types import AnalysisWarning, Document, Sentence
 
 log = logging.getLogger(__name__)
@@ -56,14 +57,13 @@ class Collector:
         try:
             return fn()
         except Exception as error:  # noqa: BLE001 - the point is to survive any analysis bug
-            self.add(make_warning(stage, article_label(where), error, sentence, article_text(where)))
+            self.add(make_warning(stage, article_id(where), error, sentence, article_text(where)))
             return fallback
 
 
-def article_label(where: Document | tuple[Document, Document]) -> str:
-    if isinstance(where, tuple):
-        return "+".join(d.article.id for d in where)
-    return where.article.id
+def article_id(where: Document | tuple[Document, Document]) -> str:
+    """The warning's ``article``: the article's id, ``"a+b"`` for a step over a pair."""
+    return joined_ids([d.article for d in where] if isinstance(where, tuple) else [where.article])
 
 
 def article_text(where: Document | tuple[Document, Document]) -> str:

@@ -9,6 +9,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
+from .labels import article_label
 from .outputs import error_row
 from .types import Article
 
@@ -53,10 +54,6 @@ class Failure:
 def shorten(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def article_label(article: Article) -> str:
-    return f"{article.id} ({article.source})" if article.source else article.id
 
 
 def describe_failure(exc: BaseException) -> Failure:

@@ -1,4 +1,4 @@
-"""Report stage (HTML): a ``Comparison.to_dict()`` dict -> the side-by-side page.
+"""Report stage (HTML): a ``report.to_dict(comparison)`` dict -> the side-by-side page.
 
 The same functions feed the Streamlit dashboard (fragments, no script), its
 HTML export and the batch command (standalone pages with a small hover
@@ -13,6 +13,9 @@ import bisect
 import html
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
+
+from .labels import SIDES, sentence_label
+from .tables import alignment_rows, clip, counterparts, sentence_text
 
 # ---------------------------------------------------------------- lookup tables
 
@@ -61,7 +64,6 @@ SUMMARY_LABELS = {
     "facts_conflict": "Conflicts",
     "framing_differences": "Framing differences",
 }
-SIDES = ("A", "B")
 CONTEXT_CHARS = 120  # context shown around a span that lies outside every sentence
 
 
@@ -137,19 +139,6 @@ def segments(length: int, sentences: Sequence[dict], highlights: Sequence[dict])
 
 # ---------------------------------------------------------------- counterparts
 
-def counterparts(data: dict) -> dict[tuple[int, int], list[dict]]:
-    """(side, sentence index) -> aligned sentences of the other side:
-    ``[{"index", "cosine", "score", "kind"}]``."""
-    out: dict[tuple[int, int], list[dict]] = {}
-    for pair in data.get("alignments", []):
-        info = {"cosine": pair.get("cosine", 0.0), "score": pair.get("score", 0.0), "kind": pair.get("kind", "")}
-        for i in pair["a"]:
-            out.setdefault((0, i), []).extend({"index": j, **info} for j in pair["b"])
-        for j in pair["b"]:
-            out.setdefault((1, j), []).extend({"index": i, **info} for i in pair["a"])
-    return out
-
-
 def link_marks(data: dict, side: int, limit: int = 6) -> list[dict]:
     """Marks for mentions of ``side`` whose referent the other report names
     (the ``links`` section): the note lists the other side's mentions."""
@@ -169,25 +158,16 @@ def sentence_id(side: int, index: int) -> str:
     return f"nc-{SIDES[side]}-s{index}"
 
 
-def sentence_text(article: dict, index: int) -> str:
-    s = article["sentences"][index]
-    return article["text"][s["start"]:s["end"]]
-
-
 def sentence_title(data: dict, side: int, sentence: dict, partners: list[dict]) -> str:
     """Tooltip: status, counterpart numbers, similarity and the counterpart's start."""
     label = SENTENCE_STATUS.get(sentence.get("status"), (sentence.get("status", ""),))[0]
-    head = f"{SIDES[side]}{sentence['index'] + 1} · {label}"
+    head = f"{sentence_label(side, sentence['index'])} · {label}"
     if not partners:
         return head
     other = data["articles"][1 - side]
-    lines = [head] + [f"↔ {SIDES[1 - side]}{p['index'] + 1} ({p['kind']}, cosine {p['cosine']:.2f}): "
+    lines = [head] + [f"↔ {sentence_label(1 - side, p['index'])} ({p['kind']}, cosine {p['cosine']:.2f}): "
                       f"{clip(sentence_text(other, p['index']), 140)}" for p in partners]
     return "\n".join(lines)
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # ---------------------------------------------------------------- article columns
@@ -203,8 +183,8 @@ def sentence_open(data: dict, side: int, sentence: dict, partners: list[dict]) -
     best = max((p["cosine"] for p in partners), default=None)
     sim = f' data-similarity="{best:.3f}"' if best is not None else ""
     links = ",".join(f'<a class="nc-link" href="#{sentence_id(1 - side, p["index"])}">'
-                     f'{SIDES[1 - side]}{p["index"] + 1}</a>' for p in partners)
-    badge = f'<sup class="nc-sid">{SIDES[side]}{sentence["index"] + 1}{"↔" + links if links else ""}</sup>'
+                     f'{sentence_label(1 - side, p["index"])}</a>' for p in partners)
+    badge = f'<sup class="nc-sid">{sentence_label(side, sentence["index"])}{"↔" + links if links else ""}</sup>'
     return (f'<span class="nc-sent nc-s-{esc(sentence.get("status", ""))}" id="{sentence_id(side, sentence["index"])}"'
             f' data-side="{SIDES[side]}" data-index="{sentence["index"]}" data-counterparts="{ids}"{sim}'
             f' title="{esc(sentence_title(data, side, sentence, partners))}">{badge}')
@@ -289,23 +269,6 @@ def render_summary(data: dict) -> str:
                     f'<div class="nc-metric-l">{esc(SUMMARY_LABELS.get(k, humanise(k)))}</div></div>'
                     for k in keys if isinstance(summary[k], (int, float, str)))
     return f'<div class="nc-summary">{cells}</div>'
-
-
-def alignment_rows(data: dict) -> list[dict]:
-    """One row per aligned bead, then one per sentence found in only one article."""
-    a, b = data["articles"]
-    rows = [{"a": ", ".join(f"A{i + 1}" for i in p["a"]), "b": ", ".join(f"B{j + 1}" for j in p["b"]),
-             "kind": p["kind"], "cosine": p["cosine"], "score": p["score"],
-             "text_a": " ".join(sentence_text(a, i) for i in p["a"]),
-             "text_b": " ".join(sentence_text(b, j) for j in p["b"])} for p in data.get("alignments", [])]
-    for side, article in enumerate((a, b)):
-        for s in article["sentences"]:
-            if s.get("status") == "unique":
-                row = {"a": "", "b": "", "kind": f"only in {SIDES[side]}", "cosine": None, "score": None,
-                       "text_a": "", "text_b": ""}
-                row["ab"[side]], row[f"text_{'ab'[side]}"] = f"{SIDES[side]}{s['index'] + 1}", sentence_text(article, s["index"])
-                rows.append(row)
-    return rows
 
 
 def render_alignment_table(data: dict) -> str:

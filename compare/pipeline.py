@@ -16,6 +16,7 @@ from .facts import analyse_facts
 from .failsoft import Collector, make_warning
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
+from .labels import unique_ids
 from .links import link_mentions
 from .segment import fallback_sentences, parse, parse_many, sentence_content_words
 from .types import Alignment, AnalysisWarning, Article, Comparison, Document, Highlight, Sentence
@@ -164,8 +165,6 @@ def compare_articles(a: Article | str, b: Article | str, config: CompareConfig |
     """
     config = config or CompareConfig()
     embedder = embedder or default_embedder(config)
-    articles = [as_article(a, "A"), as_article(b, "B")]
-    if articles[0].id == articles[1].id:
-        articles[1] = replace(articles[1], id=articles[1].id + "-2")
+    articles = unique_ids([as_article(a, "A"), as_article(b, "B")])
     doc_a, doc_b = prepare_documents(articles, config, embedder)
     return compare_documents(doc_a, doc_b, config, embedder)

@@ -9,6 +9,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from . import tables
+from .tables import clip
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
@@ -103,78 +105,61 @@ def summary(comparison: Comparison) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- DataFrames (edges only)
 
-def sentences_frame(comparison: Comparison):
-    """One row per sentence of either article, with its status and counterparts."""
+def table_frame(rows: list[dict], columns: list[str]):
     import pandas as pd
 
-    al = comparison.alignment
-    partners: dict[tuple[int, int], list[str]] = {}
-    for p in al.pairs:
-        for i in p.a:
-            partners.setdefault((0, i), []).extend(f"B{j}" for j in p.b)
-        for j in p.b:
-            partners.setdefault((1, j), []).extend(f"A{i}" for i in p.a)
-    rows = []
-    for side, (doc, status) in enumerate(((comparison.a, al.status_a), (comparison.b, al.status_b))):
-        for s, st in zip(doc.sentences, status):
-            rows.append({"article": "AB"[side], "index": s.index, "status": st, "start": s.start, "end": s.end,
-                         "counterparts": ", ".join(partners.get((side, s.index), [])), "text": s.text})
-    return pd.DataFrame(rows, columns=["article", "index", "status", "start", "end", "counterparts", "text"])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def sentences_frame(comparison: Comparison):
+    """One row per sentence of either article, with its status and counterparts."""
+    return table_frame(tables.sentence_rows(to_dict(comparison)), tables.SENTENCE_COLUMNS)
 
 
 def alignments_frame(comparison: Comparison):
-    """One row per aligned bead."""
-    import pandas as pd
-
-    a, b = comparison.a, comparison.b
-    rows = [{"a": " ".join(map(str, p.a)), "b": " ".join(map(str, p.b)), "kind": p.kind, "score": p.score,
-             "cosine": p.cosine, "text_a": " ".join(a.sentences[i].text for i in p.a),
-             "text_b": " ".join(b.sentences[j].text for j in p.b)} for p in comparison.alignment.pairs]
-    return pd.DataFrame(rows, columns=["a", "b", "kind", "score", "cosine", "text_a", "text_b"])
+    """One row per aligned bead, then one per sentence found in only one article."""
+    return table_frame(tables.alignment_rows(to_dict(comparison)), tables.ALIGNMENT_COLUMNS)
 
 
 def facts_frame(comparison: Comparison):
-    import pandas as pd
-
-    rows = [fact_dict(f) for f in comparison.facts]
-    return pd.DataFrame(rows, columns=["kind", "status", "text", "a_spans", "b_spans", "reason", "confidence"])
+    """One row per fact, with the quoted text of its spans."""
+    return table_frame(tables.fact_rows(to_dict(comparison)), tables.FACT_COLUMNS)
 
 
 def framing_frame(comparison: Comparison):
-    import pandas as pd
-
-    rows = [framing_dict(f) for f in comparison.framing]
-    return pd.DataFrame(rows, columns=["type", "a_text", "b_text", "a_spans", "b_spans", "referent",
-                                       "convention_a", "convention_b", "explanation"])
+    return table_frame(tables.framing_rows(to_dict(comparison)), tables.FRAMING_COLUMNS)
 
 
 # ---------------------------------------------------------------- plain text
 
+def article_line(side: str, article: dict) -> str:
+    return (f"{side}: {article['title'] or article['id']} ({article['source'] or 'unknown outlet'}, "
+            f"{article['date'] or 'no date'})")
+
+
 def text_report(comparison: Comparison, width: int = 100) -> str:
-    """A readable plain-text summary for the terminal."""
-    a, b, al = comparison.a, comparison.b, comparison.alignment
-    s = summary(comparison)
-
-    def clip(text: str) -> str:
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    lines = [f"A: {a.article.title or a.article.id} ({a.article.source or 'unknown outlet'}, {a.article.date or 'no date'})",
-             f"B: {b.article.title or b.article.id} ({b.article.source or 'unknown outlet'}, {b.article.date or 'no date'})",
+    """A readable plain-text summary for the terminal: the alignment table, then findings and warnings."""
+    data = to_dict(comparison)
+    s = data["summary"]
+    lines = [article_line("A", data["articles"][0]), article_line("B", data["articles"][1]),
              f"shared: {s['shared_share_a']:.0%} of A, {s['shared_share_b']:.0%} of B; "
              f"{s['equivalent_pairs']} equivalent and {s['related_pairs']} related alignments", ""]
-    for p in al.pairs:
-        lines.append(f"[{p.kind} {p.score:.2f}] A{list(p.a)} <-> B{list(p.b)}")
-        lines += [f"   A: {clip(a.sentences[i].text)}" for i in p.a]
-        lines += [f"   B: {clip(b.sentences[j].text)}" for j in p.b]
-    for side, doc, status in (("A", a, al.status_a), ("B", b, al.status_b)):
+    rows = tables.alignment_rows(data)
+    for row in (r for r in rows if r["score"] is not None):
+        lines += [f"[{row['kind']} {row['score']:.2f}] {row['a']} <-> {row['b']}",
+                  f"   A: {clip(row['text_a'], width)}", f"   B: {clip(row['text_b'], width)}"]
+    for side in ("A", "B"):
         lines.append(f"\nonly in {side}:")
-        lines += [f"   {side}{s_.index}: {clip(s_.text)}" for s_, st in zip(doc.sentences, status) if st == "unique"]
+        lines += [f"   {row[side.lower()]}: {clip(row['text_' + side.lower()], width)}"
+                  for row in rows if row["kind"] == f"only in {side}"]
     if comparison.facts:
         lines.append("\nfacts:")
-        lines += [f"   {f.status:8} {f.kind:7} {clip(f.text)} — {f.reason}" for f in comparison.facts if f.status != "shared"]
+        lines += [f"   {f['status']:8} {f['kind']:7} {clip(f['text'], width)} — {f['reason']}"
+                  for f in tables.fact_rows(data) if f["status"] != "shared"]
     if comparison.framing:
         lines.append("\nframing:")
-        lines += [f"   {f.type}: {f.a_text or '—'} / {f.b_text or '—'}: {f.explanation}" for f in comparison.framing]
+        lines += [f"   {f['type']}: {f['a_text'] or '—'} / {f['b_text'] or '—'}: {f['explanation']}"
+                  for f in tables.framing_rows(data)]
     if comparison.warnings:
         lines.append("\nwarnings (analysis steps that failed and were skipped):")
         lines += [f"   {w.line()}" for w in comparison.warnings]

@@ -18,8 +18,9 @@ from .config import CompareConfig
 from .encoders import Embedder
 from .ingest import IngestError
 from .links import link_mentions, links_dict
+from .labels import side_letter, unique_ids
 from .pipeline import as_article, compare_documents, default_embedder, prepare_documents
-from .report import SCHEMA_VERSION, warning_dict
+from .report import SCHEMA_VERSION, to_dict, warning_dict
 from .failsoft import Collector
 from .types import AnalysisWarning, Article, Comparison, Document, Span
 
@@ -211,16 +212,6 @@ def fact_matrix(documents: Sequence[Document], pairs: Sequence[tuple[int, int]],
 
 # ---------------------------------------------------------------- comparing
 
-def unique_ids(articles: Sequence[Article]) -> list[Article]:
-    """Give every article a distinct id (suffix -2, -3, ... on repeats)."""
-    seen: dict[str, int] = {}
-    out = []
-    for article in articles:
-        seen[article.id] = seen.get(article.id, 0) + 1
-        out.append(article if seen[article.id] == 1 else replace(article, id=f"{article.id}-{seen[article.id]}"))
-    return out
-
-
 def compare_story(documents: Sequence[Document], config: CompareConfig, embedder: Embedder,
                   story: str = "") -> StoryComparison:
     """Compare every pair of prepared documents (in order (0,1), (0,2), ...)
@@ -263,7 +254,7 @@ def compare_many(articles: Sequence[Article | str], config: CompareConfig | None
     """
     config = config or CompareConfig()
     embedder = embedder or default_embedder(config)
-    labels = [chr(ord("A") + n) if n < 26 else f"A{n}" for n in range(len(articles))]
+    labels = [side_letter(n) for n in range(len(articles))]
     checked = unique_ids([as_article(item, label) for item, label in zip(articles, labels)])
     documents = prepare_documents(checked, config, embedder)
     return compare_story(documents, config, embedder, story)
@@ -290,7 +281,7 @@ def story_dict(story: StoryComparison) -> dict[str, Any]:
         "story": story.story,
         "articles": [{"id": d.article.id, "source": d.article.source, "title": d.article.title,
                       "date": d.article.date, "url": d.article.url} for d in story.documents],
-        "pairs": [{"a": i, "b": j, "comparison": c.to_dict()} for (i, j), c in zip(story.pairs, story.comparisons)],
+        "pairs": [{"a": i, "b": j, "comparison": to_dict(c)} for (i, j), c in zip(story.pairs, story.comparisons)],
         "matrix": story.matrix.to_dict(),
         "warnings": [warning_dict(w) for w in story.warnings],
         "links": links_dict(story.links),

@@ -170,34 +170,3 @@ class Comparison:
     @property
     def documents(self) -> tuple[Document, Document]:
         return (self.a, self.b)
-
-    # Views (implemented in report.py; DataFrames stay at the edges).
-    def to_dict(self) -> dict[str, Any]:
-        from .report import to_dict
-
-        return to_dict(self)
-
-    def to_json(self, indent: int | None = 2) -> str:
-        from .report import to_json
-
-        return to_json(self, indent)
-
-    def sentences_frame(self):
-        from .report import sentences_frame
-
-        return sentences_frame(self)
-
-    def alignments_frame(self):
-        from .report import alignments_frame
-
-        return alignments_frame(self)
-
-    def facts_frame(self):
-        from .report import facts_frame
-
-        return facts_frame(self)
-
-    def framing_frame(self):
-        from .report import framing_frame
-
-        return framing_frame(self)

@@ -11,7 +11,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import compare.pipeline
-from compare import app_support as ui
+from compare import dashboard as ui
 from compare.config import CompareConfig
 from compare.encoders import CachingEmbedder
 from compare.html_report import HIGHLIGHT_STATUS
@@ -215,10 +215,10 @@ class WithWarnings:
 
 
 def test_recorded_problems_show_in_a_collapsed_notice_with_the_results(app, monkeypatch):
-    from types import SimpleNamespace
+    from compare.types import AnalysisWarning
 
     original = compare.pipeline.compare_documents
-    problem = SimpleNamespace(stage="facts", article="B", sentence=1, error="ValueError: 7 is not in list")
+    problem = AnalysisWarning("facts", "B", 1, "A sentence.", 0, 11, "ValueError: 7 is not in list")
     monkeypatch.setattr(compare.pipeline, "compare_documents",
                         lambda *args, **kwargs: WithWarnings(original(*args, **kwargs), (problem,)))
     paste(app, TEXT_A + "\nA warning test sentence.", TEXT_B)  # new texts: not in the comparison cache
@@ -275,7 +275,7 @@ def test_exports_are_valid_json_csv_and_html(app, downloads):
     assert {"articles", "alignments", "facts", "framing", "summary"} <= set(data)
     assert data["articles"][0]["text"] == TEXT_A
     rows = list(csv.DictReader(io.StringIO(by_suffix(downloads, "alignments.csv"))))
-    assert rows and set(rows[0]) == set(ui.ALIGNMENT_FIELDS)
+    assert rows and set(rows[0]) == set(ui.ALIGNMENT_COLUMNS)
     assert any(r["text_a"].startswith("Russian lawmakers voted") for r in rows)
     findings = csv.reader(io.StringIO(by_suffix(downloads, "findings.csv")))
     assert next(findings) == ui.FINDING_COLUMNS
@@ -298,7 +298,7 @@ def test_filter_control_is_drawn_from_the_lookup_table(app):
     assert [s.key for s in app.slider] == [f"thr_{s.field}" for s in ui.threshold_sliders()]
 
 
-# ---------------------------------------------------------------- compare.app_support (no Streamlit)
+# ---------------------------------------------------------------- compare.dashboard (no Streamlit)
 
 def test_every_numeric_align_field_gets_a_slider_around_its_default():
     from dataclasses import fields

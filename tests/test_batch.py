@@ -375,15 +375,14 @@ class WithWarnings:
 
 
 def test_analysis_warnings_are_logged_and_counted(manifest, tmp_path, monkeypatch):
-    from collections import namedtuple
     from dataclasses import replace
 
-    Warning_ = namedtuple("Warning_", "stage article sentence error")
+    from compare.types import AnalysisWarning
     original = batch.compare_story
 
     def with_warnings(documents, config, embedder, story):
         result = original(documents, config, embedder, story)
-        first = WithWarnings(result.comparisons[0], (Warning_("facts", "A", 2, "ValueError: 3 is not in list"),))
+        first = WithWarnings(result.comparisons[0], (AnalysisWarning("facts", "A", 2, "A sentence.", 0, 11, "ValueError: 3 is not in list"),))
         return replace(result, comparisons=(first,) + result.comparisons[1:])
 
     monkeypatch.setattr(batch, "compare_story", with_warnings)

@@ -10,7 +10,7 @@ from compare import compare_articles, facts, framing, pipeline, units
 from compare import story as story_stage
 from compare.failsoft import Collector
 from compare.story import compare_many
-from compare.report import text_report
+from compare.report import text_report, to_json
 from compare.types import AnalysisWarning
 
 A = ("Russian lawmakers voted on Tuesday to recognize two breakaway regions of eastern Ukraine. "
@@ -55,7 +55,7 @@ def test_unit_failure_is_one_sentence_warning(fake_embedder, monkeypatch, caplog
     assert warning.error == "ValueError: 7 is not in list"
     # the other sentences are still analysed: the passport figures still conflict
     assert any(f.kind == "number" and f.status == "conflict" for f in result.facts)
-    data = json.loads(result.to_json())
+    data = json.loads(to_json(result))
     assert data["warnings"] == [{"stage": "facts.units", "article": "A", "sentence": 1, "text": warning.text,
                                  "span": [warning.start, warning.end], "error": "ValueError: 7 is not in list"}]
     assert warning.line() in text_report(result).splitlines()[-1]

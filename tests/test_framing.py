@@ -5,6 +5,7 @@ import pytest
 
 from compare import framing, names
 from compare.pipeline import compare_articles
+from compare.report import to_dict
 from compare.types import Span
 
 UKR, RUS = "Ukrainian-derived romanization", "Russian-derived romanization"
@@ -136,7 +137,7 @@ def test_to_dict_and_highlights(fake_embedder, config):
     b = "Shelling hit Kiev on Monday, officials claimed."
     result = run(a, b, fake_embedder, config)
     keys = {"type", "a_text", "b_text", "a_spans", "b_spans", "referent", "convention_a", "convention_b", "explanation"}
-    items = result.to_dict()["framing"]
+    items = to_dict(result)["framing"]
     assert items and all(keys <= set(item) for item in items)
     marks = [h for h in result.highlights if h.status == "framing"]
     assert any(h.article == 0 and a[h.start:h.end] == "Kyiv" for h in marks)

@@ -12,6 +12,7 @@ from compare.links import time as timex
 from compare.links.cluster import cluster_mentions
 from compare.links.mentions import Mention, extract_mentions
 from compare.links.signals import name_match, pair_evidence, shared_args, time_conflict, types_compatible
+from compare.report import to_dict
 from compare.segment import load_spacy, sentences_from_doc
 from compare.types import Article, Document
 
@@ -196,7 +197,7 @@ TEXT_B = "The Kremlin said on Wednesday that Putin had not decided. Lawmakers me
 def test_comparison_json_has_links(fake_embedder, config):
     from compare import compare_articles
 
-    data = compare_articles(TEXT_A, TEXT_B, config, fake_embedder).to_dict()
+    data = to_dict(compare_articles(TEXT_A, TEXT_B, config, fake_embedder))
     texts = [{m["text"] for m in c["members"]} for c in data["links"]["clusters"]]
     assert {"Putin"} in texts and {"Kremlin"} in texts
     for link in data["links"]["links"]:
@@ -210,7 +211,7 @@ def test_links_off_gives_empty_section(fake_embedder, config):
     from compare import compare_articles
 
     off = replace(config, links=replace(config.links, enabled=False))
-    assert compare_articles(TEXT_A, TEXT_B, off, fake_embedder).to_dict()["links"] == {"clusters": [], "links": []}
+    assert to_dict(compare_articles(TEXT_A, TEXT_B, off, fake_embedder))["links"] == {"clusters": [], "links": []}
 
 
 def test_compare_many_exposes_story_clusters(fake_embedder, config):
@@ -229,7 +230,7 @@ def test_html_report_shows_counterparts_on_hover(fake_embedder, config):
 
     text_a = TEXT_A + " Shares of Procter & Gamble fell."
     text_b = TEXT_B + " Procter & Gamble <b>denied</b> it."
-    page = render_html(compare_articles(text_a, text_b, config, fake_embedder).to_dict())
+    page = render_html(to_dict(compare_articles(text_a, text_b, config, fake_embedder)))
     assert 'class="nc-h nc-h-link"' in page
     assert "B: “Putin”" in page
     assert "“Procter &amp; Gamble”" in page          # user text escaped inside the title attribute

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from compare import Article, IngestError
-from compare.story import (UnionFind, cluster_nodes, column_labels, compare_many, fact_matrix, matrix_text,
-                          unique_ids)
+from compare.labels import unique_ids
+from compare.story import UnionFind, cluster_nodes, column_labels, compare_many, fact_matrix, matrix_text
 from compare.types import AlignedPair, Alignment, Comparison, Document, Fact, Sentence, Span
 
 # Three outlets; each text is two sentences.

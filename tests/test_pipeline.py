@@ -5,7 +5,7 @@ import numpy as np
 
 import pytest
 
-from compare import Article, CompareConfig, HashingEmbedder, IngestError, compare_articles, relabel
+from compare import Article, CompareConfig, HashingEmbedder, IngestError, compare_articles, relabel, to_json
 from compare.pipeline import ComparisonError
 
 STORY = (
@@ -53,7 +53,7 @@ def test_dropped_sentence_is_unique(fake_embedder):
 
 def test_to_dict_schema_and_offsets(fake_embedder):
     a = Article(STORY, id="wire", source="Wire", date="2022-02-15")
-    data = json.loads(compare_articles(a, STORY[:200], embedder=fake_embedder).to_json())
+    data = json.loads(to_json(compare_articles(a, STORY[:200], embedder=fake_embedder)))
     assert data["schema_version"] and set(data) >= {"articles", "alignments", "highlights", "facts", "framing"}
     art = data["articles"][0]
     assert (art["id"], art["source"], art["date"]) == ("wire", "Wire", "2022-02-15")

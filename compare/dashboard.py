@@ -1,4 +1,4 @@
-"""Front-end support: lookup tables and data helpers for the dashboard (no streamlit here).
+"""Dashboard helpers (no streamlit here): lookup tables, inputs, limits, filters, tables and exports for app.py.
 
 app.py is a thin script: it draws widgets from the tables below, calls the
 functions below and the pipeline, and shows what they return.
@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -16,11 +15,12 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .config import DEFAULT_MODEL, AlignConfig, CompareConfig
+from .config import BACKEND_ENV, DEFAULT_MODEL, AlignConfig, CompareConfig, env_setting
 from .corpus import load_manifest, read_ref, stories
-from .html_report import (HIGHLIGHT_STATUS, SENTENCE_STATUS, SIDES, alignment_rows, humanise, render_html,
-                          sentence_text)
+from .html_report import HIGHLIGHT_STATUS, SENTENCE_STATUS, humanise, render_html
 from .ingest import IngestError, article_from_html, article_from_text, article_from_url, decode_bytes
+from .labels import SIDES, article_label, sentence_label, sentence_number, side_letter
+from .tables import ALIGNMENT_COLUMNS, FINDING_COLUMNS, alignment_rows, finding_rows, sentence_text
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MANIFEST = ROOT / "corpus" / "manifest.csv"
 DEFAULT_STORY = "duma-recognition"
-BACKEND_ENV = "NEWSCOMPARE_BACKEND"
 
 # Model choice shown in the sidebar -> (model, encoder backend).
 MODELS: dict[str, tuple[str, str]] = {
@@ -116,7 +115,7 @@ def threshold_sliders() -> list[Slider]:
 
 def default_model_choice(environ: dict[str, str] | None = None) -> str:
     """The sidebar's initial model: the hashing stand-in when NEWSCOMPARE_BACKEND=hashing (tests, CI)."""
-    backend = (environ if environ is not None else os.environ).get(BACKEND_ENV, "").strip().lower()
+    backend = env_setting(BACKEND_ENV, environ).lower()
     return next((name for name, (_, b) in MODELS.items() if b == backend), next(iter(MODELS)))
 
 
@@ -189,7 +188,7 @@ def limit_problem(articles: Sequence[Article], limits: RequestLimits = LIMITS) -
         return (f"{len(articles)} articles: the dashboard compares at most {limits.max_articles} at once; "
                 f"{batch} ...")
     for n, article in enumerate(articles):
-        name = f"Article {article.id or chr(65 + n)}"
+        name = f"Article {article.id or side_letter(n)}"
         if len(article.text) > limits.max_chars:
             return (f"{name} has {len(article.text):,} characters: the dashboard takes at most "
                     f"{limits.max_chars:,} per article; {batch}")
@@ -208,12 +207,12 @@ def warning_lines(comparison: Any, articles: Sequence[Article] = ()) -> list[str
     """One line per problem the analysis recorded without failing: stages that
     skipped a sentence (``comparison.warnings``) and input notes such as
     replaced characters (``article.warnings``). Empty for results without them."""
-    lines = [f"article {article.id or chr(65 + n)}: {note}"
+    lines = [f"article {article.id or side_letter(n)}: {note}"
              for n, article in enumerate(articles) for note in getattr(article, "warnings", ())]
     for w in getattr(comparison, "warnings", ()):
         where = ", ".join(part for part in (
             f"article {w.article}" if getattr(w, "article", None) not in (None, "") else "",
-            f"sentence {w.sentence + 1 if isinstance(w.sentence, int) else w.sentence}"
+            f"sentence {sentence_number(w.sentence) if isinstance(w.sentence, int) else w.sentence}"
             if getattr(w, "sentence", None) is not None else "") if part)
         lines.append(f"{w.stage} stage{' (' + where + ')' if where else ''}: {w.error}")
     return lines
@@ -233,10 +232,9 @@ def clean(meta: dict[str, str]) -> dict[str, str]:
     return {k: v.strip() for k, v in meta.items() if v and v.strip()}
 
 
-def article_label(article: Article, n: int) -> str:
-    """How the pickers name an article: letter, outlet, date."""
-    name = article.source or article.title or article.id or f"article {n + 1}"
-    return f"{chr(65 + n)}: {name}" + (f" ({article.date})" if article.date else "")
+def picker_label(article: Article, n: int) -> str:
+    """How the pickers name the ``n``-th article: ``"C: fox-1 (Fox News)"``."""
+    return f"{side_letter(n)}: {article_label(article)}"
 
 
 # ---------------------------------------------------------------- filters
@@ -275,7 +273,7 @@ def sentence_choice_label(data: dict, choice: tuple[int, int]) -> str:
     status = data["articles"][side]["sentences"][index].get("status", "")
     label = SENTENCE_STATUS.get(status, (status,))[0]
     text = sentence_text(data["articles"][side], index)
-    return f"{SIDES[side]}{index + 1} · {label} · {text[:90]}{'…' if len(text) > 90 else ''}"
+    return f"{sentence_label(side, index)} · {label} · {text[:90]}{'…' if len(text) > 90 else ''}"
 
 
 def sentence_detail(data: dict, similarity: np.ndarray, side: int, index: int) -> dict[str, Any]:
@@ -284,15 +282,15 @@ def sentence_detail(data: dict, similarity: np.ndarray, side: int, index: int) -
     other = 1 - side
     row = similarity[index] if side == 0 else similarity[:, index]
     aligned = [p for p in data.get("alignments", []) if index in (p["a"] if side == 0 else p["b"])]
-    partners = [{"label": f"{SIDES[other]}{j + 1}", "text": sentence_text(data["articles"][other], j),
+    partners = [{"label": sentence_label(other, j), "text": sentence_text(data["articles"][other], j),
                  "cosine": float(row[j]), "kind": p["kind"], "margin": p["score"]}
                 for p in aligned for j in (p["b"] if side == 0 else p["a"])]
     closest = int(np.argmax(row)) if row.size else None
     status = data["articles"][side]["sentences"][index].get("status", "")
     return {
-        "label": f"{SIDES[side]}{index + 1}", "text": sentence_text(data["articles"][side], index),
+        "label": sentence_label(side, index), "text": sentence_text(data["articles"][side], index),
         "status": status, "status_label": SENTENCE_STATUS.get(status, (status,))[0], "counterparts": partners,
-        "closest": None if closest is None else {"label": f"{SIDES[other]}{closest + 1}", "cosine": float(row[closest]),
+        "closest": None if closest is None else {"label": sentence_label(other, closest), "cosine": float(row[closest]),
                                                  "text": sentence_text(data["articles"][other], closest)},
     }
 
@@ -307,7 +305,7 @@ def heatmap_frame(similarity: np.ndarray, data: dict):
     n_a, n_b = similarity.shape
     a_text = [sentence_text(data["articles"][0], i) for i in range(n_a)]
     b_text = [sentence_text(data["articles"][1], j) for j in range(n_b)]
-    rows = [{"A": i + 1, "B": j + 1, "cosine": round(float(similarity[i, j]), 3),
+    rows = [{"A": sentence_number(i), "B": sentence_number(j), "cosine": round(float(similarity[i, j]), 3),
              "aligned": aligned.get((i, j), "no"), "text_a": a_text[i][:120], "text_b": b_text[j][:120]}
             for i in range(n_a) for j in range(n_b)]
     return pd.DataFrame(rows, columns=["A", "B", "cosine", "aligned", "text_a", "text_b"])
@@ -348,14 +346,11 @@ def headline_metrics(summary: dict) -> list[tuple[str, str, str]]:
     """(label, formatted value, help) for the metrics row."""
     return [(label, f"{summary[key]:.0%}" if key.startswith("shared_share") else str(summary[key]), help_)
             for key, (label, help_) in HEADLINE_METRICS.items() if key in summary]
-ALIGNMENT_FIELDS = ["a", "b", "kind", "cosine", "score", "text_a", "text_b"]
-
-
 def alignment_frame(data: dict):
     """The alignment table (aligned pairs, then sentences in only one article)."""
     import pandas as pd
 
-    return pd.DataFrame(alignment_rows(data), columns=ALIGNMENT_FIELDS)
+    return pd.DataFrame(alignment_rows(data), columns=ALIGNMENT_COLUMNS)
 
 
 # ---------------------------------------------------------------- exports
@@ -367,28 +362,6 @@ def export_json(data: dict) -> str:
 def alignments_csv(data: dict) -> str:
     """One row per aligned pair and per sentence found in only one article."""
     return alignment_frame(data).to_csv(index=False)
-
-
-def finding_rows(data: dict) -> list[dict[str, Any]]:
-    """Facts and framing differences as one table (the quoted text of each span included)."""
-    a, b = data["articles"]
-
-    def quote(article: dict, spans) -> str:
-        return " | ".join(article["text"][s:e] for s, e in spans)
-
-    rows = [{"finding": "fact", "kind": f.get("kind", ""), "status": f.get("status", ""), "text": f.get("text", ""),
-             "text_a": quote(a, f.get("a_spans", [])), "text_b": quote(b, f.get("b_spans", [])),
-             "spans_a": json.dumps(f.get("a_spans", [])), "spans_b": json.dumps(f.get("b_spans", [])),
-             "explanation": f.get("reason", ""), "confidence": f.get("confidence", "")} for f in data.get("facts", [])]
-    rows += [{"finding": "framing", "kind": f.get("type", ""), "status": "framing", "text": f.get("referent", ""),
-              "text_a": f.get("a_text", ""), "text_b": f.get("b_text", ""),
-              "spans_a": json.dumps(f.get("a_spans", [])), "spans_b": json.dumps(f.get("b_spans", [])),
-              "explanation": f.get("explanation", ""), "confidence": ""} for f in data.get("framing", [])]
-    return rows
-
-
-FINDING_COLUMNS = ["finding", "kind", "status", "text", "text_a", "text_b", "spans_a", "spans_b", "explanation",
-                   "confidence"]
 
 
 def findings_csv(data: dict) -> str:

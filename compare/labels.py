@@ -1,0 +1,49 @@
+"""Naming (shared by every view): how readers see articles and sentences, and distinct article ids.
+
+Every table, page and message numbers sentences through ``sentence_label``
+and names articles through ``article_label``, so a change of convention is a
+change here. The JSON keeps its own 0-based ``index`` fields (docs/schema.md).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from .types import Article
+
+SIDES = ("A", "B")  # the two articles of a comparison, left and right
+
+
+def side_letter(n: int) -> str:
+    """The letter of the ``n``-th article of a story: A, B, ..., Z, then A26, A27, ..."""
+    return chr(ord("A") + n) if n < 26 else f"A{n}"
+
+
+def sentence_number(index: int) -> int:
+    """The number readers see for 0-based sentence ``index`` (the first sentence is 1)."""
+    return index + 1
+
+
+def sentence_label(side: int, index: int) -> str:
+    """``"A3"``: sentence ``index`` (0-based) of article ``side`` (0 = A, 1 = B), as tables and pages show it."""
+    return f"{SIDES[side]}{sentence_number(index)}"
+
+
+def article_label(article: Article) -> str:
+    """How messages and pickers name an article: its id, then its outlet when known: ``"fox-1 (Fox News)"``."""
+    return f"{article.id} ({article.source})" if article.source else article.id
+
+
+def joined_ids(articles: Sequence[Article]) -> str:
+    """The id of a step over several articles: their ids joined by ``+`` (``"a+b"``; one article: its id)."""
+    return "+".join(article.id for article in articles)
+
+
+def unique_ids(articles: Sequence[Article]) -> list[Article]:
+    """Give every article a distinct id (suffix -2, -3, ... on repeats)."""
+    seen: dict[str, int] = {}
+    out = []
+    for article in articles:
+        seen[article.id] = seen.get(article.id, 0) + 1
+        out.append(article if seen[article.id] == 1 else replace(article, id=f"{article.id}-{seen[article.id]}"))
+    return out
