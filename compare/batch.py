@@ -240,12 +240,11 @@ class StoryReader:
 
 # ---------------------------------------------------------------- failures
 
-# Module of the deepest compare/ frame of a traceback -> the stage that failed
+# Module (or package: compare.facts.*) of the deepest compare/ frame of a traceback -> the stage that failed
 # (helpers shared by several stages, such as names.py, name no stage; the
 # pipeline's own code resets it: a crash there is in no analysis stage).
 STAGE_OF_MODULE = {"segment": "segment", "embed": "embed", "onnx_backend": "embed", "align": "align",
-                   "facts": "facts", "facts_match": "facts", "facts_score": "facts", "units": "facts",
-                   "events": "facts", "framing": "framing", "many": "matrix", "html_report": "write",
+                   "facts": "facts", "framing": "framing", "many": "matrix", "html_report": "write",
                    "report": "report", "ingest": "read", "pipeline": ""}
 
 
@@ -284,7 +283,7 @@ def describe_failure(exc: BaseException) -> Failure:
     for frame, _ in traceback.walk_tb(exc.__traceback__):
         module = frame.f_globals.get("__name__", "")
         if module.startswith("compare."):
-            stage = STAGE_OF_MODULE.get(module.split(".")[-1], stage)
+            stage = STAGE_OF_MODULE.get(module.split(".")[1], stage)  # compare.facts.score -> facts
         found = frame.f_locals
         if frame.f_code.co_name == "_compare_documents" and hasattr(found.get("a"), "article"):
             articles = (found["a"].article, found["b"].article)
