@@ -39,7 +39,6 @@ def warm_token_vectors(docs: list[Document], config: CompareConfig, embedder: Em
         embedder.encode_tokens([s.text for d in docs for s in d.sentences])  # type: ignore[attr-defined]
 
 
-
 def article_side(doc: Document, collector: Collector | None = None) -> Side:
     """All units of an article, sentence by sentence, its quotes and its noun
     mentions (computed once per parsed article: ``article_units``). A
