@@ -34,7 +34,6 @@ def event_facts(sides, events: tuple[EventMatch, ...]) -> list[Fact]:
                  m.trigger_cosine) for m in events]
 
 
-
 # ---------------------------------------------------------------- numbers
 
 def number_facts(sides, phrases, alignment: Alignment, cfg: FactsConfig) -> tuple[list[Fact], list[Fact]]:

@@ -36,7 +36,6 @@ class Phrases:
     partners: tuple[int, ...]  # counterpart sentences in the other article
 
 
-
 def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: CompareConfig,
                     embedder: Embedder, collector: Collector | None = None
                     ) -> tuple[dict[int, Phrases], dict[int, Phrases]]:
