@@ -79,7 +79,7 @@ class AlignConfig:
 
 @dataclass(frozen=True)
 class FactsConfig:
-    """Fact-level comparison (facts.py). Figures from benchmarks/ists_tokens.py
+    """Fact-level comparison (compare/facts/). Figures from benchmarks/ists_tokens.py
     on the iSTS-2016 headlines (train split) with the packaged MiniLM; see docs/facts.md."""
 
     enabled: bool = True
@@ -109,7 +109,7 @@ class FactsConfig:
     # Seed pair: 1 covers one more only-in-one snippet than 2, with the same
     # false alarms; 0 doubles the false alarms. No effect on iSTS (one sentence).
     counterpart_top_k: int = 1
-    # Event mentions (events.py): two nouns with different lemmas name one
+    # Event mentions (facts/events.py): two nouns with different lemmas name one
     # event when the lemmas, encoded alone, have at least this cosine and
     # the mentions share at least ``event_min_shared_args`` argument lemmas.
     # Measured with benchmarks/ists_articles.py and the seed pair (see

@@ -19,8 +19,7 @@ from .types import Article
 # A module is looked up by its name, then by its package ("compare.encoders.onnx"
 # -> "onnx", then "encoders"); the batch scheduler's encoder wrapper is no stage.
 STAGE_OF_MODULE = {"segment": "segment", "encoders": "embed", "align": "align",
-                   "facts": "facts", "facts_match": "facts", "facts_score": "facts", "units": "facts",
-                   "events": "facts", "framing": "framing", "story": "matrix", "html_report": "write",
+                   "facts": "facts", "framing": "framing", "story": "matrix", "html_report": "write",
                    "report": "report", "ingest": "read", "pipeline": ""}
 NO_STAGE = {"compare.encoders.gate"}
 

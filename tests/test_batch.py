@@ -317,16 +317,16 @@ def crash_on_marker(monkeypatch):
 
 
 def test_a_failing_sentence_is_a_warning_not_a_lost_story(manifest, tmp_path, monkeypatch):
-    from compare import facts
+    from compare.facts import families
 
-    original = facts._claim
+    original = families._claim
 
     def failing(side, text, *args):
         if MARKER in text:
             raise ValueError("3 is not in list")
         return original(side, text, *args)
 
-    monkeypatch.setattr(facts, "_claim", failing)
+    monkeypatch.setattr(families, "_claim", failing)
     out = tmp_path / "out"
     run(manifest, out)
     rates = [r for r in summary_rows(out) if r["story"] == "rates"]

@@ -1,13 +1,13 @@
-"""Event mentions named in other words (compare/events.py) and their effect on phrase verdicts."""
+"""Event mentions named in other words (compare/facts/events.py) and their effect on phrase verdicts."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from compare.events import NAME_MARK, Mention, candidate_pairs, match_events, mentions, needed_lemmas
-from compare.facts import Phrases, shared_mention
+from compare.facts.events import NAME_MARK, Mention, candidate_pairs, match_events, mentions, needed_lemmas
+from compare.facts.phrases import Phrases, shared_mention
+from compare.facts.units import Unit
 from compare.segment import load_spacy
-from compare.units import Unit
 
 
 @pytest.fixture(scope="module")

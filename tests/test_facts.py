@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 from compare.config import CompareConfig, FactsConfig
-from compare.facts import Phrases, conflicting_number, unique_runs
-from compare.facts_match import number_counterparts, quote_overlap, same_entity, same_slot, same_speaker, same_value
-from compare.facts_score import (TokenVectors, anchored_support, contextual_support, counterpart_sentences,
+from compare.facts.families import conflicting_number, unique_runs
+from compare.facts.match import number_counterparts, quote_overlap, same_entity, same_slot, same_speaker, same_value
+from compare.facts.phrases import Phrases
+from compare.facts.score import (SentenceTokenVectors, anchored_support, contextual_support, counterpart_sentences,
                                  phrase_scores, smooth_clauses)
+from compare.facts.units import Unit
 from compare.pipeline import compare_articles
 from compare.types import AlignedPair, Alignment
-from compare.units import Unit
 
 
 def number(value, noun="people", verb="kill", sentence=0, start=0, approx=False):
@@ -100,8 +101,8 @@ def test_unique_runs_merge_neighbours_and_skip_punctuation():
 # ---------------------------------------------------------------- scoring on hand-made arrays
 
 def test_contextual_support_averages_subwords():
-    mine = TokenVectors(np.array([[0, 3], [3, 6], [7, 9]]), np.eye(3, dtype=np.float32))
-    theirs = [TokenVectors(np.array([[0, 2]]), np.array([[1, 0, 0]], dtype=np.float32))]
+    mine = SentenceTokenVectors(np.array([[0, 3], [3, 6], [7, 9]]), np.eye(3, dtype=np.float32))
+    theirs = [SentenceTokenVectors(np.array([[0, 2]]), np.array([[1, 0, 0]], dtype=np.float32))]
     support = contextual_support([(0, 6), (7, 9)], mine, theirs)
     assert support.tolist() == pytest.approx([0.5, 0.0])
 

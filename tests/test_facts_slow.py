@@ -36,7 +36,7 @@ def test_seed_gold(seed_pair, seed_gold, embedder):
                  for item in seed_gold["shared_facts"] for side, s in ((0, item["a"]), (1, item["b"])))
     # The bar: >= 16 of 18 covered and no shared fact marked unique.
     # The last two false alarms ("a conflict ... has killed 15,000 people" vs
-    # "years of fighting in Ukraine's war-torn east") are linked by events.py.
+    # "years of fighting in Ukraine's war-torn east") are linked by facts/events.py.
     assert covered >= 16
     assert alarms == 0
     assert not [f for f in result.facts if f.status == "conflict"], "400 vs 351 MPs are two votes, not a conflict"

@@ -1,10 +1,10 @@
-"""Fact-unit extraction (compare/units.py) on hand-written sentences."""
+"""Fact-unit extraction (compare/facts/units.py) on hand-written sentences."""
 from __future__ import annotations
 
 import pytest
 
 from compare.segment import load_spacy
-from compare.units import DocIndex, parse_number, quote_spans, quote_units, units_of_span
+from compare.facts.units import DocIndex, parse_number, quote_spans, quote_units, units_of_span
 
 
 @pytest.fixture(scope="module")

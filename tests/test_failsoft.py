@@ -6,8 +6,9 @@ import logging
 
 import pytest
 
-from compare import compare_articles, facts, framing, pipeline, units
+from compare import compare_articles, framing, pipeline
 from compare import story as story_stage
+from compare.facts import extract, units
 from compare.failsoft import Collector
 from compare.story import compare_many
 from compare.report import text_report, to_json
@@ -45,7 +46,7 @@ def _doc(embedder):
 
 
 def test_unit_failure_is_one_sentence_warning(fake_embedder, monkeypatch, caplog):
-    monkeypatch.setattr(facts, "units_of_span", failing_on(units.units_of_span, BAD))
+    monkeypatch.setattr(extract, "units_of_span", failing_on(units.units_of_span, BAD))
     with caplog.at_level(logging.WARNING):
         result = compare_articles(A, B, embedder=fake_embedder)
     (warning,) = result.warnings
@@ -91,7 +92,7 @@ def test_parser_failure_falls_back_to_rule_sentences(fake_embedder, monkeypatch)
 
 
 def test_story_collects_pair_warnings_once_and_survives_matrix(fake_embedder, monkeypatch):
-    monkeypatch.setattr(facts, "units_of_span", failing_on(units.units_of_span, BAD))
+    monkeypatch.setattr(extract, "units_of_span", failing_on(units.units_of_span, BAD))
 
     def broken(*args):
         raise IndexError("matrix")

@@ -10,7 +10,9 @@ from compare.failures import describe_failure, stage_of
     ("compare.encoders.caching", "embed"),
     ("compare.encoders.gate", None),  # the batch run's wrapper is no stage
     ("compare.story", "matrix"),
-    ("compare.facts_match", "facts"),
+    ("compare.facts.match", "facts"),
+    ("compare.facts.units", "facts"),
+    ("compare.framing.labels", "framing"),
     ("compare.pipeline", ""),  # resets: a crash in the orchestrator is in no stage
     ("compare.names", None),  # shared helper
     ("compare.links.signals", None),

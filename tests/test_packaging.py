@@ -25,3 +25,10 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 def test_constraints_pin_cpu_torch():
     assert "torch==2.13.0" in (ROOT / "constraints-cpu.txt").read_text().splitlines()
+
+
+def test_every_subpackage_is_in_the_wheel():
+    listed = re.search(r"^packages = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    packages = set(re.findall(r'"([\w.]+)"', listed.group(1)))
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "compare").rglob("__init__.py")}
+    assert found <= packages, f"add to pyproject.toml packages: {sorted(found - packages)}"

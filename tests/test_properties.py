@@ -13,7 +13,7 @@ from compare.encoders import HashingEmbedder
 from compare.pipeline import compare_documents, prepare_documents
 from compare.segment import fallback_sentences, load_spacy, sentences_from_doc
 from compare.types import Article
-from compare.units import DocIndex, quote_units, units_of_span
+from compare.facts.units import DocIndex, quote_units, units_of_span
 
 WORDS = ("the senator said vote bill No. U.S. Sen. Gov. Kyiv Kiev Putin 15,000 people 49% to 44% "
          "alleged so-called claimed breakaway regions Russia Ukraine 1\u00a0000 20-315 a.m. e.g.").split()

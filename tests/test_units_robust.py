@@ -7,7 +7,7 @@ import pytest
 
 from compare import compare_articles
 from compare.segment import load_spacy
-from compare.units import DocIndex, clause_units, units_of_span
+from compare.facts.units import DocIndex, clause_units, units_of_span
 
 pytestmark = pytest.mark.slow
 

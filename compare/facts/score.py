@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import CompareConfig
-from .encoders import Embedder, supports_tokens
-from .types import Alignment, Document
+from ..config import CompareConfig
+from ..encoders import Embedder, supports_tokens
+from ..types import Alignment, Document
 from .units import Unit
 
 
 @dataclass(frozen=True)
-class TokenVectors:
+class SentenceTokenVectors:
     """Contextual token vectors of one sentence, offsets into the article text."""
 
     offsets: np.ndarray  # (n, 2) int
@@ -43,19 +43,19 @@ def counterpart_sentences(alignment: Alignment, side: int, top_k: int, floor: fl
     return out
 
 
-def sentence_token_vectors(doc: Document, indices: set[int], embedder: Embedder) -> dict[int, TokenVectors]:
+def sentence_token_vectors(doc: Document, indices: set[int], embedder: Embedder) -> dict[int, SentenceTokenVectors]:
     """Token vectors of the listed sentences, one batched (and cached) call."""
     order = sorted(indices)
     if not order or not supports_tokens(embedder):
         return {}
     encoded = embedder.encode_tokens([doc.sentences[i].text for i in order])  # type: ignore[attr-defined]
-    return {i: TokenVectors(np.asarray(off, dtype=np.int64).reshape(-1, 2) + doc.sentences[i].start,
-                            np.asarray(vec, dtype=np.float32))
+    return {i: SentenceTokenVectors(np.asarray(off, dtype=np.int64).reshape(-1, 2) + doc.sentences[i].start,
+                                    np.asarray(vec, dtype=np.float32))
             for i, (off, vec) in zip(order, encoded)}
 
 
-def contextual_support(token_spans: list[tuple[int, int]], mine: TokenVectors,
-                       theirs: list[TokenVectors]) -> np.ndarray:
+def contextual_support(token_spans: list[tuple[int, int]], mine: SentenceTokenVectors,
+                       theirs: list[SentenceTokenVectors]) -> np.ndarray:
     """Per word span: mean over its subwords of the best cosine to any
     counterpart token. Shape (n_words,); 0 where a word has no subword."""
     if not theirs or not len(mine.vectors):

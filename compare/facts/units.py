@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from .lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, NAME_ENTITY_LABELS, NUMBER_WORDS, QUOTE_PAIRS,
+from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, NAME_ENTITY_LABELS, NUMBER_WORDS, QUOTE_PAIRS,
                       REPORT_VERBS, SCALES)
 
 # Dependency labels whose subtree is a claim of its own that one report may

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
-from .caches import memo
-from .lexicon import GENERIC_HEADS, POSSESSIVE, TITLES
-from .names import name_variant, plain
+from ..caches import memo
+from ..lexicon import GENERIC_HEADS, MONTH_NAMES, POSSESSIVE, TITLES, WEEKDAYS
+from ..names import name_variant, plain
 from .units import Unit
 
 _WORD = re.compile(r"[\w'\u2019-]+")
+# Words that make a date absolute: weekdays and month abbreviations ("Tuesday", "Feb").
+_CALENDAR = WEEKDAYS + tuple(m[:3] for m in MONTH_NAMES)
 # Words of a name string that are not the name: titles and the article ("the Kremlin's").
 NAME_WORD_SKIPS = TITLES | {"the"}
 
@@ -73,13 +75,14 @@ def number_counterparts(u: Unit, others: list[Unit], tolerance: float) -> list[U
             and (not u.noun or not v.noun or u.noun == v.noun)]
 
 
-def content_words(text: str) -> set[str]:
+def long_words(text: str) -> set[str]:
+    """Lower-cased words of more than three characters: the words a quote is compared by."""
     return {w.lower() for w in _WORD.findall(text) if len(w) > 3}
 
 
 def quote_overlap(x: str, y: str) -> float:
-    """Share of the shorter quote's content words found in the other."""
-    wx, wy = content_words(x), content_words(y)
+    """Share of the shorter quote's long words found in the other."""
+    wx, wy = long_words(x), long_words(y)
     if not wx or not wy:
         return 0.0
     return len(wx & wy) / min(len(wx), len(wy))
@@ -88,3 +91,15 @@ def quote_overlap(x: str, y: str) -> float:
 def same_speaker(x: str, y: str) -> bool:
     """Unknown speakers never disagree; known ones must name one referent."""
     return not x or not y or same_entity(x, y)
+
+
+def is_absolute_date(text: str) -> bool:
+    """A date with a digit, a weekday or a month ("Tuesday", "Feb. 21"), not "last week"."""
+    low = text.lower()
+    return any(ch.isdigit() for ch in low) or any(w in low for w in _CALENDAR)
+
+
+def date_key(text: str) -> str:
+    """A date's words without prepositions and deictic words: "on Tuesday" ~ "Tuesday"."""
+    words = [w.strip(".,").lower() for w in text.split()]
+    return " ".join(w for w in words if w not in ("on", "the", "in", "of", "last", "this"))

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc, Token
 
-from .encoders import Embedder
+from ..encoders import Embedder
 
 # A noun inside one of these (headed by a verb) is not part of the phrase.
 NESTED_CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "conj", "parataxis", "xcomp", "csubj"})

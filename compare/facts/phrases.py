@@ -1,0 +1,168 @@
+"""Fact stage, phrase verdicts: which phrases of an aligned sentence the other article says.
+
+Per aligned sentence: its counterpart sentences, each phrase's difference
+score (``score.py``) with numbers, names and dates anchored by value
+(``match.py``), and the phrases of nouns that name one event in other words
+(``events.py``) marked as shared.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import CompareConfig, FactsConfig
+from ..encoders import Embedder
+from ..failsoft import Collector
+from ..lexicon import FACT_ENTITY_LABELS
+from ..types import Alignment
+from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, needed_lemmas
+from .extract import Side
+from .match import date_key, is_absolute_date, name_words, number_counterparts, same_entity, same_word
+from .score import (SentenceTokenVectors, anchored_support, configured_floor, contextual_support,
+                    counterpart_sentences, isolate_tokens, lexical_support, phrase_scores, sentence_token_vectors,
+                    smooth_clauses, word_weights)
+from .units import Unit
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Phrase verdicts of one aligned sentence."""
+
+    chunks: tuple[Unit, ...]
+    scores: tuple[float, ...]
+    unique: tuple[bool, ...]
+    weights: tuple[float, ...]  # content weight of each chunk
+    partners: tuple[int, ...]  # counterpart sentences in the other article
+
+
+def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: CompareConfig,
+                    embedder: Embedder, collector: Collector | None = None
+                    ) -> tuple[dict[int, Phrases], dict[int, Phrases]]:
+    """Per side, per aligned sentence: each phrase's difference score and
+    verdict; a sentence whose scoring raises gets none (see ``collector``)."""
+    cfg = config.facts
+    contexts = tuple(counterpart_sentences(alignment, side, cfg.counterpart_top_k, configured_floor(config))
+                     for side in (0, 1))
+    vectors: tuple[dict[int, SentenceTokenVectors], ...] = ({}, {})
+    if cfg.use_token_vectors:
+        needed = ({i for i in contexts[0]} | {j for js in contexts[1].values() for j in js},
+                  {j for j in contexts[1]} | {i for js in contexts[0].values() for i in js})
+        vectors = tuple(sentence_token_vectors(sides[n].doc, needed[n], embedder) for n in (0, 1))
+    out: tuple[dict[int, Phrases], dict[int, Phrases]] = ({}, {})
+    run = (collector or Collector()).run
+    for side in (0, 1):
+        said = said_elsewhere(sides[side], sides[1 - side], cfg)
+        for i, partners in contexts[side].items():
+            verdict = run("facts.phrases", sides[side].doc, lambda: sentence_phrases(
+                sides, side, i, partners, vectors, said, cfg), None, sides[side].doc.sentences[i])
+            if verdict is not None:
+                out[side][i] = verdict
+    return out
+
+
+def said_elsewhere(mine: Side, other: Side, cfg: FactsConfig) -> dict[Unit, bool]:
+    """For each number, named entity and absolute date of ``mine``: does the
+    other article say it anywhere (same value, same referent, same date)?"""
+    numbers, dates = other.of_kind("number"), {date_key(u.text) for u in other.of_kind("date")}
+    names = [u.text for u in other.of_kind("entity") if u.label in FACT_ENTITY_LABELS]
+    words = {w for name in names for w in name_words(name)}
+    vocabulary = {t.lower_ for t in other.doc.doc if t.is_alpha}
+    out: dict[Unit, bool] = {}
+    for unit in mine.of_kind("number"):
+        out[unit] = bool(number_counterparts(unit, numbers, cfg.number_tolerance))
+    for unit in mine.of_kind("entity"):
+        if unit.label in FACT_ENTITY_LABELS:  # a one-word name may sit inside a longer one ("Luhansk People's Republic")
+            out[unit] = any(same_entity(unit.text, name) for name in names) or (
+                len(name_words(unit.text)) == 1 and any(same_word(unit.text, w) for w in words)) or (
+                _mostly_in(name_words(unit.text), vocabulary))
+    for unit in mine.of_kind("date"):
+        if is_absolute_date(unit.text):
+            out[unit] = date_key(unit.text) in dates
+    return out
+
+
+def _mostly_in(words: tuple[str, ...], vocabulary: set[str]) -> bool:
+    """Most words of a long name occur in the other text, whatever the
+    parser made of them there (title-case headlines yield odd entities)."""
+    return len(words) > 1 and sum(w.lower() in vocabulary for w in words) * 2 >= len(words)
+
+
+def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vectors, said: dict[Unit, bool],
+                     cfg: FactsConfig) -> Phrases:
+    """Score the phrases of sentence ``i`` of ``side`` against ``partners``."""
+    mine, other = sides[side], sides[1 - side]
+    units = mine.units[i]
+    chunks = [u for u in units if u.kind == "chunk"]
+    token_ids = [t for c in chunks for t in c.tokens]
+    tokens = [mine.doc.doc[t] for t in token_ids]
+    if i in vectors[side] and all(j in vectors[1 - side] for j in partners):
+        support = contextual_support([(t.idx, t.idx + len(t)) for t in tokens], vectors[side][i],
+                                     [vectors[1 - side][j] for j in partners])
+        threshold = cfg.unique_threshold
+    else:
+        keys = {k for j in partners for t in _sentence_tokens(other, j) for k in (t.lemma_.lower(), t.lower_)}
+        support, threshold = lexical_support(tokens, keys), cfg.lexical_unique_threshold
+    difference = dict(zip(token_ids, (1.0 - support).tolist()))
+    facing = {(u.kind, u.label) for j in partners for u in other.units[j]}
+    # A figure facing another figure (a name facing a name of its type) is a
+    # counterpart with another value, a conflict candidate: not anchored as
+    # "only in this article"; its cosine decides.
+    said = {u: v for u, v in said.items() if v or (u.kind, u.label) not in facing}
+    anchored = anchored_support(mine.doc.doc, list(units), said, cfg.anchor_missing_name_words)
+    difference.update({k: 1.0 - v for k, v in anchored.items()})
+    chunks = isolate_tokens(chunks, mine.doc.doc, {k for k, v in anchored.items()
+                                                   if v == 0.0 and mine.doc.doc[k].like_num})
+    weights = dict(zip(token_ids, word_weights(tokens, cfg.stop_weight).tolist()))
+    scores = phrase_scores(chunks, difference, weights)
+    unique = [not np.isnan(s) and s >= threshold for s in scores]
+    unique = smooth_clauses(chunks, unique, [u for u in units if u.kind == "clause"], cfg.clause_unique_share, weights)
+    return Phrases(tuple(chunks), tuple(scores), tuple(unique),
+                   tuple(sum(weights[t] for t in c.tokens) for c in chunks), partners)
+
+
+def _sentence_tokens(side: Side, j: int):
+    sentence = side.doc.sentences[j]
+    span = side.doc.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def event_matches(sides: tuple[Side, Side], cfg: FactsConfig, embedder: Embedder) -> tuple[EventMatch, ...]:
+    """Noun mentions of A and B that name one event in other words (events.py)."""
+    if cfg.event_min_shared_args <= 0:
+        return ()
+    a, b = sides[0].mentions, sides[1].mentions
+    pairs = candidate_pairs(a, b, cfg.event_min_shared_args)
+    vectors = lemma_vectors(needed_lemmas(a, b, pairs), embedder)
+    return match_events(a, b, pairs, vectors, cfg.event_min_cosine)
+
+
+def with_events(sides, phrases, events: tuple[EventMatch, ...], cfg: FactsConfig):
+    """Phrase verdicts where the phrases of a matched event mention are
+    shared, with the other mention's sentence as a partner. A sentence
+    without a counterpart sentence gets a verdict of its own: unique but
+    for its event mentions."""
+    out = (dict(phrases[0]), dict(phrases[1]))
+    for match in events:
+        for side, mine, theirs in ((0, match.a, match.b), (1, match.b, match.a)):
+            verdict = out[side].get(mine.sentence) or whole_unique(sides[side], mine.sentence, cfg)
+            out[side][mine.sentence] = shared_mention(verdict, mine, theirs.sentence)
+    return out
+
+
+def whole_unique(side: Side, i: int, cfg: FactsConfig) -> Phrases:
+    """Verdict of a sentence with no counterpart: every phrase unique."""
+    chunks = tuple(u for u in side.units[i] if u.kind == "chunk")
+    doc = side.doc.doc
+    weights = tuple(float(word_weights([doc[t] for t in c.tokens], cfg.stop_weight).sum()) for c in chunks)
+    return Phrases(chunks, tuple(1.0 for _ in chunks), tuple(True for _ in chunks), weights, ())
+
+
+def shared_mention(verdict: Phrases, mention: Mention, partner: int) -> Phrases:
+    """``verdict`` with the phrases mostly inside ``mention`` shared and ``partner`` added."""
+    inside = set(mention.tokens)
+    hit = [len(inside.intersection(c.tokens)) * 2 >= len(c.tokens) > 0 for c in verdict.chunks]
+    return Phrases(verdict.chunks, tuple(0.0 if h else s for h, s in zip(hit, verdict.scores)),
+                   tuple(u and not h for u, h in zip(verdict.unique, hit)), verdict.weights,
+                   tuple(sorted(set(verdict.partners) | {partner})))
+
