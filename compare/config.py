@@ -143,7 +143,7 @@ class FactsConfig:
 
 @dataclass(frozen=True)
 class FramingConfig:
-    """Framing analysis (framing.py)."""
+    """Framing analysis (compare/framing/)."""
 
     enabled: bool = True
     # Longest noun phrase (tokens, with an "of" phrase) compared as a label;
@@ -165,7 +165,7 @@ class FramingConfig:
     # (0.050). The seed pair's separatists / breakaway-republics sentences score 0.37-0.40.
     family_min_similarity: float = 0.35
     # Minimum evidence score for a label pair (3 = a shared name, 2 = the same
-    # verb slot; see framing.pair_score). NewsWCL50 dev: 1.5 -> precision 0.77
+    # verb slot; see framing.labels.pair_score). NewsWCL50 dev: 1.5 -> precision 0.77
     # (recall 0.054), 2.0 -> 0.96 (0.051), 2.5 -> 0.95 (0.051), 3.0 -> 1.00 (0.049).
     label_min_score: float = 2.0
     # At most this many label/qualifier pairs per comparison, best first: more

