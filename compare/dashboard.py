@@ -20,7 +20,7 @@ from .corpus import load_manifest, read_ref, stories
 from .html_report import HIGHLIGHT_STATUS, SENTENCE_STATUS, humanise, render_html
 from .ingest import IngestError, article_from_html, article_from_text, article_from_url, decode_bytes
 from .labels import SIDES, article_label, sentence_label, sentence_number, side_letter
-from .tables import ALIGNMENT_COLUMNS, FINDING_COLUMNS, alignment_rows, finding_rows, sentence_text
+from .tables import ALIGNMENT_COLUMNS, FINDING_COLUMNS, alignment_rows, finding_rows, matrix_rows, sentence_text
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -402,11 +402,7 @@ def matrix_frame(matrix: dict):
     import pandas as pd
 
     columns = list(matrix.get("columns", []))
-    rows = []
-    for row in matrix.get("rows", []):
-        out = {"kind": row.get("kind", ""), "fact": row.get("text", ""), "outlets": row.get("reported_by", 0),
-               "conflict": bool(row.get("conflict"))}
-        for name, cell in zip(columns, row.get("cells", [])):
-            out[name] = "" if cell is None else ("≠ " if cell.get("status") == "conflict" else "") + cell.get("text", "")
-        rows.append(out)
+    rows = [{"kind": row["kind"], "fact": row["text"], "outlets": row["reported_by"], "conflict": row["conflict"],
+             **{name: ("≠ " if cell["status"] == "conflict" else "") + cell["text"]
+                for name, cell in zip(columns, row["cells"])}} for row in matrix_rows(matrix)]
     return pd.DataFrame(rows, columns=["kind", "fact", "outlets", "conflict"] + columns)

@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 
 from .config import CompareConfig
 from .corpus import ArticleRef
+from .tables import matrix_rows
 
 if TYPE_CHECKING:
     from .batch import StoryResult
@@ -181,12 +182,9 @@ def matrix_csv(matrix: FactMatrix) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["row", "kind", "reported_by", "conflict", "text"]
                     + [f"{c}{suffix}" for c in matrix.columns for suffix in ("", " spans")])
-    for n, row in enumerate(matrix.rows, start=1):
-        cells = []
-        for cell in row.cells:
-            cells += ["", ""] if cell is None else [
-                cell.text, ";".join(f"{s.start}-{s.end}" for s in cell.spans)]
-        writer.writerow([n, row.kind, row.reported_by, int(row.conflict), row.text] + cells)
+    for row in matrix_rows(matrix.to_dict()):
+        cells = [value for cell in row["cells"] for value in (cell["text"], cell["spans"])]
+        writer.writerow([row["row"], row["kind"], row["reported_by"], int(row["conflict"]), row["text"]] + cells)
     return out.getvalue()
 
 

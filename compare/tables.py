@@ -105,3 +105,19 @@ def finding_rows(data: dict) -> list[dict[str, Any]]:
               "spans_a": json.dumps(f.get("a_spans", [])), "spans_b": json.dumps(f.get("b_spans", [])),
               "explanation": f.get("explanation", ""), "confidence": ""} for f in framing_rows(data)]
     return rows
+
+
+def matrix_rows(matrix: dict) -> list[dict[str, Any]]:
+    """The story's fact matrix (``FactMatrix.to_dict()``): one row per fact, numbered
+    from 1, with per outlet (``matrix["columns"]``) the cell's text, spans
+    ("start-end;...") and status ("" for an outlet that does not say it), in column order."""
+    columns = list(matrix.get("columns", []))
+    rows = []
+    for n, row in enumerate(matrix.get("rows", []), start=1):
+        cells = [{"text": "", "spans": "", "status": ""} if cell is None else
+                 {"text": cell.get("text", ""), "status": cell.get("status", ""),
+                  "spans": ";".join(f"{s[0]}-{s[1]}" for s in cell.get("spans", []))}
+                 for _, cell in zip(columns, row.get("cells", []))]
+        rows.append({"row": n, "kind": row.get("kind", ""), "reported_by": row.get("reported_by", 0),
+                     "conflict": bool(row.get("conflict")), "text": row.get("text", ""), "cells": cells})
+    return rows

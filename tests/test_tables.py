@@ -73,3 +73,21 @@ def test_pandas_views_of_a_comparison(fake_embedder):
     assert len(sentences) == len(comparison.a.sentences) + len(comparison.b.sentences)
     assert list(sentences["label"][:2]) == ["A1", "A2"]
     assert list(facts_frame(comparison).columns) == tables.FACT_COLUMNS
+
+
+def test_matrix_csv_and_dashboard_matrix_come_from_one_builder():
+    from compare.dashboard import matrix_frame
+    from compare.tables import matrix_rows
+
+    matrix = {"level": "fact", "columns": ["Wire", "State"], "rows": [
+        {"kind": "number", "text": "death toll", "reported_by": 2, "conflict": True,
+         "cells": [{"spans": [[0, 6], [10, 16]], "text": "15,000", "status": "conflict"},
+                   {"spans": [[3, 9]], "text": "14,000", "status": "conflict"}]},
+        {"kind": "entity", "text": "Donetsk", "reported_by": 1, "conflict": False,
+         "cells": [None, {"spans": [[1, 8]], "text": "Donetsk", "status": "only"}]}]}
+    rows = matrix_rows(matrix)
+    assert [r["row"] for r in rows] == [1, 2]
+    assert rows[0]["cells"][0] == {"text": "15,000", "status": "conflict", "spans": "0-6;10-16"}
+    assert rows[1]["cells"][0] == {"text": "", "spans": "", "status": ""}
+    frame = matrix_frame(matrix)
+    assert list(frame["Wire"]) == ["≠ 15,000", ""] and list(frame["State"]) == ["≠ 14,000", "Donetsk"]
