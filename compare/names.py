@@ -80,7 +80,8 @@ def fold(name: str) -> str:
 
 @memo(maxsize=65536)
 def skeleton(name: str) -> str:
-    """Consonant skeleton of the folded key: transliterations mostly change vowels."""
+    """Consonant skeleton of the folded key: transliterations mostly change vowels
+    (``transliteration_score`` tests the edits themselves, see ``_edits_ok``)."""
     return _VOWELS.sub("", fold(name))
 
 
@@ -222,8 +223,8 @@ TRANSLITERATION_MIN_SIMILARITY = 0.65
 @memo(maxsize=NAME_PAIR_CACHE)
 def transliteration_score(x: str, y: str) -> float:
     """Similarity in [0, 1] of two names as transliterations, 0 when they are
-    not (different consonant skeletons, one extends the other, a different
-    ending, or a known look-alike pair)."""
+    not (an edit romanizations do not make, such as a changed consonant; one
+    extends the other; a different ending; a known look-alike pair)."""
     fx, fy = fold(x), fold(y)
     if not fx or not fy:
         return 0.0
@@ -328,8 +329,9 @@ def name_variant(x: str, y: str) -> NameVariant | None:
     are different names (Austria/Australia, Iran/Iraq, Slovakia/Slovenia).
 
     Order: identical text, lexicon entry, same letters after removing
-    diacritics/spaces/hyphens, transliteration (folded keys with the same
-    consonant skeleton) unless both names are forms of different lexicon entries. Lexicon romanization pairs have kind "lexicon";
+    diacritics/spaces/hyphens, transliteration (``detected_transliteration``)
+    unless both names are forms of different lexicon entries. Lexicon
+    romanization pairs have kind "lexicon";
     alternative names and exonyms that share no letters (Burma/Myanmar,
     Ivory Coast/Côte d'Ivoire) come only from the lexicon, with kind
     "alternative_name" or "exonym" and ``relation`` naming the entry's relation.
