@@ -68,8 +68,12 @@ DETECTED = [
     ("Mazar-i-Sharif", "Mazar-e-Sharif"),
     ("Mullah Omar", "Mulla Omar"),
     ("Ashraf Ghani", "Ashraf Ghanee"),
-    # Chinese: Postal / Pinyin where the letters are close
+    # Chinese: Postal or Wade-Giles / Pinyin where the letters are close
     ("Chungking", "Chongqing"),
+    ("Shantung", "Shandong"),
+    ("Kobani", "Kobane"),  # Kurdish / Arabic
+    ("Tobruk", "Tubruq"),
+    ("Sukhumi", "Sokhumi"),  # Georgian / Abkhaz
 ]
 
 # Apostrophes that romanize a soft sign or an Arabic hamza/ayn.
@@ -79,7 +83,7 @@ APOSTROPHES = [("Mariupol'", "Mariupol"), ("Luhans'k", "Luhansk"), ("Khamene'i",
 # Variants the letter rules cannot get (short names, whole-syllable or consonant
 # changes): only the lexicon links them.
 LEXICON_ONLY = [("Beijing", "Peking"), ("Idlib", "Edlib"), ("Homs", "Hims"), ("Daraa", "Deraa"),
-                ("Macau", "Macao"), ("Chisinau", "Kishinev"), ("Crimea", "Krym"), ("Ashgabat", "Ashkhabad")]
+                ("Macau", "Macao"), ("Chisinau", "Kishinev"), ("Crimea", "Krym"), ("Almaty", "Alma-Ata")]
 
 SPACING = [
     ("Kim Jong Un", "Kim Jong-un"),  # Korean
