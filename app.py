@@ -229,6 +229,9 @@ def pile_articles() -> list:
         members = st.multiselect(f"Articles of this story to compare (at most {ui.LIMITS.max_articles})", members,
                                  default=members[:ui.LIMITS.max_articles], key=f"pile_members_{options[k].label}",
                                  format_func=lambda i: article_label(articles[i]))
+    if len(members) < 2:
+        st.info("Pick at least two articles of the story to compare.")
+        st.stop()
     return [articles[i] for i in members]
 
 

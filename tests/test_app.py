@@ -556,3 +556,15 @@ def pile_limit() -> int:
     from compare.pile import PILE_LIMITS
 
     return PILE_LIMITS.max_articles
+
+
+def test_a_story_of_more_than_six_offers_six_to_compare(app):
+    copies = [(f"vote-{n}.txt", f"{TEXT_A}\nDeputy number {n} spoke last.") for n in range(7)]
+    upload_pile(app, copies)
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    label = app.selectbox(key="pile_story").options[0]
+    assert label.startswith("story-001 · 7 articles")
+    members = next(m for m in app.multiselect if m.key.startswith("pile_members_"))
+    assert len(members.value) == ui.LIMITS.max_articles
+    members.set_value(members.value[:1]).run()
+    assert any("at least two" in i.value for i in app.info)
