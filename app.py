@@ -8,15 +8,19 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
+from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
 from compare import dashboard as ui
+from compare import pile
 from compare.config import AlignConfig, CompareConfig
 from compare.encoders import get_embedder
+from compare.grouping import group_with_confidence
 from compare.html_report import (HIGHLIGHT_STATUS, FRAMING_TYPES, fact_groups, page_css,
                                  render_fact_group, render_framing, render_side_by_side)
-from compare.labels import side_letter, unique_ids
+from compare.labels import article_label, side_letter, unique_ids
 from compare.story import compare_story
 from compare.pipeline import compare_documents, prepare_documents, relabel
 from compare.report import to_dict
@@ -68,6 +72,11 @@ def load_story(story: str):
 @st.cache_data(ttl=3600, show_spinner="Fetching the page…")
 def fetch(url: str, label: str, source: str, title: str, date: str):
     return ui.article_from_link(url, label, source=source, title=title, date=date)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Looking for the stories in the pile…")
+def group_pile(articles: tuple, model: str, backend: str, batch_size: int):
+    return group_with_confidence(list(articles), None, load_embedder(model, backend, batch_size))
 
 
 def within_limits(articles: list) -> list:
@@ -173,6 +182,57 @@ def story_articles() -> list:
     default = story_names.index(ui.DEFAULT_STORY) if ui.DEFAULT_STORY in story_names else 0
     story = st.sidebar.selectbox("Story", story_names, index=default, key="story")
     return guarded(load_story, story)
+
+
+def pile_inputs() -> list:
+    """Many uploads or URLs: (name, build) per article, refused over the pile limit before any fetch."""
+    with st.expander("Articles", expanded=True):
+        st.caption(f"Give up to {pile.PILE_LIMITS.max_articles} articles, from any number of events: the page "
+                   "finds the stories among them (same event, not just same topic), then you pick one to compare.")
+        uploads = st.file_uploader("Files (txt, md, html)", type=ui.UPLOAD_TYPES, accept_multiple_files=True,
+                                   key="pile_files") or []
+        urls, not_urls = pile.url_lines(st.text_area("URLs, one per line", key="pile_urls", height=120))
+    if not_urls:
+        st.warning(f"{len(not_urls)} lines are not URLs and were ignored, e.g.:")
+        st.text(not_urls[0])  # user text: never Markdown
+    makers = [(u.name, partial(ui.article_from_upload, u.name, u.getvalue(), Path(u.name).stem)) for u in uploads]
+    makers += [(url, partial(fetch, url, f"url{n + 1}", "", "", "")) for n, url in enumerate(urls)]
+    problem = pile.pile_problem(len(makers))
+    if problem:
+        (st.info if len(makers) < 2 else st.error)(problem)
+        st.stop()
+    return makers
+
+
+def pile_articles() -> list:
+    """Group the pile, show the stories found, return the chosen story's articles."""
+    articles, problems = pile.read_pile(pile_inputs())
+    if problems:
+        st.warning(f"Skipped {len(problems)} article{'s' if len(problems) > 1 else ''} (the others are grouped):")
+        st.text("\n".join(problems))  # user text: never Markdown
+    articles = unique_ids(articles)
+    if len(articles) < 2:
+        show_error(ValueError("Fewer than two readable articles in the pile."))
+    model, backend = ui.MODELS[st.session_state.get("model", ui.default_model_choice())]
+    grouping = guarded(group_pile, tuple(articles), model, backend, CompareConfig.batch_size)
+    options, alone = pile.story_options(grouping)
+    with st.expander(f"Stories found: {len(options)} with two or more articles, {len(alone)} articles alone",
+                     expanded=not options):
+        st.dataframe(pile.group_rows(grouping, articles), hide_index=True)
+    if not options:
+        st.info("No two articles of the pile report the same event: nothing to compare.")
+        st.stop()
+    k = st.selectbox("Story to compare", range(len(options)), key="pile_story",
+                     format_func=lambda n: options[n].describe(articles))
+    members = options[k].members
+    if len(members) > ui.LIMITS.max_articles:
+        members = st.multiselect(f"Articles of this story to compare (at most {ui.LIMITS.max_articles})", members,
+                                 default=members[:ui.LIMITS.max_articles], key=f"pile_members_{options[k].label}",
+                                 format_func=lambda i: article_label(articles[i]))
+    if len(members) < 2:
+        st.info("Pick at least two articles of the story to compare.")
+        st.stop()
+    return [articles[i] for i in members]
 
 
 def pick_pair(articles: list) -> tuple[int, int]:
@@ -314,7 +374,8 @@ st.caption("How reports of the same event differ: what both say, what only one s
 
 mode = ui.INPUT_MODES[st.sidebar.radio("Articles", list(ui.INPUT_MODES), key="mode")]
 st.sidebar.caption(ui.limits_note())
-articles = story_articles() if mode == "corpus" else custom_articles(mode)
+articles = (story_articles() if mode == "corpus" else pile_articles() if mode == "pile"
+            else custom_articles(mode))
 articles = within_limits(unique_ids(articles))
 model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
                                     index=list(ui.MODELS).index(ui.default_model_choice()))

@@ -3,7 +3,8 @@
     python benchmarks/grouping.py                    # every pile, tool + baselines, k-fold and all-data
     python benchmarks/grouping.py --piles ecb,mixed  # some piles
     python benchmarks/grouping.py --fit              # refit the pair weights (prints them for config.py)
-    python benchmarks/grouping.py --scale 1000       # time and peak memory on N replicated, perturbed articles
+
+Time and memory on large piles: benchmarks/grouping_scale.py.
 
 Piles (built at run time from ../shared/data; no text is copied):
   basil        BASIL dev, 150 articles, 50 stories (with dates)
@@ -18,13 +19,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
-import json
 import random
 import re
-import resource
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -34,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import SHARED, read_jsonl  # noqa: E402
 
-from compare.grouping import FEATURES, GroupingConfig, cluster_pairs, group_with_confidence, score_pile  # noqa: E402
+from compare.grouping import FEATURES, GroupingConfig, cluster_pairs, score_pile  # noqa: E402
 from compare.types import Article  # noqa: E402
 
 DATA = SHARED / "data"
@@ -270,82 +267,17 @@ def fit_weights(items, config: GroupingConfig) -> np.ndarray:
     return np.concatenate([model.intercept_, model.coef_.ravel()])
 
 
-# ------------------------------------------------------------------ scale
-
 def fitted_config(items, config: GroupingConfig) -> GroupingConfig:
     """``config`` with pair weights refitted on ``items`` (the k-fold's training folds)."""
     bias, *weights = fit_weights(items, config)
     return dataclasses.replace(config, bias=bias, **{f"weight_{f}": w for f, w in zip(FEATURES, weights)})
 
 
-def perturbed_pile(n: int, seed: int = 7) -> tuple[list[Article], list[str]]:
-    """``n`` short articles made from the mixed-short pile, and their gold
-    stories: copy k of an article appends letters that spell k to every word
-    and k's digits to every number, and drops a tenth of the words, so each
-    copy of a story is a new story (no word, name or number shared with
-    another copy)."""
-    rng = random.Random(seed)
-    base = PILES["mixed-short"]()
-    articles, gold = [], []
-    for k in range(n):
-        item, copy = base[k % len(base)], k // len(base)
-        mark = functools.partial(_mark, tag="".join(chr(ord("q") + int(d)) for d in str(copy)), digits=str(copy))
-        words = [w for w in item.article.text.split() if rng.random() > 0.1]
-        text, title = " ".join(words), item.article.title
-        if copy:
-            text, title = _WORD.sub(mark, text), _WORD.sub(mark, title)
-        articles.append(dataclasses.replace(item.article, text=text, title=title, id=str(k)))
-        gold.append(f"{copy}:{item.story}")
-    return articles, gold
-
-
-_WORD = re.compile(r"[A-Za-z]+|\d+")
-
-
-def _mark(match, tag: str, digits: str) -> str:
-    word = match.group()
-    return word + (digits if word[0].isdigit() else tag)
-
-
-class TimedEmbedder:
-    """Counts the seconds spent in the encoder, to tell them from the grouping's own."""
-
-    def __init__(self, inner):
-        self.inner, self.name, self.seconds = inner, inner.name, 0.0
-
-    def encode(self, texts):
-        start = time.perf_counter()
-        try:
-            return self.inner.encode(texts)
-        finally:
-            self.seconds += time.perf_counter() - start
-
-
-def scale_run(n: int, backend: str) -> None:
-    from compare.encoders import get_embedder
-
-    articles, gold = perturbed_pile(n)
-    timed = TimedEmbedder(get_embedder(backend=backend))
-    start = time.perf_counter()
-    grouping = group_with_confidence(articles, GroupingConfig(), timed)
-    elapsed = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-    print(json.dumps({"articles": n, "backend": backend, "seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1),
-                      "encoder_seconds": round(timed.seconds, 1), "peak_rss_mb": round(peak),
-                      **{k: round(v, 3) for k, v in scores(np.array(grouping.labels), np.array(gold)).items()}}))
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--piles", default=",".join(PILES))
     parser.add_argument("--fit", action="store_true")
-    parser.add_argument("--scale", type=int, metavar="N")
-    parser.add_argument("--backend", default="onnx", help="encoder for --scale (hashing: the grouping's own cost)")
     args = parser.parse_args(argv)
-    if args.scale:
-        scale_run(args.scale, args.backend)
-        return 0
     config = GroupingConfig()
     if args.fit:
         print("bias, " + ", ".join(FEATURES) + ":", np.round(fit_weights(PILES["mixed"](), config), 2))

@@ -79,6 +79,7 @@ examples:
   newscompare a.txt https://example.org/news --out pair.html
   newscompare fox.txt nyt.txt hpo.txt            3-way: pairs and fact matrix
   newscompare corpus/ --out results/             every story in corpus/
+  newscompare feed.jsonl --group --out results/  find the stories in an unsorted feed, then compare them
   newscompare stories.csv --out results/ --workers 2
   newscompare corpus/ --out results/ --backend hashing --no-progress   (fast, no model)
 """
@@ -95,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--formats", default=",".join(FORMATS),
                         help="per-story outputs besides matrix.csv, comma-separated from: json, html "
                              "(default: %(default)s)")
+    parser.add_argument("--group", action="store_true",
+                        help="INPUT is an unsorted pile (a folder of articles, a CSV/JSONL feed without a story "
+                             "column, or a file of URLs): group it into stories first (as 'newscompare group'), "
+                             "write the grouping to OUT/grouping.csv, then compare every story of two or more "
+                             "articles (docs/grouping.md)")
     parser.add_argument("--force", action="store_true",
                         help="redo stories whose outputs are already complete (default: skip them, i.e. resume)")
     parser.add_argument("--workers", type=int, default=BatchOptions.workers,
@@ -250,24 +256,63 @@ def read_input(location: str, allow_private_urls: bool = False) -> Article:
 
 # ---------------------------------------------------------------- a corpus
 
-def run_corpus(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
+def check_batch_args(args: argparse.Namespace) -> None:
     if args.out is None:
         raise UsageError("a corpus run needs an output folder: add --out DIR")
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a folder")
     if args.workers < 1 or args.chunk_articles < 1:
         raise UsageError("--workers and --chunk-articles must be at least 1")
+
+
+def run_corpus(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
+    check_batch_args(args)
     corpus = corpus_stories(args.inputs[0], allow_outside=args.allow_outside_paths)
+    return compare_corpus(args, config, formats, corpus, encoder(args, config))
+
+
+def compare_corpus(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...],
+                   corpus: dict, embedder: Embedder) -> int:
+    """Run the batch over ``corpus`` and print the tally; the batch's exit status."""
     options = BatchOptions(out_dir=args.out, formats=formats, force=args.force, workers=args.workers,
                            chunk_articles=args.chunk_articles, progress=not args.no_progress, wait=args.wait,
                            allow_private_urls=args.allow_private_urls)
-    result = run_batch(corpus, config, encoder(args, config), options)  # logs one line per failure
+    result = run_batch(corpus, config, embedder, options)  # logs one line per failure
     compared = sum(not r.skipped for r in result.results)
     skipped = len(result.results) - compared
     state = "interrupted" if result.interrupted else "done"
     print(f"{state}: {compared} stories compared, {skipped} already complete, {result.errors} errors, "
           f"{result.warnings} warnings; summary in {args.out / 'summary.csv'}, details in {args.out / 'run.log'}")
     return result.exit_code
+
+
+def run_grouped(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
+    """``--group``: group an unsorted pile, write OUT/grouping.csv, compare each story of 2+ articles."""
+    from .grouping import GroupingConfig, group_with_confidence
+    from .grouping.cli import manifest_text, read_inputs
+    from .grouping.stories import GROUPING_MANIFEST, grouped_corpus, with_files
+
+    check_batch_args(args)
+    if len(args.inputs) != 1:
+        raise UsageError("--group takes one input: a folder of articles, a CSV/JSONL feed or a file of URLs")
+    entries, errors = read_inputs(Path(args.inputs[0]), allow_outside=args.allow_outside_paths)
+    for error in errors:
+        log.error("skipped %s", error)
+    if not entries:
+        raise UsageError(f"no readable articles in {args.inputs[0]}")
+    embedder = encoder(args, config)
+    grouping = group_with_confidence([e.article for e in entries], GroupingConfig(), embedder)
+    entries = with_files(entries, args.out)
+    atomic_write(args.out / GROUPING_MANIFEST, manifest_text(entries, grouping, args.out / GROUPING_MANIFEST))
+    found = grouped_corpus(entries, grouping)
+    print(f"grouped {len(entries)} articles into {len(grouping.stories)} stories "
+          f"({args.out / GROUPING_MANIFEST}); {len(found.stories)} stories have two or more articles")
+    if found.alone:
+        names = ", ".join(entries[i].article.id or entries[i].location for i in found.alone[:5])
+        more = f" and {len(found.alone) - 5} more" if len(found.alone) > 5 else ""
+        print(f"{len(found.alone)} articles are alone in their story and were not compared: {names}{more}")
+    code = compare_corpus(args, config, formats, found.stories, embedder) if found.stories else EXIT_OK
+    return max(code, EXIT_FAILED if errors else EXIT_OK)
 
 
 def encoder(args: argparse.Namespace, config: CompareConfig) -> Embedder:
@@ -299,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         formats = parse_formats(args.formats)
         config = make_config(args)
+        if args.group:
+            return run_grouped(args, config, formats)
         if is_corpus(args.inputs):
             return run_corpus(args, config, formats)
         return run_single(args, config, formats)

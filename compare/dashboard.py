@@ -42,7 +42,8 @@ MODELS: dict[str, tuple[str, str]] = {
 DEFAULT_LAYERS = ("unique", "conflict", "framing")
 
 # Input modes: radio label -> mode.
-INPUT_MODES = {"Story from the corpus": "corpus", "Paste text": "paste", "Upload files": "upload", "URLs": "url"}
+INPUT_MODES = {"Story from the corpus": "corpus", "Paste text": "paste", "Upload files": "upload", "URLs": "url",
+               "Many files or URLs: find the stories": "pile"}
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
 BATCH_COMMAND = "newscompare"
 

@@ -503,3 +503,68 @@ def test_seed_pair_page_speed_with_the_real_model():
     assert page["warm_s"] < 1.0
     # beyond the load: the first parse and sentence + token encoding of both articles (~10 s on 2 busy cores)
     assert page["cold_s"] < load + 30, "the cold page should cost little beyond loading and first encoding"
+
+
+# ---------------------------------------------------------------- a pile: many uploads, the stories found
+
+QUAKE_A = ("A magnitude 7.1 earthquake struck central Chile on Tuesday, killing 12 people in Talca, "
+           "officials in Santiago said. Rescuers in Talca searched collapsed homes.")
+QUAKE_B = ("Twelve people died in Talca when a 7.1 magnitude earthquake hit Chile on Tuesday, the "
+           "interior ministry in Santiago said, as rescuers searched the rubble in Talca.")
+
+
+def upload_pile(app: AppTest, files: list[tuple[str, str]]) -> AppTest:
+    app.run()
+    app.radio(key="mode").set_value("Many files or URLs: find the stories").run()
+    app.file_uploader(key="pile_files").set_value([(n, t.encode(), "text/plain") for n, t in files])
+    return app.run()
+
+
+def test_a_pile_of_more_than_six_uploads_is_grouped_and_one_story_compared(app):
+    fillers = [(f"other-{n}.txt", text) for n, text in enumerate([
+        "The jazz festival in Oslo opened with three hundred musicians.",
+        "Lima's film archive restored a silent comedy from 1921.",
+        "A bakery chain in Accra doubled its bread prices after flour imports fell.",
+        "Hanoi libraries extended their opening hours for students before exams.",
+        "Kite surfers crowded Perth beaches as winds reached forty knots."])]
+    upload_pile(app, [("vote-a.txt", TEXT_A), ("quake-a.txt", QUAKE_A), *fillers, ("vote-b.txt", TEXT_B),
+                      ("quake-b.txt", QUAKE_B)])
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    stories = app.selectbox(key="pile_story")
+    assert len(stories.options) == 2                        # the vote and the quake; the fillers are alone
+    assert any("5 articles alone" in e.label for e in app.expander)
+    html = side_by_side(app)                                  # the first story is compared at once
+    assert ("Western governments threatened" in html) != ("Talca" in html)
+    stories.set_value(1).run()
+    assert not app.exception and not app.error
+    assert ("Western governments threatened" in side_by_side(app)) != ("Western governments threatened" in html)
+
+
+def test_a_pile_without_two_reports_of_one_event_says_so(app):
+    upload_pile(app, [("vote-a.txt", TEXT_A), ("quake-a.txt", QUAKE_A)])
+    assert not app.exception and not app.error
+    assert any("nothing to compare" in i.value for i in app.info)
+
+
+def test_a_pile_over_the_limit_is_refused_before_reading(app, monkeypatch):
+    monkeypatch.setattr(ui, "article_from_upload", lambda *a, **k: pytest.fail("read despite the limit"))
+    upload_pile(app, [(f"a{n}.txt", TEXT_A) for n in range(pile_limit() + 1)])
+    assert app.error and "at most" in app.error[0].value
+
+
+def pile_limit() -> int:
+    from compare.pile import PILE_LIMITS
+
+    return PILE_LIMITS.max_articles
+
+
+def test_a_story_of_more_than_six_offers_six_to_compare(app):
+    copies = [(f"vote-{n}.txt", f"{TEXT_A}\nDeputy number {n} spoke last.") for n in range(7)]
+    upload_pile(app, copies)
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    label = app.selectbox(key="pile_story").options[0]
+    assert label.startswith("story-001 · 7 articles")
+    members = next(m for m in app.multiselect if m.key.startswith("pile_members_"))
+    assert len(members.value) == ui.LIMITS.max_articles
+    members.set_value(members.value[:1]).run()
+    assert any("at least two" in i.value for i in app.info)

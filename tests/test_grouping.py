@@ -199,3 +199,22 @@ def test_real_encoder_keeps_two_earthquakes_apart():
     labels = group_articles(pile(), embedder=get_embedder())
     assert labels[0] == labels[2] and labels[1] == labels[4]
     assert len({labels[0], labels[1], labels[3]}) == 3
+
+
+def test_leads_are_encoded_in_chunks_with_the_same_vectors(fake_embedder):
+    from compare.grouping.features import encode_leads
+
+    calls = []
+
+    class Counting:
+        name = "counting"
+
+        def encode(self, texts):
+            calls.append(len(texts))
+            return fake_embedder.encode(texts)
+
+    leads = [QUAKE_A, QUAKE_B, OSCARS, OSCARS_B, QUAKE_OTHER]
+    vectors = encode_leads(leads, Counting(), chunk=2)
+    assert calls == [2, 2, 1]
+    assert np.allclose(vectors, fake_embedder.encode(leads))
+    assert encode_leads([], Counting(), chunk=2).shape[0] == 0

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
+from ..corpus import ArticleRef, CorpusError, outside_refs
 from ..outputs import atomic_write
 from ..config import CompareConfig
 from ..encoders import BACKENDS, ModelLoadError, get_embedder
@@ -64,16 +65,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_inputs(path: Path) -> tuple[list[Entry], list[str]]:
-    """Articles of ``path`` and one error line per article that could not be read."""
+def read_inputs(path: Path, allow_outside: bool = True) -> tuple[list[Entry], list[str]]:
+    """Articles of ``path`` and one error line per article that could not be
+    read. Without ``allow_outside``, a file that resolves outside the folder
+    (or the manifest's folder) is refused with a ``CorpusError``."""
     if path.is_dir():
         files = sorted(p.resolve() for p in path.rglob("*") if p.is_file()
                        and p.suffix.lower() in ARTICLE_SUFFIXES and p.name.lower() != "readme.md")
-        return _read_all([(str(p), {}) for p in files], path)
+        rows = [(str(p), {}) for p in files]
+        _refuse_outside(rows, path, allow_outside)
+        return _read_all(rows, path)
     if not path.is_file():
         raise IngestError(f"no such file or folder: {path}")
     if path.suffix.lower() in MANIFEST_SUFFIXES:
-        return _read_all(manifest_rows(path), path)
+        rows = manifest_rows(path)
+        _refuse_outside(rows, path.parent, allow_outside)
+        return _read_all(rows, path)
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
     if not lines or not all(_URL.match(ln) for ln in lines if not ln.startswith("#")):
         raise IngestError(f"{path} is neither a folder, a .csv/.jsonl manifest, nor a list of URLs (one per line)")
@@ -105,6 +112,16 @@ def manifest_rows(path: Path) -> list[tuple[str, dict]]:
     if not out:
         raise IngestError(f"manifest {path} lists no articles")
     return out
+
+
+def _refuse_outside(rows: list[tuple[str, dict]], root: Path, allow_outside: bool) -> None:
+    """A shared feed must not read ``/etc/passwd`` into the outputs (as ``corpus.refuse_outside``)."""
+    outside = [] if allow_outside else outside_refs([ArticleRef("", loc) for loc, _ in rows if loc], root)
+    if outside:
+        n, ref = outside[0]
+        more = f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""
+        raise CorpusError(f"{root}, article {n}: {ref.location} is outside {root.resolve()}{more}; "
+                          f"add --allow-outside-paths to read files outside it")
 
 
 def _read_all(rows: list[tuple[str, dict]], origin: Path) -> tuple[list[Entry], list[str]]:

@@ -104,7 +104,7 @@ def article_features(articles: Sequence[Article], embedder, config: GroupingConf
     """Everything the pair scores read, computed once per pile."""
     bodies = [body_text(a, config.text_chars) for a in articles]
     leads = [lead_text(a, config.lead_chars) for a in articles]
-    lead = np.asarray(embedder.encode(leads), dtype=np.float32) if embedder is not None else None
+    lead = encode_leads(leads, embedder, config.encode_chunk) if embedder is not None else None
     return ArticleFeatures(
         lead=lead if lead is not None else np.zeros((len(articles), 0), np.float32),
         words=word_matrix(bodies, config),
@@ -112,6 +112,15 @@ def article_features(articles: Sequence[Article], embedder, config: GroupingConf
         numbers=bag_matrix([number_tokens(b) for b in bodies]),
         days=np.array([publication_day(a.date) for a in articles], dtype=np.float64),
     )
+
+
+def encode_leads(leads: Sequence[str], embedder, chunk: int) -> np.ndarray:
+    """(n, d) float32 lead vectors, ``chunk`` leads per encoder call: what an
+    encoder holds for one call (tokenizer output, and the token vectors a
+    caching wrapper keeps) then stays bounded instead of growing with the pile."""
+    parts = [np.asarray(embedder.encode(list(leads[start:start + chunk])), dtype=np.float32)
+             for start in range(0, len(leads), chunk)]
+    return np.concatenate(parts) if parts else np.asarray(embedder.encode([]), dtype=np.float32)
 
 
 def row_cosines(matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 200_000) -> np.ndarray:
