@@ -6,20 +6,23 @@ instant word-hashing stand-in instead of the sentence model (tests, CI).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import replace
 
 import streamlit as st
 
 from compare import dashboard as ui
+from compare import result_cache
 from compare.config import AlignConfig, CompareConfig
 from compare.encoders import get_embedder
-from compare.html_report import (HIGHLIGHT_STATUS, FRAMING_TYPES, fact_groups, page_css,
-                                 render_fact_group, render_framing, render_side_by_side)
+from compare.html_band import LAYERS, render_band, render_outlets_band, with_key_marks
+from compare.html_report import (FRAMING_TYPES, fact_groups, page_css, render_fact_group, render_framing,
+                                 render_side_by_side)
+from compare.summary import key_differences
 from compare.labels import side_letter, unique_ids
 from compare.story import compare_story
 from compare.pipeline import compare_documents, prepare_documents, relabel
-from compare.report import to_dict
 
 log = logging.getLogger("newscompare.app")
 
@@ -79,11 +82,31 @@ def within_limits(articles: list) -> list:
     return articles
 
 
-def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig):
+@st.cache_resource(show_spinner=False)
+def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, segmenter: str) -> threading.Thread:
+    """Load spaCy and the sentence model in the background, once per server,
+    while the first page draws (from the disk cache) without them."""
+    thread = threading.Thread(target=ui.preload_models, args=(model, backend, batch_size, spacy_model, segmenter),
+                              name="newscompare-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig, cached: bool,
+                          preloading: threading.Thread):
     """The comparison, with a status box that names each stage while it runs
-    (the pipeline has no stage callback: the box labels the calls made here)."""
+    (the pipeline has no stage callback: the box labels the calls made here).
+    ``cached``: a bundled story, whose finished result is kept on disk."""
     status = st.status("Comparing…", expanded=False)
     started = time.perf_counter()
+    key = result_cache.cache_key(articles, i, j, config) if cached else None
+    result = result_cache.load(key) if key else None
+    if result is not None:
+        status.update(label=f"Loaded the saved comparison of this bundled story in "
+                            f"{time.perf_counter() - started:.2f} s", state="complete")
+        return result
+    status.update(label="Loading spaCy and the sentence model (once per server)…")
+    preloading.join()
     run_stage(status, "Loading the sentence model (once per server)…",
               load_embedder, config.model, config.backend, config.batch_size)
     run_stage(status, f"Parsing and encoding {len(articles)} articles "
@@ -95,7 +118,10 @@ def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig
         status.write(line)
     status.update(label=f"Compared in {time.perf_counter() - started:.2f} s (open for the time of each stage)",
                   state="complete")
-    return comparison
+    result = result_cache.page_result(comparison)
+    if key:
+        result_cache.save(key, result)
+    return result
 
 
 def run_stage(status, label: str, fn, *args):
@@ -119,7 +145,10 @@ def guarded(fn, *args, **kwargs):
 def show_error(exc: Exception) -> None:
     """Every failure becomes a one-line message, never a traceback; the page stops here."""
     log.warning("dashboard step failed: %s", exc, exc_info=not isinstance(exc, ValueError))
-    st.error(str(exc) or exc.__class__.__name__)
+    message = str(exc) or exc.__class__.__name__
+    st.error(message)
+    if ui.non_english_refused(message):
+        st.info("To compare it anyway, switch on “Allow non-English text” in the sidebar (under Sentence model).")
     st.stop()
 
 
@@ -205,12 +234,19 @@ def threshold_sliders() -> dict[str, float]:
                 for s in ui.threshold_sliders()}
 
 
+def layer_switches() -> list[str]:
+    """The phrase marks the reader switches on (sentence colours are always on)."""
+    st.sidebar.subheader("Marks in the text")
+    st.sidebar.caption("Sentence colours are always on. Key differences, conflicts and framing terms are "
+                       "marked by default; marking every fact would underline most of both texts.")
+    return [status for status, label in LAYERS.items() if status != "link"
+            and st.sidebar.checkbox(label, value=status in ui.DEFAULT_LAYERS, key=f"layer_{status}")]
+
+
 def finding_filters(data: dict) -> dict:
     options = ui.finding_options(data)
+    layers = layer_switches()
     with st.sidebar.expander("Show findings", expanded=False):
-        layers = st.multiselect("Phrase highlights", options["highlights"],
-                                default=[k for k in options["highlights"] if k in ui.DEFAULT_LAYERS],
-                                format_func=lambda k: HIGHLIGHT_STATUS.get(k, (k,))[0])
         kinds = st.multiselect("Fact kinds", options["fact_kinds"], default=options["fact_kinds"])
         types = st.multiselect("Framing types", options["framing_types"], default=options["framing_types"],
                                format_func=lambda k: FRAMING_TYPES.get(k, k))
@@ -231,8 +267,8 @@ ALIGNMENT_COLUMNS = {
     "a": st.column_config.TextColumn("A", width="small"),
     "b": st.column_config.TextColumn("B", width="small"),
     "kind": st.column_config.TextColumn("Match", help="equivalent: same fact; related: same topic, details differ"),
-    "cosine": st.column_config.ProgressColumn("Cosine", min_value=0.0, max_value=1.0, format="%.2f"),
-    "score": st.column_config.NumberColumn("Margin", format="%.2f"),
+    "cosine": st.column_config.TextColumn("Cosine", help="Similarity of the aligned sentences (— : no counterpart)"),
+    "score": st.column_config.TextColumn("Margin", help="How much the pair stands out from each sentence's neighbours"),
     "text_a": st.column_config.TextColumn("Text in A", width="large"),
     "text_b": st.column_config.TextColumn("Text in B", width="large"),
 }
@@ -254,7 +290,8 @@ def summary_metrics(data: dict) -> None:
         col.metric(label, value, help=help_)
     st.caption(f"Model: {data.get('model') or 'the configured model'}. "
                "Hover a sentence to outline its counterpart (the tooltip gives its text and cosine); "
-               "click the B1 in A3↔B1 to scroll to it.")
+               "click the B1 in A3↔B1 to scroll to it. Sentence counts and fact counts are separate: "
+               "one sentence can hold several facts.")
 
 
 def selected_sentence(data: dict, comparison) -> None:
@@ -276,16 +313,21 @@ def selected_sentence(data: dict, comparison) -> None:
 
 
 def panels(data: dict, comparison, articles: list, config: CompareConfig) -> None:
-    groups = fact_groups(data)
+    cols = st.columns(2)
+    significant_only = cols[0].toggle("Significant facts only (numbers, quotes, names, conflicts)",
+                                      key="significant_only")
+    by_salience = cols[1].toggle("Sort by salience (most salient first)", value=True, key="by_salience")
+    groups = [(status, title, ui.fact_view(data, facts, significant_only, by_salience))
+              for status, title, facts in fact_groups(data)]
     names = (["Alignment table"] + [f"{title} ({len(facts)})" for _, title, facts in groups]
              + [f"Framing ({len(data['framing'])})", "Similarity heatmap"]
              + ([f"All {len(articles)} outlets"] if len(articles) > 2 else []))
     tabs = st.tabs(names)
     with tabs[0]:
-        st.dataframe(ui.alignment_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
+        st.dataframe(ui.alignment_display_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
     for tab, (_, title, facts) in zip(tabs[1:], groups):
         with tab:
-            st.html(page_css() + render_fact_group(data, facts, empty=f"No {title.lower()} found."))
+            st.html(page_css() + render_fact_group(data, facts, empty=f"No {title[0].lower() + title[1:]} found."))
     with tabs[len(groups) + 1]:
         st.html(page_css() + render_framing(data))
     with tabs[len(groups) + 2]:
@@ -318,13 +360,22 @@ articles = story_articles() if mode == "corpus" else custom_articles(mode)
 articles = within_limits(unique_ids(articles))
 model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
                                     index=list(ui.MODELS).index(ui.default_model_choice()))
-config = ui.build_config(model_choice, threshold_sliders())
+allow_non_english = st.sidebar.checkbox("Allow non-English text", key="allow_non_english",
+                                        help="Compare articles that are not in English")
+if allow_non_english:
+    st.sidebar.warning(ui.NON_ENGLISH_NOTE)
+config = ui.build_config(model_choice, threshold_sliders(), allow_non_english)
+preloading = preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter)
 i, j = pick_pair(articles)
 
-comparison = compare_with_progress(tuple(articles), i, j, config)
+comparison = compare_with_progress(tuple(articles), i, j, config, mode == "corpus", preloading)
 problems_notice(comparison, articles)
-full = to_dict(comparison)
-view = finding_filters(full)
+full = comparison.data
+keys = key_differences(full)
+st.html(page_css() + render_band(full, keys))
+if len(articles) > 2:
+    st.html(page_css() + render_outlets_band(guarded(story_matrix, tuple(articles), config)))
+view = finding_filters(with_key_marks(full, keys))
 export_buttons(full, view)
 
 summary_metrics(full)

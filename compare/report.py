@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from . import tables
+from .labels import warning_line
 from .tables import clip
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
@@ -162,5 +163,5 @@ def text_report(comparison: Comparison, width: int = 100) -> str:
                   for f in tables.framing_rows(data)]
     if comparison.warnings:
         lines.append("\nwarnings (analysis steps that failed and were skipped):")
-        lines += [f"   {w.line()}" for w in comparison.warnings]
+        lines += [f"   {warning_line(w)}" for w in comparison.warnings]
     return "\n".join(lines)
