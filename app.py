@@ -286,8 +286,9 @@ def problems_notice(comparison, articles: list) -> None:
 
 def summary_metrics(data: dict) -> None:
     metrics = ui.headline_metrics(data["summary"])
-    for col, (label, value, help_) in zip(st.columns(len(metrics)), metrics):
-        col.metric(label, value, help=help_)
+    for row in range(0, len(metrics), 5):  # two rows of five: labels stay whole at 1400 px
+        for col, (label, value, help_) in zip(st.columns(5), metrics[row:row + 5]):
+            col.metric(label, value, help=help_)
     st.caption(f"Model: {data.get('model') or 'the configured model'}. "
                "Hover a sentence to outline its counterpart (the tooltip gives its text and cosine); "
                "click the B1 in A3↔B1 to scroll to it. Sentence counts and fact counts are separate: "

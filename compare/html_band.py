@@ -59,8 +59,8 @@ def render_band(data: dict, keys: Sequence[dict] | None = None) -> str:
                     f'<span class="nc-meta">{esc(h["outlet"])} · {esc(h["from"])}</span>'
                     f'<div class="nc-band-head">{esc(h["headline"])}</div></div>' for h in headlines(data))
     lines, more = framing_lines(data)
-    framing = "".join(f"<li>{esc(line)}</li>" for line in lines) + (f'<li class="nc-none">and {more} more '
-                                                                    '(Framing tab)</li>' if more else "")
+    framing = "".join(f"<li>{esc(line)}</li>" for line in lines) + (f'<li class="nc-none">and {more} more in the framing '
+                                                                    'findings</li>' if more else "")
     return (f'<div class="nc-band" id="nc-band"><div class="nc-band-row">{heads}</div>'
             f'<div class="nc-band-t">Key differences (most salient facts; click one to see its sentence)</div>'
             f'{key_lists(keys)}'

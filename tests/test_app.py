@@ -463,7 +463,7 @@ def test_stage_lines_name_the_timed_stages():
 LOAD_COSTS = """
 import time, json
 t = time.perf_counter()
-from compare.config import DASHBOARD_CACHE_ENV, CompareConfig
+from compare.config import CompareConfig
 from compare.encoders import get_embedder
 from compare.segment import load_spacy
 config = CompareConfig()
