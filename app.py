@@ -21,8 +21,6 @@ from compare.html_report import (FRAMING_TYPES, fact_groups, page_css, render_fa
                                  render_side_by_side)
 from compare.summary import key_differences
 from compare.labels import side_letter, unique_ids
-from compare.story import compare_story
-from compare.pipeline import compare_documents, prepare_documents, relabel
 
 log = logging.getLogger("newscompare.app")
 
@@ -40,6 +38,8 @@ def load_embedder(model: str, backend: str, batch_size: int):
 
 @st.cache_resource(max_entries=16, show_spinner=False)  # progress: the status box in compare_with_progress
 def prepare(articles: tuple, config: CompareConfig):
+    from compare.pipeline import prepare_documents  # spaCy and torch load here, not for a saved comparison
+
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     return prepare_documents(list(articles), config, embedder)
 
@@ -48,6 +48,8 @@ def prepare(articles: tuple, config: CompareConfig):
 def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
     """Comparison of articles i and j; a threshold change re-labels the cached
     default-threshold comparison instead of re-embedding."""
+    from compare.pipeline import compare_documents, relabel
+
     base_config = replace(config, align=AlignConfig())
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     if config != base_config:
@@ -58,6 +60,8 @@ def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def story_matrix(articles: tuple, config: CompareConfig) -> dict:
+    from compare.story import compare_story
+
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     docs = prepare(articles, replace(config, align=AlignConfig()))
     return compare_story(docs, config, embedder).matrix.to_dict()
@@ -84,16 +88,16 @@ def within_limits(articles: list) -> list:
 
 @st.cache_resource(show_spinner=False)
 def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, segmenter: str) -> threading.Thread:
-    """Load spaCy and the sentence model in the background, once per server,
-    while the first page draws (from the disk cache) without them."""
+    """Load spaCy and the sentence model in a thread, once per server: started
+    after a page drawn from the disk cache (so the next comparison finds them
+    loaded), or by the first comparison that needs them (which waits for it)."""
     thread = threading.Thread(target=ui.preload_models, args=(model, backend, batch_size, spacy_model, segmenter),
                               name="newscompare-preload", daemon=True)
     thread.start()
     return thread
 
 
-def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig, cached: bool,
-                          preloading: threading.Thread):
+def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig, cached: bool):
     """The comparison, with a status box that names each stage while it runs
     (the pipeline has no stage callback: the box labels the calls made here).
     ``cached``: a bundled story, whose finished result is kept on disk."""
@@ -106,7 +110,7 @@ def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig
                             f"{time.perf_counter() - started:.2f} s", state="complete")
         return result
     status.update(label="Loading spaCy and the sentence model (once per server)…")
-    preloading.join()
+    preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter).join()
     run_stage(status, "Loading the sentence model (once per server)…",
               load_embedder, config.model, config.backend, config.batch_size)
     run_stage(status, f"Parsing and encoding {len(articles)} articles "
@@ -366,10 +370,9 @@ allow_non_english = st.sidebar.checkbox("Allow non-English text", key="allow_non
 if allow_non_english:
     st.sidebar.warning(ui.NON_ENGLISH_NOTE)
 config = ui.build_config(model_choice, threshold_sliders(), allow_non_english)
-preloading = preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter)
 i, j = pick_pair(articles)
 
-comparison = compare_with_progress(tuple(articles), i, j, config, mode == "corpus", preloading)
+comparison = compare_with_progress(tuple(articles), i, j, config, mode == "corpus")
 problems_notice(comparison, articles)
 full = comparison.data
 keys = key_differences(full)
@@ -383,3 +386,5 @@ summary_metrics(full)
 st.html(page_css() + render_side_by_side(view))  # each fragment carries its style: no ordering race
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)
+# a page drawn from the saved comparison needs no model: load them now, for the reader's next step
+preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter)

@@ -5,7 +5,7 @@ server loads spaCy and the sentence model and runs every stage (37-45 s cold on
 the 2-core machine). The finished comparison, reduced to what the page draws
 (``PageResult``: the report dict, the cosine matrix, the warnings, the stage
 timings), is kept on disk as JSON and ``.npy``, keyed by the config, the
-article texts and metadata, the schema version and a hash of the package's
+article texts and metadata and a hash of the package's
 source (a code change invalidates it). Pasted, uploaded or fetched texts are
 never written to disk: only stories of the bundled corpus are cached.
 """
@@ -24,7 +24,6 @@ from .caches import memo
 from .config import DASHBOARD_CACHE_ENV, CompareConfig, env_setting
 from .encoders.onnx import cache_root
 from .outputs import atomic_write
-from .report import SCHEMA_VERSION, to_dict
 from .types import AnalysisWarning, Article
 
 log = logging.getLogger(__name__)
@@ -48,6 +47,8 @@ class PageResult:
 
 
 def page_result(comparison: Any) -> PageResult:
+    from .report import to_dict  # imports spaCy: only when there is a comparison to reduce
+
     return PageResult(to_dict(comparison), np.asarray(comparison.alignment.similarity, dtype=np.float32),
                       tuple(comparison.warnings), {"timings": dict(comparison.meta).get("timings", {})})
 
@@ -64,7 +65,7 @@ def source_hash() -> str:
 
 
 def cache_key(articles: Sequence[Article], i: int, j: int, config: CompareConfig) -> str:
-    payload = {"schema": SCHEMA_VERSION, "source": source_hash(), "config": config.to_dict(), "pair": [i, j],
+    payload = { "source": source_hash(), "config": config.to_dict(), "pair": [i, j],
                "articles": [[a.id, a.source, a.title, a.date, a.url, a.text] for a in articles]}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
