@@ -196,7 +196,7 @@ def band_column(page, title: str) -> str:
 def test_summary_band_lists_the_seed_key_differences(server, browser):
     page, _ = open_page(browser, server, COLD_TIMEOUT_S, width=1400, height=1000)
     band = page.locator("#nc-band")
-    assert band.is_visible()
+    band.wait_for(state="visible", timeout=60_000)  # Streamlit may redraw elements while the run finishes
     band_box, body_box = band.bounding_box(), page.locator("#nc-body-A").bounding_box()
     assert band_box["y"] < body_box["y"], "the summary band sits above the columns"
     only_a, only_b = band_column(page, "Only in A ("), band_column(page, "Only in B (")
