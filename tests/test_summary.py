@@ -124,6 +124,9 @@ def test_outlets_band_one_line_per_outlet():
         ("Wire", 1, 0, 0, ["15,000 people"]), ("State", 0, 1, 1, []), ("Daily", 0, 1, 1, [])]
     band = render_outlets_band(matrix)
     assert band.count("<li>") == 3 and "<Putin>" not in band
+    page = render_html(make_data(), matrix=matrix)  # a pair page of a story of three outlets
+    assert "Per outlet" in page and page.index("Per outlet") < page.index('id="nc-body-A"')
+    assert "Per outlet" not in render_html(make_data(), matrix={**matrix, "columns": ["Wire", "State"]})
 
 
 def test_sentences_are_numbered_from_one_in_every_view():
