@@ -25,7 +25,6 @@ LAYERS = {
     "link": "Same referent",
 }
 DEFAULT_LAYERS = ("key", "conflict", "framing")
-STATUS_WORDS = {"only_a": "only in A", "only_b": "only in B", "conflict": "conflict"}
 
 
 def with_key_marks(data: dict, keys: Sequence[dict] | None = None) -> dict:

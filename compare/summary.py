@@ -29,6 +29,7 @@ FRAMING_LIMIT = 6  # framing lines shown before "and N more"
 QUOTE_CHARS = 70  # a key difference's quote, clipped
 HEADLINE_CHARS = 180
 ONE_SIDED = {"only_a": 0, "only_b": 1}
+STATUS_WORDS = {"only_a": "only in A", "only_b": "only in B", "conflict": "conflict"}  # in this order in lists
 
 
 def tier(fact: dict) -> int:
