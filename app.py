@@ -6,6 +6,7 @@ instant word-hashing stand-in instead of the sentence model (tests, CI).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import replace
 from functools import partial
@@ -14,16 +15,14 @@ from pathlib import Path
 import streamlit as st
 
 from compare import dashboard as ui
-from compare import pile
+from compare import pile, result_cache
 from compare.config import AlignConfig, CompareConfig
 from compare.encoders import get_embedder
-from compare.grouping import group_with_confidence
-from compare.html_report import (HIGHLIGHT_STATUS, FRAMING_TYPES, fact_groups, page_css,
-                                 render_fact_group, render_framing, render_side_by_side)
+from compare.html_band import LAYERS, render_band, render_outlets_band, with_key_marks
+from compare.html_report import (FRAMING_TYPES, fact_groups, page_css, render_fact_group, render_framing,
+                                 render_side_by_side)
+from compare.summary import key_differences
 from compare.labels import article_label, side_letter, unique_ids
-from compare.story import compare_story
-from compare.pipeline import compare_documents, prepare_documents, relabel
-from compare.report import to_dict
 
 log = logging.getLogger("newscompare.app")
 
@@ -41,6 +40,8 @@ def load_embedder(model: str, backend: str, batch_size: int):
 
 @st.cache_resource(max_entries=16, show_spinner=False)  # progress: the status box in compare_with_progress
 def prepare(articles: tuple, config: CompareConfig):
+    from compare.pipeline import prepare_documents  # spaCy and torch load here, not for a saved comparison
+
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     return prepare_documents(list(articles), config, embedder)
 
@@ -49,6 +50,8 @@ def prepare(articles: tuple, config: CompareConfig):
 def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
     """Comparison of articles i and j; a threshold change re-labels the cached
     default-threshold comparison instead of re-embedding."""
+    from compare.pipeline import compare_documents, relabel
+
     base_config = replace(config, align=AlignConfig())
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     if config != base_config:
@@ -59,6 +62,8 @@ def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def story_matrix(articles: tuple, config: CompareConfig) -> dict:
+    from compare.story import compare_story
+
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     docs = prepare(articles, replace(config, align=AlignConfig()))
     return compare_story(docs, config, embedder).matrix.to_dict()
@@ -76,6 +81,8 @@ def fetch(url: str, label: str, source: str, title: str, date: str):
 
 @st.cache_resource(max_entries=4, show_spinner="Looking for the stories in the pile…")
 def group_pile(articles: tuple, model: str, backend: str, batch_size: int):
+    from compare.grouping import group_with_confidence  # the encoder loads here, only for a pile
+
     return group_with_confidence(list(articles), None, load_embedder(model, backend, batch_size))
 
 
@@ -88,11 +95,31 @@ def within_limits(articles: list) -> list:
     return articles
 
 
-def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig):
+@st.cache_resource(show_spinner=False)
+def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, segmenter: str) -> threading.Thread:
+    """Load spaCy and the sentence model in a thread, once per server: started
+    after a page drawn from the disk cache (so the next comparison finds them
+    loaded), or by the first comparison that needs them (which waits for it)."""
+    thread = threading.Thread(target=ui.preload_models, args=(model, backend, batch_size, spacy_model, segmenter),
+                              name="newscompare-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig, cached: bool):
     """The comparison, with a status box that names each stage while it runs
-    (the pipeline has no stage callback: the box labels the calls made here)."""
+    (the pipeline has no stage callback: the box labels the calls made here).
+    ``cached``: a bundled story, whose finished result is kept on disk."""
     status = st.status("Comparing…", expanded=False)
     started = time.perf_counter()
+    key = result_cache.cache_key(articles, i, j, config) if cached else None
+    result = result_cache.load(key) if key else None
+    if result is not None:
+        status.update(label=f"Loaded the saved comparison of this bundled story in "
+                            f"{time.perf_counter() - started:.2f} s", state="complete")
+        return result
+    status.update(label="Loading spaCy and the sentence model (once per server)…")
+    preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter).join()
     run_stage(status, "Loading the sentence model (once per server)…",
               load_embedder, config.model, config.backend, config.batch_size)
     run_stage(status, f"Parsing and encoding {len(articles)} articles "
@@ -104,7 +131,10 @@ def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig
         status.write(line)
     status.update(label=f"Compared in {time.perf_counter() - started:.2f} s (open for the time of each stage)",
                   state="complete")
-    return comparison
+    result = result_cache.page_result(comparison)
+    if key:
+        result_cache.save(key, result)
+    return result
 
 
 def run_stage(status, label: str, fn, *args):
@@ -128,7 +158,10 @@ def guarded(fn, *args, **kwargs):
 def show_error(exc: Exception) -> None:
     """Every failure becomes a one-line message, never a traceback; the page stops here."""
     log.warning("dashboard step failed: %s", exc, exc_info=not isinstance(exc, ValueError))
-    st.error(str(exc) or exc.__class__.__name__)
+    message = str(exc) or exc.__class__.__name__
+    st.error(message)
+    if ui.non_english_refused(message):
+        st.info("To compare it anyway, switch on “Allow non-English text” in the sidebar (under Sentence model).")
     st.stop()
 
 
@@ -265,12 +298,19 @@ def threshold_sliders() -> dict[str, float]:
                 for s in ui.threshold_sliders()}
 
 
+def layer_switches() -> list[str]:
+    """The phrase marks the reader switches on (sentence colours are always on)."""
+    st.sidebar.subheader("Marks in the text")
+    st.sidebar.caption("Sentence colours are always on. Key differences, conflicts and framing terms are "
+                       "marked by default; marking every fact would underline most of both texts.")
+    return [status for status, label in LAYERS.items() if status != "link"
+            and st.sidebar.checkbox(label, value=status in ui.DEFAULT_LAYERS, key=f"layer_{status}")]
+
+
 def finding_filters(data: dict) -> dict:
     options = ui.finding_options(data)
+    layers = layer_switches()
     with st.sidebar.expander("Show findings", expanded=False):
-        layers = st.multiselect("Phrase highlights", options["highlights"],
-                                default=[k for k in options["highlights"] if k in ui.DEFAULT_LAYERS],
-                                format_func=lambda k: HIGHLIGHT_STATUS.get(k, (k,))[0])
         kinds = st.multiselect("Fact kinds", options["fact_kinds"], default=options["fact_kinds"])
         types = st.multiselect("Framing types", options["framing_types"], default=options["framing_types"],
                                format_func=lambda k: FRAMING_TYPES.get(k, k))
@@ -291,8 +331,8 @@ ALIGNMENT_COLUMNS = {
     "a": st.column_config.TextColumn("A", width="small"),
     "b": st.column_config.TextColumn("B", width="small"),
     "kind": st.column_config.TextColumn("Match", help="equivalent: same fact; related: same topic, details differ"),
-    "cosine": st.column_config.ProgressColumn("Cosine", min_value=0.0, max_value=1.0, format="%.2f"),
-    "score": st.column_config.NumberColumn("Margin", format="%.2f"),
+    "cosine": st.column_config.TextColumn("Cosine", help="Similarity of the aligned sentences (— : no counterpart)"),
+    "score": st.column_config.TextColumn("Margin", help="How much the pair stands out from each sentence's neighbours"),
     "text_a": st.column_config.TextColumn("Text in A", width="large"),
     "text_b": st.column_config.TextColumn("Text in B", width="large"),
 }
@@ -310,11 +350,13 @@ def problems_notice(comparison, articles: list) -> None:
 
 def summary_metrics(data: dict) -> None:
     metrics = ui.headline_metrics(data["summary"])
-    for col, (label, value, help_) in zip(st.columns(len(metrics)), metrics):
-        col.metric(label, value, help=help_)
+    for row in range(0, len(metrics), 5):  # two rows of five: labels stay whole at 1400 px
+        for col, (label, value, help_) in zip(st.columns(5), metrics[row:row + 5]):
+            col.metric(label, value, help=help_)
     st.caption(f"Model: {data.get('model') or 'the configured model'}. "
                "Hover a sentence to outline its counterpart (the tooltip gives its text and cosine); "
-               "click the B1 in A3↔B1 to scroll to it.")
+               "click the B1 in A3↔B1 to scroll to it. Sentence counts and fact counts are separate: "
+               "one sentence can hold several facts.")
 
 
 def selected_sentence(data: dict, comparison) -> None:
@@ -336,16 +378,21 @@ def selected_sentence(data: dict, comparison) -> None:
 
 
 def panels(data: dict, comparison, articles: list, config: CompareConfig) -> None:
-    groups = fact_groups(data)
+    cols = st.columns(2)
+    significant_only = cols[0].toggle("Significant facts only (numbers, quotes, names, conflicts)",
+                                      key="significant_only")
+    by_salience = cols[1].toggle("Sort by salience (most salient first)", value=True, key="by_salience")
+    groups = [(status, title, ui.fact_view(data, facts, significant_only, by_salience))
+              for status, title, facts in fact_groups(data)]
     names = (["Alignment table"] + [f"{title} ({len(facts)})" for _, title, facts in groups]
              + [f"Framing ({len(data['framing'])})", "Similarity heatmap"]
              + ([f"All {len(articles)} outlets"] if len(articles) > 2 else []))
     tabs = st.tabs(names)
     with tabs[0]:
-        st.dataframe(ui.alignment_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
+        st.dataframe(ui.alignment_display_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
     for tab, (_, title, facts) in zip(tabs[1:], groups):
         with tab:
-            st.html(page_css() + render_fact_group(data, facts, empty=f"No {title.lower()} found."))
+            st.html(page_css() + render_fact_group(data, facts, empty=f"No {title[0].lower() + title[1:]} found."))
     with tabs[len(groups) + 1]:
         st.html(page_css() + render_framing(data))
     with tabs[len(groups) + 2]:
@@ -379,16 +426,26 @@ articles = (story_articles() if mode == "corpus" else pile_articles() if mode ==
 articles = within_limits(unique_ids(articles))
 model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
                                     index=list(ui.MODELS).index(ui.default_model_choice()))
-config = ui.build_config(model_choice, threshold_sliders())
+allow_non_english = st.sidebar.checkbox("Allow non-English text", key="allow_non_english",
+                                        help="Compare articles that are not in English")
+if allow_non_english:
+    st.sidebar.warning(ui.NON_ENGLISH_NOTE)
+config = ui.build_config(model_choice, threshold_sliders(), allow_non_english)
 i, j = pick_pair(articles)
 
-comparison = compare_with_progress(tuple(articles), i, j, config)
+comparison = compare_with_progress(tuple(articles), i, j, config, mode == "corpus")
 problems_notice(comparison, articles)
-full = to_dict(comparison)
-view = finding_filters(full)
+full = comparison.data
+keys = key_differences(full)
+st.html(page_css() + render_band(full, keys))
+if len(articles) > 2:
+    st.html(page_css() + render_outlets_band(guarded(story_matrix, tuple(articles), config)))
+view = finding_filters(with_key_marks(full, keys))
 export_buttons(full, view)
 
 summary_metrics(full)
 st.html(page_css() + render_side_by_side(view))  # each fragment carries its style: no ordering race
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)
+# a page drawn from the saved comparison needs no model: load them now, for the reader's next step
+preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter)

@@ -28,6 +28,9 @@ ONNX_MAX_BATCH = 8
 # ``use_env_defaults``.
 CACHE_DIR_ENV = "NEWSCOMPARE_CACHE_DIR"  # where the ONNX files are built (encoders/onnx.py)
 BACKEND_ENV = "NEWSCOMPARE_BACKEND"  # the dashboard's default encoder backend
+# Folder of the dashboard's saved comparisons of bundled stories (result_cache.py;
+# default: the cache folder's "dashboard" subfolder).
+DASHBOARD_CACHE_ENV = "NEWSCOMPARE_DASHBOARD_CACHE"
 # Never reach for a model hub at run time: the machine may be offline.
 MODEL_LIBRARIES_OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 # Model libraries print download/loading bars; the CLI has its own.

@@ -17,8 +17,10 @@ import numpy as np
 
 from .config import BACKEND_ENV, DEFAULT_MODEL, AlignConfig, CompareConfig, env_setting
 from .corpus import load_manifest, read_ref, stories
+from .html_band import DEFAULT_LAYERS as BAND_DEFAULT_LAYERS
 from .html_report import HIGHLIGHT_STATUS, SENTENCE_STATUS, humanise, render_html
 from .ingest import IngestError, article_from_html, article_from_text, article_from_url, decode_bytes
+from .summary import rank_facts, significant
 from .labels import SIDES, article_label, sentence_label, sentence_number, side_letter
 from .tables import ALIGNMENT_COLUMNS, FINDING_COLUMNS, alignment_rows, finding_rows, matrix_rows, sentence_text
 from .types import Article
@@ -37,9 +39,10 @@ MODELS: dict[str, tuple[str, str]] = {
     "Word hashing (no model)": ("hashing", "hashing"),
 }
 
-# Phrase layers shown when the page opens: "in both" facts sit in shared
-# sentences already, and marking them too makes a busy page.
-DEFAULT_LAYERS = ("unique", "conflict", "framing")
+# Phrase layers shown when the page opens (html_band.DEFAULT_LAYERS): the key
+# differences, conflicts and framing terms; all one-sided facts and shared facts
+# are switched on by the reader (on the seed pair they mark 60-98% of the text).
+DEFAULT_LAYERS = BAND_DEFAULT_LAYERS
 
 # Input modes: radio label -> mode.
 INPUT_MODES = {"Story from the corpus": "corpus", "Paste text": "paste", "Upload files": "upload", "URLs": "url",
@@ -120,12 +123,25 @@ def default_model_choice(environ: dict[str, str] | None = None) -> str:
     return next((name for name, (_, b) in MODELS.items() if b == backend), next(iter(MODELS)))
 
 
-def build_config(model_choice: str, thresholds: dict[str, float]) -> CompareConfig:
-    """The run's config from the sidebar's model choice and slider values."""
+def build_config(model_choice: str, thresholds: dict[str, float], allow_non_english: bool = False) -> CompareConfig:
+    """The run's config from the sidebar's model choice, slider values and the non-English switch."""
     model, backend = MODELS[model_choice]
-    config = CompareConfig(model=DEFAULT_MODEL if backend == "hashing" else model, backend=backend)
+    config = CompareConfig(model=DEFAULT_MODEL if backend == "hashing" else model, backend=backend,
+                           require_english=not allow_non_english)
     known = {f.name for f in fields(AlignConfig)}
     return config.with_align(**{k: v for k, v in thresholds.items() if k in known})
+
+
+def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, segmenter: str) -> None:
+    """Load the sentence model and spaCy (the page starts this in a thread while it draws)."""
+    from .encoders import get_embedder
+    from .segment import load_spacy
+
+    try:
+        get_embedder(model, backend, batch_size).encode(["Loading."])
+        load_spacy(spacy_model, segmenter)
+    except Exception as exc:  # the comparison itself reports the failure to the reader
+        log.warning("preloading the models failed: %s", exc)
 
 
 def default_thresholds() -> dict[str, float]:
@@ -336,9 +352,11 @@ HEADLINE_METRICS = {
     "shared_share_b": ("B in both", "Share of B's text in sentences that A also reports"),
     "equivalent_pairs": ("Same-fact pairs", "Sentence pairs that say the same thing"),
     "related_pairs": ("Related pairs", "Sentence pairs on the same point whose details differ"),
-    "unique_sentences_a": ("Only in A", "Sentences of A with no counterpart in B"),
-    "unique_sentences_b": ("Only in B", "Sentences of B with no counterpart in A"),
-    "facts_conflict": ("Conflicts", "Facts the two reports state differently"),
+    "unique_sentences_a": ("Sentences only in A", "Sentences of A with no counterpart in B"),
+    "unique_sentences_b": ("Sentences only in B", "Sentences of B with no counterpart in A"),
+    "facts_only_a": ("Facts only in A", "Facts (numbers, names, quotes, claims) of A that B does not give"),
+    "facts_only_b": ("Facts only in B", "Facts (numbers, names, quotes, claims) of B that A does not give"),
+    "facts_conflict": ("Conflicting facts", "Facts the two reports state differently"),
     "framing_differences": ("Framing", "Naming, label, qualifier and hedge differences"),
 }
 
@@ -347,6 +365,36 @@ def headline_metrics(summary: dict) -> list[tuple[str, str, str]]:
     """(label, formatted value, help) for the metrics row."""
     return [(label, f"{summary[key]:.0%}" if key.startswith("shared_share") else str(summary[key]), help_)
             for key, (label, help_) in HEADLINE_METRICS.items() if key in summary]
+
+
+NON_ENGLISH_NOTE = ("The packaged models read English only: with other languages the sentence matching "
+                    "is unreliable and names, numbers and framing are mostly missed. Results are shown anyway.")
+
+
+def non_english_refused(message: str) -> bool:
+    """Whether an error is the refusal of a non-English article (ingest.require_english)."""
+    return "not English" in message
+
+
+def fact_view(data: dict, facts: Sequence[dict], significant_only: bool = False,
+              by_salience: bool = False) -> list[dict]:
+    """The facts a fact tab lists: only significant ones (numbers, quotes,
+    names, conflicts) when asked, most salient first when asked."""
+    kept = [f for f in facts if significant(f)] if significant_only else list(facts)
+    return rank_facts(data, kept) if by_salience else kept
+
+
+def alignment_display_frame(data: dict):
+    """The alignment table as the page shows it: "—" where a row has no
+    counterpart, no cosine or no margin (never "None")."""
+    frame = alignment_frame(data)
+    for column in ("cosine", "score"):
+        frame[column] = [("—" if v is None or v != v else f"{v:.2f}") for v in frame[column]]
+    for column in ("a", "b", "text_a", "text_b"):
+        frame[column] = [v or "—" for v in frame[column]]
+    return frame
+
+
 def alignment_frame(data: dict):
     """The alignment table (aligned pairs, then sentences in only one article)."""
     import pandas as pd

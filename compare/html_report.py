@@ -10,71 +10,15 @@ without changes here.
 from __future__ import annotations
 
 import bisect
-import html
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+from .html_common import (CONTEXT_CHARS, FACT_GROUPS, FRAMING_TYPES, HIGHLIGHT_STATUS, SENTENCE_STATUS,  # noqa: F401
+                          SUMMARY_LABELS, esc, humanise, page_css, sentence_id)
+from .html_band import DEFAULT_LAYERS, layer_css, layer_legend, render_band, render_outlets_band, with_key_marks
 from .labels import SIDES, sentence_label
+from .summary import key_differences
 from .tables import alignment_rows, clip, counterparts, sentence_text
-
-# ---------------------------------------------------------------- lookup tables
-
-# Sentence status -> (legend label, background colour).
-SENTENCE_STATUS = {
-    "shared": ("In both reports", "#cdeed5"),
-    "partial": ("Same topic, details differ", "#ffe8a3"),
-    "unique": ("Only in this report", "#fbd3dc"),
-}
-# Phrase highlight status -> (legend label, CSS). Each uses a different CSS
-# property so that nested marks stay visible together.
-HIGHLIGHT_STATUS = {
-    "unique": ("Fact only in this report", "text-decoration:underline 2.5px #ea580c;text-underline-offset:3px"),
-    "conflict": ("Conflicting detail", "outline:2px solid #b91c1c;outline-offset:1px;border-radius:2px"),
-    "framing": ("Framing or naming term", "border-bottom:2px dashed #6d28d9;background:#ede4ff"),
-    "shared": ("Fact in both reports", "text-decoration:underline dotted 2px #15803d;text-underline-offset:3px"),
-    "link": ("Same referent in the other report (hover)", "box-shadow:inset 0 -2px 0 #0969da66"),
-}
-# Fact status -> panel title; statuses not listed appear under their own name.
-FACT_GROUPS = {
-    "shared": "Shared facts",
-    "only_a": "Facts only in A",
-    "only_b": "Facts only in B",
-    "conflict": "Conflicts",
-}
-FRAMING_TYPES = {
-    "naming_variant": "Naming / transliteration",
-    "naming_convention": "Naming convention",
-    "label": "Label",
-    "qualifier": "Qualifier",
-    "hedge": "Hedge or distancing",
-    "report_verb": "Reporting verb",
-}
-SUMMARY_LABELS = {
-    "shared_share_a": "Share of A in both reports",
-    "shared_share_b": "Share of B in both reports",
-    "sentences_a": "Sentences in A",
-    "sentences_b": "Sentences in B",
-    "equivalent_pairs": "Same-fact sentence pairs",
-    "related_pairs": "Same-topic sentence pairs",
-    "unique_sentences_a": "Sentences only in A",
-    "unique_sentences_b": "Sentences only in B",
-    "facts_shared": "Shared facts",
-    "facts_only_a": "Facts only in A",
-    "facts_only_b": "Facts only in B",
-    "facts_conflict": "Conflicts",
-    "framing_differences": "Framing differences",
-}
-CONTEXT_CHARS = 120  # context shown around a span that lies outside every sentence
-
-
-def esc(value: Any) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def humanise(key: str) -> str:
-    return key.replace("_", " ").strip().capitalize()
-
 
 # ---------------------------------------------------------------- segments
 
@@ -154,10 +98,6 @@ def link_marks(data: dict, side: int, limit: int = 6) -> list[dict]:
     return out
 
 
-def sentence_id(side: int, index: int) -> str:
-    return f"nc-{SIDES[side]}-s{index}"
-
-
 def sentence_title(data: dict, side: int, sentence: dict, partners: list[dict]) -> str:
     """Tooltip: status, counterpart numbers, similarity and the counterpart's start."""
     label = SENTENCE_STATUS.get(sentence.get("status"), (sentence.get("status", ""),))[0]
@@ -227,12 +167,12 @@ def safe_url(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://"))
 
 
-def render_legend() -> str:
+def render_legend(shown: Sequence[str] = DEFAULT_LAYERS, toggles: bool = False) -> str:
+    """What the colours and marks mean, in words; with ``toggles``, a switch per layer of marks."""
     sentence = "".join(f'<span class="nc-key nc-s-{k}">{esc(label)}</span>' for k, (label, _) in SENTENCE_STATUS.items())
-    phrase = "".join(f'<span class="nc-key"><mark class="nc-h nc-h-{k}">{esc(label)}</mark></span>'
-                     for k, (label, _) in HIGHLIGHT_STATUS.items())
-    return (f'<div class="nc-legend"><span class="nc-legend-t">Sentences:</span>{sentence}'
-            f'<span class="nc-legend-t">Phrases:</span>{phrase}'
+    return (f'<div class="nc-legend"><span class="nc-legend-t">Sentence colours:</span>{sentence}'
+            f'<span class="nc-legend-t">Phrase marks{" (switch them on and off)" if toggles else ""}:</span>'
+            f'{layer_legend(shown, toggles)}'
             '<span class="nc-legend-t">A3↔B1: sentence 3 of A matches sentence 1 of B (hover for the text)</span></div>')
 
 
@@ -245,13 +185,16 @@ def hover_css(data: dict) -> str:
     return f"<style>{','.join(rules)}{{box-shadow:0 0 0 2px #0969da}}</style>" if rules else ""
 
 
-def render_side_by_side(data: dict, links: bool = False) -> str:
+def render_side_by_side(data: dict, links: bool = False, toggles: bool = False) -> str:
     """Legend and the two articles in columns; ``links`` marks every mention
-    whose referent the other report names (its counterparts on hover)."""
+    whose referent the other report names (its counterparts on hover). With
+    ``toggles`` every layer of marks is in the page and the legend switches
+    them (default: ``DEFAULT_LAYERS``); without, the marks given are shown."""
     columns = "".join(f'<div class="nc-article">{article_header(data["articles"][side], side)}'
                       f'<div class="nc-body" id="nc-body-{SIDES[side]}">{article_body(data, side, links)}</div></div>'
                       for side in (0, 1))
-    return f'{hover_css(data)}{render_legend()}<div class="nc-cols">{columns}</div>'
+    shown = sorted({h["status"] for h in data.get("highlights", [])} | ({"link"} if links else set()))
+    return f'{hover_css(data)}{layer_css(toggles)}{render_legend(shown, toggles)}<div class="nc-cols">{columns}</div>'
 
 
 # ---------------------------------------------------------------- summary and alignment table
@@ -357,11 +300,14 @@ def render_fact_group(data: dict, facts: list[dict], empty: str = "None found.")
 
 def framing_card(data: dict, item: dict) -> str:
     a, b = data["articles"]
-    conventions = " / ".join(esc(c) for c in (item.get("convention_a"), item.get("convention_b")) if c)
+    explanation = item.get("explanation", "")
+    # conventions already named in the explanation are not repeated after it
+    conventions = " / ".join(esc(c) for c in (item.get("convention_a"), item.get("convention_b"))
+                             if c and c.lower() not in explanation.lower())
     referent = f'<span class="nc-ref">referent: {esc(item["referent"])}</span>' if item.get("referent") else ""
     return (f'<div class="nc-card"><div class="nc-card-h"><span class="nc-term">A: {esc(item.get("a_text") or "—")}</span>'
             f' <span class="nc-term">B: {esc(item.get("b_text") or "—")}</span> {referent}</div>'
-            f'<div class="nc-reason">{esc(item.get("explanation", ""))}'
+            f'<div class="nc-reason">{esc(explanation)}'
             f'{" <em>(" + conventions + ")</em>" if conventions else ""}</div>'
             f'<div class="nc-pair"><div><span class="nc-side">A</span> {span_context(a, item.get("a_spans", []))}</div>'
             f'<div><span class="nc-side">B</span> {span_context(b, item.get("b_spans", []))}</div></div></div>')
@@ -387,49 +333,6 @@ def render_findings(data: dict) -> str:
 
 # ---------------------------------------------------------------- page
 
-def page_css() -> str:
-    sentence = "".join(f".nc-s-{k}{{background:{colour}}}" for k, (_, colour) in SENTENCE_STATUS.items())
-    phrase = "".join(f"mark.nc-h-{k}{{{css}}}" for k, (_, css) in HIGHLIGHT_STATUS.items())
-    return f"<style>{BASE_CSS}{sentence}{phrase}</style>"
-
-
-BASE_CSS = """
-.nc-root{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;line-height:1.55}
-.nc-cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:.5rem}
-.nc-article{border:1px solid #d0d7de;border-radius:6px;background:#fff;min-width:0}
-.nc-head{padding:.5rem .75rem;border-bottom:1px solid #d0d7de;background:#f6f8fa}
-.nc-meta{font-size:.85em;color:#57606a}
-.nc-side{display:inline-block;min-width:1.4em;text-align:center;font-weight:700;background:#24292f;color:#fff;border-radius:3px;padding:0 .3em}
-.nc-body{white-space:pre-wrap;padding:.75rem;max-height:70vh;overflow-y:auto;font-size:1rem}
-.nc-sent{border-radius:3px;padding:1px 0;scroll-margin:40px}
-.nc-sent:hover,.nc-sent.nc-linked,.nc-sent:target{box-shadow:0 0 0 2px #0969da}
-.nc-sid{font-size:.7em;color:#57606a;margin-right:.2em;white-space:nowrap}
-.nc-link{color:#0969da;text-decoration:none}
-mark.nc-h{background:transparent;color:inherit;padding:0}
-mark.nc-span{background:#fff3a3;color:inherit}
-.nc-legend{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:center;font-size:.85em}
-.nc-legend-t{color:#57606a}
-.nc-key{padding:1px 6px;border-radius:3px}
-.nc-summary{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
-.nc-metric{border:1px solid #d0d7de;border-radius:6px;padding:.3rem .6rem;min-width:7rem}
-.nc-metric-v{font-size:1.3em;font-weight:600}
-.nc-metric-l{font-size:.8em;color:#57606a}
-.nc-table{border-collapse:collapse;width:100%;font-size:.85em}
-.nc-table td,.nc-table th{border:1px solid #d0d7de;padding:.25rem .4rem;vertical-align:top;text-align:left}
-.nc-row-equivalent td:first-child{background:#cdeed5}.nc-row-related td:first-child{background:#ffe8a3}
-.nc-row-only td:first-child,.nc-row-only td:nth-child(3){background:#fbd3dc}
-.nc-card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;margin:.4rem 0;background:#fff}
-.nc-card-h{font-weight:600}
-.nc-tag{font-size:.75em;font-weight:600;background:#eaeef2;border-radius:10px;padding:1px 8px;text-transform:uppercase}
-.nc-term{background:#ede4ff;border-radius:3px;padding:0 .3em;margin-right:.3em}
-.nc-ref,.nc-conf{font-weight:400;font-size:.85em;color:#57606a}
-.nc-reason{font-size:.9em;color:#424a53;margin:.2rem 0}
-.nc-pair{display:grid;grid-template-columns:1fr 1fr;gap:.75rem;font-size:.92em}
-.nc-none{color:#57606a}
-.nc-kind{margin:.6rem 0 .2rem 0}
-@media (max-width:800px){.nc-cols,.nc-pair{grid-template-columns:1fr}}
-"""
-
 # Hover or click a sentence: outline its counterparts and scroll the other
 # column to the first one. Constant code; no article text is ever put here.
 HOVER_SCRIPT = """<script>
@@ -451,13 +354,17 @@ def page_title(data: dict) -> str:
     return f"Comparison: {names[0]} vs {names[1]}"
 
 
-def render_html(data: dict, *, standalone: bool = True) -> str:
+def render_html(data: dict, *, standalone: bool = True, matrix: dict | None = None) -> str:
     """The whole comparison as HTML: title, summary, legend, the two articles
-    side by side, alignment table and findings. ``standalone`` gives a full
+    side by side, alignment table and findings; with the ``matrix`` of a story
+    of more than two outlets, a line per outlet under the band. ``standalone`` gives a full
     document with the hover script; otherwise a ``<div>`` fragment (with its
     ``<style>``) to embed in another page."""
-    body = (f'<div class="nc-root"><h1>{esc(page_title(data))}</h1>{render_summary(data)}'
-            f'{render_side_by_side(data, links=standalone)}<h2>Sentence alignment</h2>{render_alignment_table(data)}'
+    keys = key_differences(data)
+    marked = with_key_marks(data, keys)
+    body = (f'<div class="nc-root"><h1>{esc(page_title(data))}</h1>{render_band(data, keys)}'
+            f'{render_outlets_band(matrix) if matrix and len(matrix.get("columns", [])) > 2 else ""}{render_summary(data)}'
+            f'{render_side_by_side(marked, links=standalone, toggles=True)}<h2>Sentence alignment</h2>{render_alignment_table(data)}'
             f'<h2>Findings</h2>{render_findings(data)}'
             f'<p class="nc-meta">Model: {esc(data.get("model", ""))} · schema {esc(data.get("schema_version", ""))}</p></div>')
     if not standalone:

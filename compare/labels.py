@@ -29,6 +29,14 @@ def sentence_label(side: int, index: int) -> str:
     return f"{SIDES[side]}{sentence_number(index)}"
 
 
+def warning_line(warning) -> str:
+    """An ``AnalysisWarning`` as readers see it (its sentence numbered from 1, like every view)."""
+    where = (f"sentence {sentence_label(0, warning.sentence)[1:]}" if isinstance(warning.sentence, int)
+             else "whole article")
+    return (f"{warning.stage} failed on article {warning.article}, {where} [{warning.start}:{warning.end}] "
+            f"{warning.text!r}: {warning.error}")
+
+
 def article_label(article: Article) -> str:
     """How messages and pickers name an article: its id, then its outlet when known: ``"fox-1 (Fox News)"``."""
     return f"{article.id} ({article.source})" if article.source else article.id

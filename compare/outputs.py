@@ -199,7 +199,7 @@ def story_files(story: StoryComparison, formats: Sequence[str]) -> dict[str, str
 
         for comparison, pair in zip(story.comparisons, data["pairs"]):
             name = f"{slug(comparison.a.article.id)}--{slug(comparison.b.article.id)}.html"
-            files[name] = render_html(pair["comparison"], standalone=True)
+            files[name] = render_html(pair["comparison"], standalone=True, matrix=data.get("matrix"))
     return files
 
 

@@ -10,6 +10,8 @@ from dataclasses import asdict
 from typing import Any
 
 from . import tables
+from .labels import warning_line
+from .summary import STATUS_WORDS, coverage_line, key_differences
 from .tables import clip
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
@@ -143,7 +145,14 @@ def text_report(comparison: Comparison, width: int = 100) -> str:
     s = data["summary"]
     lines = [article_line("A", data["articles"][0]), article_line("B", data["articles"][1]),
              f"shared: {s['shared_share_a']:.0%} of A, {s['shared_share_b']:.0%} of B; "
-             f"{s['equivalent_pairs']} equivalent and {s['related_pairs']} related alignments", ""]
+             f"{s['equivalent_pairs']} equivalent and {s['related_pairs']} related alignments",
+             f"coverage: {coverage_line(data)}"]
+    keys = key_differences(data)
+    if keys:  # what differs first, as on the dashboard and the HTML report
+        lines.append("key differences:")
+        lines += [f"   {STATUS_WORDS[k['status']]:9} {k['label']:>4} “{k['quote']}” ({k['kind']})"
+                  for k in sorted(keys, key=lambda k: list(STATUS_WORDS).index(k["status"]))]
+    lines.append("")
     rows = tables.alignment_rows(data)
     for row in (r for r in rows if r["score"] is not None):
         lines += [f"[{row['kind']} {row['score']:.2f}] {row['a']} <-> {row['b']}",
@@ -162,5 +171,5 @@ def text_report(comparison: Comparison, width: int = 100) -> str:
                   for f in tables.framing_rows(data)]
     if comparison.warnings:
         lines.append("\nwarnings (analysis steps that failed and were skipped):")
-        lines += [f"   {w.line()}" for w in comparison.warnings]
+        lines += [f"   {warning_line(w)}" for w in comparison.warnings]
     return "\n".join(lines)

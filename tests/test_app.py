@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 import compare.pipeline
 from compare import dashboard as ui
-from compare.config import CompareConfig
+from compare.config import DASHBOARD_CACHE_ENV, CompareConfig
 from compare.encoders import CachingEmbedder
-from compare.html_report import HIGHLIGHT_STATUS
+from compare.html_band import LAYERS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT_S = 180  # the first run loads spaCy
@@ -31,8 +32,9 @@ XSS = ('Officials said <script>alert("x")</script> and <img src=x onerror="alert
 
 
 @pytest.fixture
-def app(monkeypatch) -> AppTest:
+def app(monkeypatch, tmp_path) -> AppTest:
     monkeypatch.setenv(ui.BACKEND_ENV, "hashing")
+    monkeypatch.setenv(DASHBOARD_CACHE_ENV, str(tmp_path / "dashboard-cache"))
     return AppTest.from_file(APP, default_timeout=TIMEOUT_S)
 
 
@@ -72,7 +74,7 @@ def test_pasted_texts_compare(app):
     assert "Weather in Moscow was cold" in html and "Western governments threatened" in html
     # the first sentences are near-identical: aligned to each other
     assert 'id="nc-A-s0" data-side="A" data-index="0" data-counterparts="nc-B-s0"' in html
-    assert metric(app, "Only in A") != "0"
+    assert metric(app, "Sentences only in A") != "0"
     # the selected-sentence panel shows B1's counterpart A1 beside it, with the cosine
     app.selectbox(key="selected_sentence").set_value((1, 0)).run()
     shown = [t.value for t in app.text] + [m.value for m in app.markdown]
@@ -159,8 +161,9 @@ def test_more_than_two_reports_pick_the_pair(app):
     app.run()
     app.selectbox(key="pick_b").set_value(2).run()
     assert not app.exception and not app.error
-    html = side_by_side(app)
-    assert "Weather in Moscow" in html and "400 deputies" not in html
+    text = re.sub(r"<[^>]+>", "", side_by_side(app))  # the words, without the phrase marks between them
+    assert "Weather in Moscow" in text and "400 deputies" not in text
+    assert any("Per outlet" in h.value for h in app.html)  # the band's line per outlet
     assert app.tabs[-1].label == "All 3 outlets"
     matrix = app.tabs[-1].dataframe[0].value
     assert list(matrix.columns)[-3:] == ["A", "B", "C"] and len(matrix) >= 1
@@ -171,7 +174,8 @@ def test_malicious_article_shows_as_text_on_the_page(app):
     assert not app.exception and not app.error
     html = side_by_side(app)
     assert "<script>" not in html and "<img" not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "&lt;img src=x onerror=" in html
+    words = re.sub(r"<[^>]+>", "", html)  # our own tags (phrase marks may split the text) removed
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in words and "&lt;img src=x onerror=" in words
 
 
 # ---------------------------------------------------------------- limits, problems, serving defaults
@@ -291,10 +295,18 @@ def test_html_export_escapes_malicious_article(app, downloads):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
 
 
-def test_filter_control_is_drawn_from_the_lookup_table(app):
+def test_layer_switches_default_to_the_salient_marks_and_switch_marks(app):
     app.run()
-    layers = next(m for m in app.multiselect if m.label == "Phrase highlights")
-    assert list(layers.options) == [label for label, _ in HIGHLIGHT_STATUS.values()]
+    switches = {c.key: c.value for c in app.checkbox if c.key.startswith("layer_")}
+    assert switches == {f"layer_{k}": k in ui.DEFAULT_LAYERS for k in LAYERS if k != "link"}
+    assert set(ui.DEFAULT_LAYERS) == {"key", "conflict", "framing"}
+    key, unique = 'class="nc-h nc-h-key"', 'class="nc-h nc-h-unique"'
+    body = side_by_side(app).split('id="nc-body-A"')[1]
+    assert key in body and unique not in body
+    app.checkbox(key="layer_unique").check().run()
+    app.checkbox(key="layer_key").uncheck().run()
+    body = side_by_side(app).split('id="nc-body-A"')[1]
+    assert unique in body and key not in body
     assert [s.key for s in app.slider] == [f"thr_{s.field}" for s in ui.threshold_sliders()]
 
 
@@ -369,7 +381,9 @@ def test_matrix_frame_has_a_column_per_outlet():
 
 def test_headline_metrics_and_export_names():
     metrics = dict((label, value) for label, value, _ in ui.headline_metrics({"shared_share_a": 0.256, "facts_conflict": 2}))
-    assert metrics == {"A in both": "26%", "Conflicts": "2"}
+    assert metrics == {"A in both": "26%", "Conflicting facts": "2"}
+    labels = [label for label, _, _ in ui.headline_metrics({"unique_sentences_a": 11, "facts_only_a": 52})]
+    assert labels == ["Sentences only in A", "Facts only in A"]  # sentence and fact counts never share a label
     data = {"articles": [{"id": "a/../wire"}, {"id": ""}]}
     assert ui.export_name(data, ui.EXPORTS[0]) == "a----wire_vs_B_comparison.json"
 
@@ -568,3 +582,39 @@ def test_a_story_of_more_than_six_offers_six_to_compare(app):
     assert len(members.value) == ui.LIMITS.max_articles
     members.set_value(members.value[:1]).run()
     assert any("at least two" in i.value for i in app.info)
+
+
+def test_fact_view_keeps_significant_facts_and_sorts_by_salience():
+    text = "Talks failed on Monday. Officials said 15,000 people died. Kuleba spoke."
+    data = {"articles": [{"text": text, "sentences": []}, {"text": "", "sentences": []}], "facts": []}
+    span = lambda w: [[text.index(w), text.index(w) + len(w)]]  # noqa: E731
+    claim = {"kind": "claim", "status": "only_a", "text": "Talks failed", "a_spans": span("Talks failed")}
+    number = {"kind": "number", "status": "only_a", "text": "15,000 people", "a_spans": span("15,000 people")}
+    name = {"kind": "entity", "status": "only_a", "text": "Kuleba", "a_spans": span("Kuleba")}
+    facts = [claim, name, number]
+    assert ui.fact_view(data, facts) == facts
+    assert ui.fact_view(data, facts, by_salience=True) == [number, name, claim]
+    assert ui.fact_view(data, facts, significant_only=True) == [name, number]
+
+
+def test_alignment_table_on_the_page_shows_a_dash_not_none():
+    data = {"articles": [{"text": "One. Two.", "sentences": [{"index": 0, "start": 0, "end": 4, "status": "shared"},
+                                                            {"index": 1, "start": 5, "end": 9, "status": "unique"}]},
+                         {"text": "Uno.", "sentences": [{"index": 0, "start": 0, "end": 4, "status": "shared"}]}],
+            "alignments": [{"a": [0], "b": [0], "score": 1.31, "cosine": 0.8, "kind": "equivalent"}]}
+    frame = ui.alignment_display_frame(data)
+    assert frame.iloc[0][["a", "b", "cosine", "score"]].tolist() == ["A1", "B1", "0.80", "1.31"]
+    assert frame.iloc[1][["a", "b", "cosine", "score", "text_b"]].tolist() == ["A2", "—", "—", "—", "—"]
+    assert "None" not in frame.to_csv() and "nan" not in frame.to_csv()
+
+
+def test_non_english_switch_turns_the_check_off_with_a_warning(app):
+    french = ("Les députés russes ont voté mardi pour reconnaître l'indépendance des deux régions séparatistes "
+              "de l'est de l'Ukraine, a annoncé le président de la Douma devant la presse.")
+    paste(app, french, TEXT_B)
+    assert app.error and "not English" in app.error[0].value
+    assert any("Allow non-English text" in i.value for i in app.info)
+    app.checkbox(key="allow_non_english").check().run()
+    assert not app.error and not app.exception
+    assert any("English only" in w.value for w in app.sidebar.warning)
+    assert not ui.build_config(next(iter(ui.MODELS)), {}, allow_non_english=True).require_english

@@ -61,7 +61,10 @@ def server():
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # an empty folder for the saved comparisons: the first page computes (benchmarks/dashboard_cold_start.py
+    # times the page with a saved comparison)
+    env = {**os.environ, "NEWSCOMPARE_DASHBOARD_CACHE": tempfile.mkdtemp(prefix="nc-dashboard-cache-")}
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
@@ -84,9 +87,9 @@ def browser():
         chromium.close()
 
 
-def open_page(browser, url: str, timeout_s: float):
+def open_page(browser, url: str, timeout_s: float, width: int = 1500, height: int = 1800):
     """A fresh page (new Streamlit session) with the default comparison drawn; returns (page, seconds)."""
-    page = browser.new_page(viewport={"width": 1500, "height": 1800})
+    page = browser.new_page(viewport={"width": width, "height": height})
     started = time.perf_counter()
     page.goto(url)
     page.wait_for_selector("#nc-body-B .nc-sent", timeout=timeout_s * 1000)
@@ -160,4 +163,97 @@ def test_pasted_html_shows_as_text_in_real_browser(server, browser):
     assert "<img src=x onerror=" in body_a.inner_text()
     assert body_a.locator("img, script").count() == 0
     assert page.evaluate("window.__xss === undefined") and not dialogs
+    page.close()
+
+
+# ---------------------------------------------------------------- the reader's view (issue 15)
+
+# Characters of a column inside a phrase mark, and all its characters (sentence badges such as "A3↔B1" left out).
+MARKED_SHARE = """side => {
+    const body = document.getElementById('nc-body-' + side);
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    let all = 0, marked = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement.closest('.nc-sid')) continue;
+        const n = node.textContent.replace(/\\s+/g, '').length;
+        all += n;
+        if (node.parentElement.closest('mark.nc-h')) marked += n;
+    }
+    return marked / Math.max(all, 1);
+}"""
+
+
+# Scroll a tab to the top of the page, below Streamlit's header bar.
+SCROLL_TO_TOP = """el => { el.scrollIntoView({block: 'start'}); let box = el.parentElement;
+    while (box && !(box.scrollHeight > box.clientHeight && getComputedStyle(box).overflowY !== 'visible')) box = box.parentElement;
+    (box || window).scrollBy(0, -90); }"""
+
+
+def band_column(page, title: str) -> str:
+    return page.locator("#nc-band .nc-band-col", has_text=title).first.inner_text()
+
+
+def test_summary_band_lists_the_seed_key_differences(server, browser):
+    page, _ = open_page(browser, server, COLD_TIMEOUT_S, width=1400, height=1000)
+    band = page.locator("#nc-band")
+    band.wait_for(state="visible", timeout=60_000)  # Streamlit may redraw elements while the run finishes
+    band_box, body_box = band.bounding_box(), page.locator("#nc-body-A").bounding_box()
+    assert band_box["y"] < body_box["y"], "the summary band sits above the columns"
+    only_a, only_b = band_column(page, "Only in A ("), band_column(page, "Only in B (")
+    assert "15,000" in only_a, only_a
+    assert "400 MPs" in only_b and "351 MPs" in only_b, only_b
+    text = band.inner_text()
+    assert "Russian lawmakers" in text  # both headlines (first sentences: the seed has no titles)
+    assert "Kyiv" in text and "Kiev" in text  # framing, one line each
+    assert "B repeats" in text and "of A's 20 sentences" in text  # coverage
+    page.close()
+
+
+def test_clicking_a_key_difference_scrolls_to_its_sentence(server, browser):
+    page, _ = open_page(browser, server, COLD_TIMEOUT_S, width=1400, height=1000)
+    link = page.locator("#nc-band a.nc-keydiff", has_text="15,000").first
+    target = link.get_attribute("href").lstrip("#")
+    link.click()
+    page.wait_for_function(f"location.hash === '#{target}'", timeout=10_000)
+    in_view = page.evaluate(f"""() => {{
+        const el = document.getElementById('{target}'), box = el.closest('.nc-body');
+        const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+        return r.top >= b.top - 1 && r.top <= b.bottom && r.top >= 0 && r.top <= window.innerHeight; }}""")
+    assert in_view, f"{target} is not scrolled into view"
+    assert "15,000" in page.locator(f"#{target}").inner_text()
+    page.close()
+
+
+def test_default_layers_mark_less_than_a_third_of_each_column(server, browser):
+    page, _ = open_page(browser, server, COLD_TIMEOUT_S, width=1400, height=1000)
+    shares = {side: page.evaluate(MARKED_SHARE, side) for side in ("A", "B")}
+    print(f"\nshare of characters marked by the default layers: {shares}")
+    assert all(0 < share < 1 / 3 for share in shares.values()), shares
+    # switching "All one-sided facts" on marks more (the layer works, and the default is the lighter one)
+    page.get_by_text("All one-sided facts", exact=True).click()
+    page.wait_for_function(f"({MARKED_SHARE})('A') > {shares['A'] + 0.1}", timeout=60_000)
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_screenshots_of_the_landing_page_band_and_tabs(server, browser, width):
+    page, seconds = open_page(browser, server, COLD_TIMEOUT_S, width=width, height=1000)
+    SHOT_DIR.mkdir(parents=True, exist_ok=True)
+    shots = [SHOT_DIR / f"landing-{width}.png", SHOT_DIR / f"band-{width}.png"]
+    page.screenshot(path=str(shots[0]))
+    page.locator("#nc-band").screenshot(path=str(shots[1]))
+    tabs = page.get_by_role("tab")
+    assert tabs.count() >= 6
+    for n in range(tabs.count()):
+        tab = tabs.nth(n)
+        name = tab.inner_text().split("(")[0].strip().lower().replace(" ", "-")
+        tab.click()
+        page.wait_for_function("el => el.getAttribute('aria-selected') === 'true'", arg=tab.element_handle(),
+                               timeout=30_000)
+        page.wait_for_timeout(1000)  # charts and tables draw after the switch
+        tab.evaluate(SCROLL_TO_TOP)
+        shots.append(SHOT_DIR / f"tab-{name}-{width}.png")
+        page.screenshot(path=str(shots[-1]))
+    print(f"\n{width} px: page drawn in {seconds:.1f} s; screenshots: " + ", ".join(str(s) for s in shots))
+    assert all(shot.stat().st_size > 5_000 for shot in shots)
     page.close()

@@ -6,6 +6,8 @@ import logging
 
 import pytest
 
+from compare.labels import warning_line
+
 from compare import compare_articles, framing, pipeline
 from compare import story as story_stage
 from compare.facts import extract, units
@@ -59,7 +61,9 @@ def test_unit_failure_is_one_sentence_warning(fake_embedder, monkeypatch, caplog
     data = json.loads(to_json(result))
     assert data["warnings"] == [{"stage": "facts.units", "article": "A", "sentence": 1, "text": warning.text,
                                  "span": [warning.start, warning.end], "error": "ValueError: 7 is not in list"}]
-    assert warning.line() in text_report(result).splitlines()[-1]
+    # readers see sentence numbers from 1 (index 1 is the second sentence); logs keep the JSON index
+    assert warning_line(warning) in text_report(result).splitlines()[-1]
+    assert "facts.units failed on article A, sentence 2 " in text_report(result).splitlines()[-1]
     assert sum("facts.units failed on article A, sentence 1" in r.getMessage() for r in caplog.records) == 1
 
 

@@ -64,6 +64,12 @@ def test_every_view_shows_the_same_alignment_table(fake_embedder):
             assert f"<td>{label}</td>" in html and label in text
     beads = [r for r in rows if r["score"] is not None]
     assert all(f"{r['a']} <-> {r['b']}" in text for r in beads)
+    # the terminal report leads with the coverage line and the key differences, numbered like every view
+    from compare.summary import coverage_line, key_differences
+
+    assert f"coverage: {coverage_line(data)}" in text.splitlines()[:4]
+    keys = key_differences(data)
+    assert keys and all(f"{k['label']} “{k['quote']}”" in text for k in keys)
 
 
 def test_pandas_views_of_a_comparison(fake_embedder):

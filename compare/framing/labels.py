@@ -5,6 +5,7 @@ the same slot of the same verb in similar sentences, or share a label family.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -155,11 +156,21 @@ def label_pairs(npa: list[NounPhrase], npb: list[NounPhrase], alignment: Alignme
     return out[:config.max_label_findings]
 
 
-def _words_note(side: str, words: frozenset[str]) -> str:
+def _written(words: Iterable[str], text: str) -> list[str]:
+    """Each lower-cased word as ``text`` writes it ("moscow-backed" -> "Moscow-backed"):
+    proper nouns keep their case in what readers see; a word not found stays as it is."""
+    out = []
+    for word in words:
+        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+        out.append(found.group(0) if found else word)
+    return out
+
+
+def _words_note(side: str, words: frozenset[str], text: str = "") -> str:
     if not words:
         return ""
-    quals = _qualifiers(words)
-    note = f" Only {side}: {', '.join(sorted(words))}"
+    quals = _written(_qualifiers(words), text)
+    note = f" Only {side}: {', '.join(_written(sorted(words), text))}"
     return note + (f" (qualifier: {', '.join(quals)})." if quals else ".")
 
 
@@ -181,11 +192,12 @@ def label_finding(pair: LabelPair, npa: list[NounPhrase], npb: list[NounPhrase])
     same_head = names.fold(pair.a.head) == names.fold(pair.b.head)
     kind = "qualifier" if same_head and (not only_a or not only_b) else "label"
     explanation = (f"Both refer to {pair.referent}; A says {quote(pair.a.text)}, B says {quote(pair.b.text)}."
-                   + _words_note("in A", only_a) + _words_note("in B", only_b))
+                   + _words_note("in A", only_a, pair.a.text) + _words_note("in B", only_b, pair.b.text))
     group_a, group_b = referent_group(pair.a, npa), referent_group(pair.b, npb)
     return framing_difference(kind, pair.a.text, pair.b.text, [(n.start, n.end) for n in group_a + [pair.a]],
                               [(n.start, n.end) for n in group_b + [pair.b]],
-                              pair.referent, ", ".join(_qualifiers(only_a)) or "", ", ".join(_qualifiers(only_b)) or "",
+                              pair.referent, ", ".join(_written(_qualifiers(only_a), pair.a.text)),
+                              ", ".join(_written(_qualifiers(only_b), pair.b.text)),
                               explanation)
 
 
@@ -207,8 +219,8 @@ def one_sided_qualifiers(mine: list[NounPhrase], other: list[NounPhrase], used: 
         seen.update((q, np.head) for q in quals)
         ref = other_heads[names.fold(np.head)]
         why = (f"{me} calls them {quote(np.text)}; {them} also mentions {np.head} "
-               f"(e.g. {quote(ref.text)}) but never with {', '.join(quote(q) for q in quals)}.")
-        spans, label = [(np.start, np.end)], ", ".join(quals)
+               f"(e.g. {quote(ref.text)}) but never with {', '.join(quote(q) for q in _written(quals, np.text))}.")
+        spans, label = [(np.start, np.end)], ", ".join(_written(quals, np.text))
         out.append(framing_difference("qualifier", np.text if first else "", "" if first else np.text,
                                       spans if first else [], [] if first else spans, np.head,
                                       label if first else "", "" if first else label, why))
@@ -270,9 +282,11 @@ def entity_label_findings(npa: list[NounPhrase], npb: list[NounPhrase]
         x, y = _representative(ga, diff[0]), _representative(gb, diff[1])
         referent = key_a if len(key_a) >= len(key_b) else key_b
         why = (f"Both name {referent}; A calls them {quote(x.text)}, B {quote(y.text)}."
-               + _words_note("in A", diff[0]) + _words_note("in B", diff[1]))
+               + _words_note("in A", diff[0], " ".join(n.text for n in ga))
+               + _words_note("in B", diff[1], " ".join(n.text for n in gb)))
         out.append(framing_difference("label", x.text, y.text, [(n.start, n.end) for n in ga],
-                                      [(n.start, n.end) for n in gb], referent, ", ".join(sorted(diff[0])), ", ".join(sorted(diff[1])), why))
+                                      [(n.start, n.end) for n in gb], referent, ", ".join(_written(sorted(diff[0]), " ".join(n.text for n in ga))),
+                                      ", ".join(_written(sorted(diff[1]), " ".join(n.text for n in gb))), why))
         used_a |= set(ga)
         used_b |= set(gb)
     return out, used_a, used_b
