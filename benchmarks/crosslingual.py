@@ -32,6 +32,7 @@ import numpy as np
 from _common import SHARED, read_jsonl
 from compare.align import align
 from compare.config import AlignConfig, MultilingualConfig
+from compare.languages.anchors import anchor_overlap
 from compare.languages.encoder import MultilingualEmbedder
 from compare.languages.facts import locate, match_items
 from compare.types import Sentence
@@ -51,6 +52,7 @@ class Pair:
     b_orig: list[int]  # original index of each B sentence, -1 for an insert
     gold_a: np.ndarray  # bool: only in A
     gold_b: np.ndarray
+    prepared: tuple | None = None
 
 
 def build_pairs(docs: list[dict]) -> list[Pair]:
@@ -97,12 +99,22 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def ours(ea, eb, cfg: AlignConfig):
-    al = align(ea, eb, cfg)
+def prepared(p: Pair, vec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(English vectors, translated vectors, anchor overlap) of a pair, computed once."""
+    if p.prepared is None:
+        ea, eb = np.stack([vec[t] for t in p.a]), np.stack([vec[t] for t in p.b])
+        p.prepared = (ea, eb, anchor_overlap(_sentences(p.a)[0], "en", _sentences(p.b)[0], p.lang))
+    return p.prepared
+
+
+def ours(p: Pair, vec, cfg: AlignConfig):
+    ea, eb, lexical = prepared(p, vec)
+    al = align(ea, eb, cfg, lexical)
     return np.array([s == "unique" for s in al.status_a]), np.array([s == "unique" for s in al.status_b]), al
 
 
-def baseline(ea, eb, threshold: float):
+def baseline(p: Pair, vec, threshold: float):
+    ea, eb, _ = prepared(p, vec)
     sim = ea @ eb.T
     best_b, best_a = sim.argmax(1), sim.argmax(0)
     matched_a = np.array([best_a[best_b[i]] == i and sim[i, best_b[i]] >= threshold for i in range(len(ea))])
@@ -113,8 +125,7 @@ def baseline(ea, eb, threshold: float):
 def counts(pairs, vec, method, param) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for p in pairs:
-        ea, eb = np.stack([vec[t] for t in p.a]), np.stack([vec[t] for t in p.b])
-        pa, pb = (ours(ea, eb, param)[:2] if method == "ours" else baseline(ea, eb, param))
+        pa, pb = (ours(p, vec, param)[:2] if method == "ours" else baseline(p, vec, param))
         c = np.add(prf(pa, p.gold_a), prf(pb, p.gold_b))
         out[p.lang] = out.get(p.lang, 0) + c
     return out
@@ -124,15 +135,29 @@ def pooled_f1(c: dict[str, np.ndarray]) -> float:
     return f1(*sum(c.values()))[2]
 
 
-def grids(base: AlignConfig):
-    ours_grid = [replace(base, related_cosine=round(c, 3), related_margin=round(m, 3))
-                 for c in np.arange(0.70, 0.905, 0.01) for m in np.arange(0.96, 1.10, 0.01)]
-    base_grid = [round(t, 3) for t in np.arange(0.70, 0.95, 0.005)]
-    return {"ours": ours_grid, "baseline": base_grid}
+def ours_grid(base: AlignConfig, around: AlignConfig | None = None) -> list[AlignConfig]:
+    """Coarse grid of (lexical_weight, related_cosine, related_margin), or a
+    fine one of the two gates around a point."""
+    if around is None:
+        weights, cosines, margins = (0.0, 0.15, 0.3), np.arange(0.20, 0.951, 0.05), np.arange(0.96, 1.25, 0.04)
+    else:
+        weights = (around.lexical_weight,)
+        cosines = np.arange(around.related_cosine - 0.04, around.related_cosine + 0.041, 0.01)
+        margins = np.arange(around.related_margin - 0.03, around.related_margin + 0.031, 0.01)
+    return [replace(base, lexical_weight=w, related_cosine=round(float(c), 3), related_margin=round(float(m), 3))
+            for w in weights for c in cosines for m in margins]
 
 
-def tune(pairs, vec, method, grid):
-    return max(grid, key=lambda g: pooled_f1(counts(pairs, vec, method, g)))
+BASELINE_GRID = [round(float(t), 3) for t in np.arange(0.20, 0.96, 0.01)]
+
+
+def tune(pairs, vec, method, base: AlignConfig):
+    """Best pooled F1: the baseline's threshold, or (coarse then fine) the aligner's two gates."""
+    score = lambda g: pooled_f1(counts(pairs, vec, method, g))  # noqa: E731
+    if method == "baseline":
+        return max(BASELINE_GRID, key=score)
+    coarse = max(ours_grid(base), key=score)
+    return max(ours_grid(base, coarse), key=score)
 
 
 def half_split(n_docs: int) -> tuple[set[int], set[int]]:
@@ -142,23 +167,23 @@ def half_split(n_docs: int) -> tuple[set[int], set[int]]:
 
 def report_alignment(pairs, vec, cfg: AlignConfig, search: bool) -> None:
     halves = half_split(len({p.doc for p in pairs}))
-    for method, grid in grids(cfg).items():
-        fixed = cfg if method == "ours" else None
-        chosen = tune(pairs, vec, method, grid) if (search or fixed is None) else fixed
+    for method in ("ours", "baseline"):
+        chosen = tune(pairs, vec, method, cfg) if (search or method == "baseline") else cfg
         all_dev = counts(pairs, vec, method, chosen)
         held: dict[str, np.ndarray] = {}
         for tune_half, test_half in (halves, halves[::-1]):
-            g = tune([p for p in pairs if p.doc in tune_half], vec, method, grid)
+            g = tune([p for p in pairs if p.doc in tune_half], vec, method, cfg)
             for lang, c in counts([p for p in pairs if p.doc in test_half], vec, method, g).items():
                 held[lang] = held.get(lang, 0) + c
-        label = (f"related_cosine={chosen.related_cosine} related_margin={chosen.related_margin}"
-                 if method == "ours" else f"threshold={chosen}")
-        print(f"\n{method} ({label}); only-in-one P / R / F1, all dev | tuned on the other half")
+        label = (f"lexical_weight={chosen.lexical_weight} related_cosine={chosen.related_cosine} "
+                 f"related_margin={chosen.related_margin}"
+                 if method == "ours" else f"mutual best cosine >= {chosen}")
+        print(f"\n{method} ({label}); only-in-one P / R / F1, all dev | tuned on the other half", flush=True)
         for lang in LANGS.values():
             a, h = f1(*all_dev[lang]), f1(*held[lang])
             print(f"  {lang}: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}")
         a, h = f1(*sum(all_dev.values())), f1(*sum(held.values()))
-        print(f"  all: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}")
+        print(f"  all: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}", flush=True)
 
 
 def _digits(text: str) -> list[str]:
@@ -181,8 +206,7 @@ def report_figures(pairs, vec, cfg: AlignConfig) -> None:
     and whose digits agree."""
     per: dict[str, list[int]] = {}
     for p in pairs:
-        ea, eb = np.stack([vec[t] for t in p.a]), np.stack([vec[t] for t in p.b])
-        al = ours(ea, eb, cfg)[2]
+        al = ours(p, vec, cfg)[2]
         sa, ta = _sentences(p.a)
         sb, tb = _sentences(p.b)
         items_a, items_b = locate(sa, "en"), locate(sb, p.lang)

@@ -124,7 +124,8 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     collector.extend(a.warnings + b.warnings)
     t0 = time.perf_counter()
     if alignment is None:
-        lexical = collector.run("align.lexical", (a, b), lambda: lexical_matrix(a, b), None)
+        lexical = collector.run("align.lexical", (a, b), lambda: (
+            languages.anchor_matrix(a, b) if languages.is_crosslingual(a, b) else lexical_matrix(a, b)), None)
         alignment = align_stage.align(a.embeddings, b.embeddings, languages.align_config(config, embedder), lexical)
     timings["align_s"] = time.perf_counter() - t0
     links = None

@@ -12,6 +12,7 @@ from compare.ingest import IngestError
 from compare.languages import hooks
 from compare.languages.detect import article_language, supported_language
 from compare.languages.facts import figure_facts
+from compare.languages.anchors import anchor_overlap
 from compare.languages.names import match_names, romanise
 from compare.languages.numbers import find_figures, find_month_dates, parse_figure
 from compare.languages.segment import split_sentences
@@ -208,3 +209,22 @@ def test_name_facts_and_conventions_on_either_side():
         conventions = {naming[0].convention_a, naming[0].convention_b}
         assert len(naming) == 1 and "Ukrainian-derived romanization" in conventions
         assert any(c.startswith("Russian-language spelling (romanised Kiev") for c in conventions)
+
+
+@pytest.mark.parametrize("text,lang,figures", [
+    ("for £125m and $2.8bn", "en", [("number", 125e6), ("number", 2.8e9)]),
+    ("за 125 мільйонів", "uk", [("number", 125e6)]),
+    ("at about 19:30 BST", "en", [("time", 19 * 60 + 30.0)]),
+    ("vers 19h30 heure locale", "fr", [("time", 19 * 60 + 30.0)]),
+    ("в 1930 году", "ru", [("number", 1930.0)]),
+])
+def test_money_shorthand_and_clock_times(text, lang, figures):
+    assert [(f.kind, f.value) for f in find_figures(text, lang)] == figures
+
+
+def test_figures_and_names_anchor_sentences_across_languages():
+    ru = split_sentences("Вчера Путин прибыл в Киев. Погибли 15 000 человек.", "ru")
+    en = split_sentences("About 15,000 people died. Yesterday Putin arrived in Kiev.", "en")
+    overlap = anchor_overlap(ru, "ru", en, "en")
+    assert overlap[0, 1] == pytest.approx(1.0) and overlap[1, 0] > 0
+    assert overlap[0, 0] == 0 and overlap[1, 1] == 0

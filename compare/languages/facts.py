@@ -7,7 +7,7 @@ English parses. Each fact carries its spans in both texts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from ..types import Alignment, Fact, Sentence, Span
 from .numbers import Figure, MonthDate, find_figures, find_month_dates, same_value
@@ -26,7 +26,7 @@ class Located:
 
     def key(self) -> tuple:
         item = self.item
-        return ("date", item.month, item.day) if isinstance(item, MonthDate) else ("figure", item.value)
+        return ("date", item.month, item.day) if isinstance(item, MonthDate) else (item.kind, item.value)
 
 
 def _shift(item, offset: int):
@@ -51,19 +51,13 @@ def _same(x: Located, y: Located) -> bool:
     if kx[0] != ky[0]:
         return False
     if kx[0] == "date":
-        return kx[1] == ky[1] and (kx[2] == ky[2] or 0 in (kx[2], ky[2]))
+        return kx[1] == ky[1] and (kx[2] == ky[2] or 0 in (kx[2], ky[2]))  # "March" matches "7 марта"
     return same_value(kx[1], ky[1])
 
 
-def _greedy(xs: Iterable[Located], ys: list[Located], used: set[int]) -> list[tuple[Located, Located]]:
-    pairs = []
-    for x in xs:
-        for n, y in enumerate(ys):
-            if n not in used and _same(x, y):
-                used.add(n)
-                pairs.append((x, y))
-                break
-    return pairs
+def _kind(item: Located) -> str:
+    """The fact kind: a clock time is reported as a date/time fact, like the English stage's times."""
+    return "date" if isinstance(item.item, MonthDate) or item.item.kind == "time" else "number"
 
 
 def match_items(items_a: list[Located], items_b: list[Located], alignment: Alignment
@@ -104,7 +98,7 @@ def figure_facts(sentences_a: Sequence[Sentence], lang_a: str, sentences_b: Sequ
     matched = match_items(items_a, items_b, alignment)
     facts = []
     for x, y, where in matched:
-        kind = "date" if isinstance(x.item, MonthDate) else "number"
+        kind = _kind(x)
         reason = (f"{x.item.text!r} and {y.item.text!r} are the same {kind} "
                   + ("in aligned sentences" if where == "aligned" else "(said once in each article)"))
         facts.append(Fact(kind, "shared", x.item.text, (x.span,), (y.span,), reason,
@@ -115,7 +109,7 @@ def figure_facts(sentences_a: Sequence[Sentence], lang_a: str, sentences_b: Sequ
         for item in items:
             if id(item) in seen:
                 continue
-            kind = "date" if isinstance(item.item, MonthDate) else "number"
+            kind = _kind(item)
             status = "only_a" if side == 0 else "only_b"
             spans = ((item.span,), ()) if side == 0 else ((), (item.span,))
             facts.append(Fact(kind, status, item.item.text, *spans,

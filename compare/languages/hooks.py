@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Sequence
 
+import numpy as np
+
 from ..config import AlignConfig, CompareConfig
 from ..types import AnalysisWarning, Alignment, Article, Document, Fact, FramingDifference, Sentence
+from .anchors import anchor_overlap
 from .detect import LANGUAGE_NAMES, article_language
 from .encoder import MULTILINGUAL_ENCODERS, get_multilingual_embedder
 from .facts import figure_facts
@@ -66,6 +69,11 @@ def align_config(config: CompareConfig, embedder: object) -> AlignConfig:
 
 def is_crosslingual(a: Document, b: Document) -> bool:
     return language_of(a.article) != "en" or language_of(b.article) != "en"
+
+
+def anchor_matrix(a: Document, b: Document) -> np.ndarray:
+    """The aligner's lexical matrix across languages: shared figures and names (anchors.py)."""
+    return anchor_overlap(a.sentences, language_of(a.article), b.sentences, language_of(b.article))
 
 
 def crosslingual_facts(a: Document, b: Document, alignment: Alignment

@@ -24,6 +24,11 @@ _SCALES: tuple[tuple[str, float], ...] = (
     ("млрд", 1e9), ("миллиард", 1e9), ("мільярд", 1e9), ("billion", 1e9), ("milliard", 1e9), ("mrd", 1e9),
     ("mil millones", 1e9),  # before "millones": longest first
 )
+# English money shorthand glued to the figure: "£125m", "$2.8bn", "5k".
+_SUFFIX_SCALE = re.compile(r"(bn|m|k)\b")
+_SUFFIX_FACTORS = {"k": 1e3, "m": 1e6, "bn": 1e9}
+# Clock times: "19:30" (en/de/ru/uk/es), "19h30" / "19 h 30" (fr).
+_CLOCK = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])(?::|\s?h\s?)([0-5]\d)(?![\d:])")
 _SCALE_AFTER = re.compile(r"\s*(" + "|".join(sorted((re.escape(s.strip()) for s, _ in _SCALES), key=len, reverse=True))
                           + r")\w*", re.IGNORECASE)
 
@@ -46,12 +51,14 @@ MONTHS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure of a text: ``value`` and its ``[start, end)`` (scale word included)."""
+    """A figure of a text: ``value`` and its ``[start, end)`` (scale word
+    included); ``kind`` "number", or "time" for a clock time (value in minutes)."""
 
     value: float
     start: int
     end: int
     text: str
+    kind: str = "number"
 
 
 @dataclass(frozen=True)
@@ -93,19 +100,27 @@ def parse_figure(raw: str, lang: str) -> float | None:
 
 
 def find_figures(text: str, lang: str) -> list[Figure]:
-    """Every figure of ``text`` with its value (scale words applied) and span."""
-    out = []
+    """Every figure of ``text`` with its value (scale words applied) and span;
+    clock times are one figure of kind "time"."""
+    out = [Figure(int(m.group(1)) * 60 + int(m.group(2)), m.start(), m.end(), m.group(), "time")
+           for m in _CLOCK.finditer(text)]
     for m in _FIGURE.finditer(text):
+        if any(t.start <= m.start() < t.end for t in out):
+            continue
         value = parse_figure(m.group(), lang)
         if value is None:
             continue
         end = m.end()
         scale = _SCALE_AFTER.match(text, end)
+        suffix = _SUFFIX_SCALE.match(text, end) if lang == "en" else None
         if scale:
             value *= _scale_factor(scale.group(1))
             end = scale.end()
+        elif suffix:
+            value *= _SUFFIX_FACTORS[suffix.group(1)]
+            end = suffix.end()
         out.append(Figure(value, m.start(), end, text[m.start():end]))
-    return out
+    return sorted(out, key=lambda f: f.start)
 
 
 def _scale_factor(word: str) -> float:
