@@ -139,7 +139,7 @@ def ours_grid(base: AlignConfig, around: AlignConfig | None = None) -> list[Alig
     """Coarse grid of (lexical_weight, related_cosine, related_margin), or a
     fine one of the two gates around a point."""
     if around is None:
-        weights, cosines, margins = (0.0, 0.15, 0.3), np.arange(0.20, 0.951, 0.05), np.arange(0.96, 1.25, 0.04)
+        weights, cosines, margins = (0.0, 0.2), np.arange(0.20, 0.951, 0.05), np.arange(0.96, 1.37, 0.08)
     else:
         weights = (around.lexical_weight,)
         cosines = np.arange(around.related_cosine - 0.04, around.related_cosine + 0.041, 0.01)

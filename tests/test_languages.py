@@ -86,7 +86,7 @@ def test_figures_with_scale_words(text, lang, values):
 
 @pytest.mark.parametrize("text,lang,date", [
     ("пройдёт 7 марта", "ru", (3, 7)), ("відбудеться 7 березня", "uk", (3, 7)), ("am 7. März", "de", (3, 7)),
-    ("le 7 mars", "fr", (3, 7)), ("el 7 de marzo", "es", (3, 0)), ("on March 7", "en", (3, 7)),
+    ("le 7 mars", "fr", (3, 7)), ("el 7 de marzo", "es", (3, 7)), ("on March 7", "en", (3, 7)),
     ("в мае", "ru", (5, 0)),
 ])
 def test_month_names(text, lang, date):
@@ -228,3 +228,12 @@ def test_figures_and_names_anchor_sentences_across_languages():
     overlap = anchor_overlap(ru, "ru", en, "en")
     assert overlap[0, 1] == pytest.approx(1.0) and overlap[1, 0] > 0
     assert overlap[0, 0] == 0 and overlap[1, 1] == 0
+
+
+def test_small_figures_link_only_inside_beads():
+    a, b = "Счёт 1:0 сохранился. Выпало 1 дюйм осадков.", "It rained 1 inch. The score stayed."
+    sa, sb = _sentences(a, "ru"), _sentences(b, "en")
+    facts = figure_facts(sa, "ru", sb, "en", _alignment([], len(sa), len(sb)))
+    assert all(f.status != "shared" for f in facts)
+    facts = figure_facts(sa, "ru", sb, "en", _alignment([(1, 0)], len(sa), len(sb)))
+    assert [(a[f.a_spans[0].start:f.a_spans[0].end], f.status) for f in facts if f.status == "shared"] == [("1", "shared")]

@@ -60,11 +60,23 @@ def _kind(item: Located) -> str:
     return "date" if isinstance(item.item, MonthDate) or item.item.kind == "time" else "number"
 
 
+# Outside aligned sentences only figures from this size up (or with a
+# fraction) link: NTREX dev, the "elsewhere" links of 1, 2 and 0 were
+# scores and ranges ("1-0", "1 to 4 inches") of different sentences.
+MIN_DISTINCTIVE = 10
+
+
+def _distinctive(item: Located) -> bool:
+    value = item.key()[-1] if isinstance(item.item, Figure) else MIN_DISTINCTIVE
+    return abs(value) >= MIN_DISTINCTIVE or value != int(value)
+
+
 def match_items(items_a: list[Located], items_b: list[Located], alignment: Alignment
                 ) -> list[tuple[Located, Located, str]]:
     """Pairs (a, b, where) of equal figures/dates: first inside each aligned
     bead ("aligned"), then values that occur exactly once in each article
-    ("elsewhere"); a value repeated in either article links only within beads."""
+    ("elsewhere"); a value repeated in either article, or a small whole
+    number, links only within beads."""
     used_a: set[int] = set()
     used_b: set[int] = set()
     out = []
@@ -81,7 +93,7 @@ def match_items(items_a: list[Located], items_b: list[Located], alignment: Align
                     break
         used_b |= local_used
     for n, x in enumerate(items_a):
-        if n in used_a or sum(_same(x, z) for z in items_a) != 1:
+        if n in used_a or not _distinctive(x) or sum(_same(x, z) for z in items_a) != 1:
             continue
         matches = [m for m, y in enumerate(items_b) if _same(x, y)]
         if len(matches) == 1 and matches[0] not in used_b:

@@ -134,7 +134,7 @@ def _scale_factor(word: str) -> float:
 def _month_pattern(lang: str) -> re.Pattern:
     stems = MONTHS.get(lang, MONTHS["en"])
     alt = "|".join(f"(?P<m{i + 1}>{stem})" for i, stem in enumerate(stems))
-    return re.compile(rf"(?:(?P<d1>\d{{1,2}})\.?\s+)?\b(?:{alt})\w*(?:\s+(?P<d2>\d{{1,2}})\b(?!\d))?", re.IGNORECASE)
+    return re.compile(rf"(?:(?P<d1>\d{{1,2}})\.?\s+(?:de\s+)?)?\b(?:{alt})\w*(?:\s+(?P<d2>\d{{1,2}})\b(?!\d))?", re.IGNORECASE)
 
 
 def find_month_dates(text: str, lang: str) -> list[MonthDate]:
