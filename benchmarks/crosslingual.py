@@ -186,6 +186,24 @@ def report_alignment(pairs, vec, cfg: AlignConfig, search: bool) -> None:
         print(f"  all: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}", flush=True)
 
 
+def report_score_distribution(pairs, vec) -> None:
+    """Cosine of gold parallel pairs vs the best cosine of a sentence whose
+    counterpart is missing: where the "same fact" floor can sit."""
+    parallel, orphan = [], []
+    for p in pairs:
+        ea, eb, _ = prepared(p, vec)
+        sim = ea @ eb.T
+        for i, oi in enumerate(p.a_orig):
+            if oi in p.b_orig:
+                parallel.append(sim[i, p.b_orig.index(oi)])
+            else:
+                orphan.append(sim[i].max())
+    q = (5, 10, 25, 50, 75, 90, 95)
+    print("\ncosine percentiles " + " / ".join(f"p{x}" for x in q))
+    print("  gold parallel pairs:        " + " / ".join(f"{v:.3f}" for v in np.percentile(parallel, q)))
+    print("  best match of an orphan:    " + " / ".join(f"{v:.3f}" for v in np.percentile(orphan, q)), flush=True)
+
+
 def _digits(text: str) -> list[str]:
     """Gold figures, format-blind: the digit strings of a sentence ("15 000",
     "15.000" and "15,000" all give "15000"; "15,5" and "15.5" give "155")."""
@@ -284,6 +302,7 @@ def main() -> None:
           f"{sum(int(p.gold_a.sum() + p.gold_b.sum()) for p in pairs)} of {sum(len(p.a) + len(p.b) for p in pairs)}")
     vec = embed_all(pairs, args.encoder)
     cfg = MultilingualConfig().align_for(args.encoder)
+    report_score_distribution(pairs, vec)
     report_alignment(pairs, vec, cfg, args.search)
     report_figures(pairs, vec, cfg)
     if args.detect:

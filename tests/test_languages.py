@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from compare import Article, CompareConfig, compare_articles
+from compare.many import compare_many
 from compare.embed import HashingEmbedder
 from compare.ingest import IngestError
 from compare.languages import hooks
@@ -157,6 +158,9 @@ def test_pipeline_picks_the_multilingual_encoder_only_when_needed(monkeypatch):
     assert hooks.embedder_for(articles[1:], CompareConfig(), lambda: english) is english
     compare_articles(RU, EN)  # no embedder given: the multilingual one is used
     assert fake.calls > 0
+    calls = fake.calls
+    story = compare_many([RU, EN, EN.replace("Tuesday", "Monday")])
+    assert fake.calls > calls and len(story.documents) == 3
 
 
 def test_multilingual_thresholds_follow_the_encoder():
