@@ -161,7 +161,7 @@ def show_error(exc: Exception) -> None:
     message = str(exc) or exc.__class__.__name__
     st.error(message)
     if ui.non_english_refused(message):
-        st.info("To compare it anyway, switch on “Allow non-English text” in the sidebar (under Sentence model).")
+        st.info("To compare it anyway, switch on “Allow other languages” in the sidebar (under Sentence model).")
     st.stop()
 
 
@@ -426,8 +426,9 @@ articles = (story_articles() if mode == "corpus" else pile_articles() if mode ==
 articles = within_limits(unique_ids(articles))
 model_choice = st.sidebar.selectbox("Sentence model", list(ui.MODELS), key="model",
                                     index=list(ui.MODELS).index(ui.default_model_choice()))
-allow_non_english = st.sidebar.checkbox("Allow non-English text", key="allow_non_english",
-                                        help="Compare articles that are not in English")
+allow_non_english = st.sidebar.checkbox("Allow other languages", key="allow_non_english",
+                                        help="Compare articles in languages newscompare does not read "
+                                             "(it reads en, ru, uk, de, fr, es)")
 if allow_non_english:
     st.sidebar.warning(ui.NON_ENGLISH_NOTE)
 config = ui.build_config(model_choice, threshold_sliders(), allow_non_english)

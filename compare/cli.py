@@ -138,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--no-facts", action="store_true", help="skip the fact stage (sentence-level results only)")
     model.add_argument("--no-framing", action="store_true", help="skip the framing stage")
     model.add_argument("--allow-non-english", action="store_true",
-                       help="compare articles that look non-English (the default models read English only)")
+                       help="compare articles in a language newscompare does not support (supported: "
+                            "en, ru, uk, de, fr, es), as if it were the closest supported one")
     output = parser.add_argument_group("messages")
     output.add_argument("--no-progress", action="store_true", help="no progress bar")
     output.add_argument("-v", "--verbose", action="store_true",

