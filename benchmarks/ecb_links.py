@@ -94,6 +94,11 @@ def span_head(span):
     return span.root
 
 
+def refers(head) -> dict:
+    refers_to, relation = mention_stage.identified_with(head)
+    return {"refers_to": refers_to, "relation": relation}
+
+
 def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: dict) -> mention_stage.Mention:
     """A ``Mention`` on an annotated span (kind from the gold), read off the parse like the tool's."""
     span = doc.char_span(g["start"], g["end"], alignment_mode="expand")
@@ -111,7 +116,7 @@ def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: di
         name=mention_stage._name_text(ent) if label in mention_stage.NAME_LABELS else "", label=label,
         args=mention_stage.event_args(head) if g["kind"] == "event" else (),
         time=anchors.get(head.i, ""), pronoun=pronoun,
-        refers_to=mention_stage.described_head(head) if pronoun else -1)
+        **refers(head))
 
 
 def in_annotated_sentence(m, row: dict) -> bool:

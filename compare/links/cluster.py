@@ -108,18 +108,37 @@ def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
     return pairs
 
 
+def syntactic_antecedent(mentions: Sequence[Mention], i: int, heads: dict) -> int | None:
+    """The mention of the same article headed where mention ``i``'s
+    ``refers_to`` points, when the pair may be one referent: a relative or
+    reflexive pronoun and any mention; an apposition only between
+    a name or pronoun and a common noun ("Felt, the FBI director"; not
+    "Reid, 33", "Santa Rosa, Calif." nor a list of names)."""
+    m = mentions[i]
+    j = heads.get((m.article, m.refers_to))
+    if j is None or j == i or mentions[j].kind != m.kind:
+        return None
+    if m.relation in ("relative pronoun", "reflexive", "known as"):
+        return j
+    common = [x for x in (m, mentions[j]) if not x.name and not x.pronoun and x.subtype == "thing"]
+    return j if len(common) == 1 else None
+
+
 def pronoun_links(mentions: Sequence[Mention], window: int) -> list[tuple[int, int, str]]:
-    """Pronoun -> its antecedent in the same article: for a relative pronoun the
-    mention whose head its clause describes ("Reid, who"); for he/she/his/her
-    the last named person at most ``window`` sentences before it (0 = off)."""
-    by_head = {(m.article, m.head_start): i for i, m in enumerate(mentions) if not m.pronoun}
+    """Links the syntax of one article gives (``Mention.refers_to``: relative
+    pronouns, reflexives, appositions, "known as"), and he/she/his/her -> the
+    last named person at most ``window`` sentences before it (0 = off)."""
+    heads: dict = {}
+    for k, m in enumerate(mentions):
+        heads.setdefault((m.article, m.head_start), k)
     out, last_person = [], {}
     for i, m in sorted(enumerate(mentions), key=lambda x: (x[1].article, x[1].start)):
         if not m.pronoun and m.subtype == "person" and m.name:
             last_person[m.article] = i
-        elif m.pronoun and (m.article, m.refers_to) in by_head:
-            out.append((by_head[(m.article, m.refers_to)], i, "relative pronoun"))
-        elif m.pronoun and window and m.article in last_person:
+        j = syntactic_antecedent(mentions, i, heads) if m.refers_to >= 0 else None
+        if j is not None:
+            out.append((j, i, f"{m.relation}: '{m.text}' is '{mentions[j].text}'"))
+        elif m.pronoun and window and m.article in last_person and m.subtype == "person":
             j = last_person[m.article]
             if m.sentence - mentions[j].sentence <= window:
                 out.append((j, i, f"pronoun '{m.text}' after '{mentions[j].text}'"))
