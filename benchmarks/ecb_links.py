@@ -115,6 +115,7 @@ def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: di
         article, doc, span.start, span.end, head, starts, kind=g["kind"], subtype="person" if pronoun else subtype,
         name=mention_stage._name_text(ent) if label in mention_stage.NAME_LABELS else "", label=label,
         args=mention_stage.event_args(head) if g["kind"] == "event" else (),
+        complement=mention_stage.complement_of(head) if g["kind"] == "event" else "",
         time=anchors.get(head.i, ""), pronoun=pronoun,
         **refers(head))
 
@@ -235,6 +236,8 @@ def ablations(rows, prepared, base) -> None:
         "no context check on same heads": dict(same_head_min_cosine=-1.0, entity_same_head_min_cosine=-1.0),
         "no event paraphrases": dict(event_min_cosine=9.0),
         "no he/she antecedents": dict(pronoun_window=0),
+        "no appositions, reflexives, 'known as'": dict(syntactic_links=False),
+        "no same-request events": dict(event_same_complement=False),
         "+ events linked within an article": dict(event_heads_within_article=True),
         "+ entity paraphrases at cosine 0.75": dict(entity_min_cosine=0.75),
         "+ events sharing 2 args at cosine 0.25": dict(event_args_min_cosine=0.25),

@@ -71,6 +71,7 @@ class Mention:
     pronoun: bool = False
     stem: str = ""  # Snowball stem of ``head``: "announce"/"announcement" -> "announc"
     refers_to: int = -1  # character offset of a word of the mention the syntax says this one is ("Reid, who")
+    complement: str = ""  # event: stem of the verb it asks for or aims at ("appeal to Putin to *recognize*")
     relation: str = ""  # how: "relative pronoun", "reflexive", "apposition", "known as"
 
 
@@ -142,6 +143,13 @@ def event_args(trigger: Token) -> tuple[str, ...]:
             nxt.extend(token.children)
         frontier = nxt
     return tuple(dict.fromkeys(out))
+
+
+def complement_of(trigger: Token) -> str:
+    """Stem of the verb an event's open complement names ("appeal ... to
+    recognize", "calling on Putin to recognize" -> "recogn"), or ""."""
+    verb = next((c for c in trigger.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+    return stem_of(verb.lemma_.lower()) if verb is not None else ""
 
 
 def date_of(trigger: Token, anchors: dict[int, str]) -> str:
@@ -244,7 +252,7 @@ def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: froz
         start, end = noun_span(head)
         if is_event_noun(head, story_verbs):
             out.append(_mention(article, doc, start, end, head, starts, kind="event", subtype="nominal",
-                                args=event_args(head), time=date_of(head, anchors)))
+                                args=event_args(head), time=date_of(head, anchors), complement=complement_of(head)))
         else:
             refers_to, relation = identified_with(head)
             out.append(_mention(article, doc, start, end, head, starts, kind="entity", subtype="thing",
@@ -262,7 +270,7 @@ def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, 
         if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == token.i:
             end += 1
         out.append(_mention(article, doc, token.i, end, token, starts, kind="event", subtype="verbal",
-                            args=event_args(token), time=date_of(token, anchors)))
+                            args=event_args(token), time=date_of(token, anchors), complement=complement_of(token)))
     return out
 
 
