@@ -381,3 +381,12 @@ def test_stems_are_right_under_threads():
     for t in threads:
         t.join()
     assert wrong == []
+
+
+def test_title_case_headline_verbs_are_events(nlp):
+    doc = nlp("Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab\nLindsay Lohan has left the Betty Ford Center.")
+    found = extract_mentions(0, doc, "", frozenset({"leave", "check"}))
+    events = {m.text for m in found if m.kind == "event"}
+    assert "Leaves" in events
+    assert not any(m.name in ("Leaves", "Checks") for m in found)
+    assert "left" in events  # the body's verb, same stem as the headline's

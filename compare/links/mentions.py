@@ -221,10 +221,33 @@ def pronoun_mentions(article: int, doc: Doc, starts: list[int]) -> list[Mention]
     return out
 
 
-def loose_names(article: int, doc: Doc, starts: list[int]) -> list[Mention]:
-    """Runs of proper nouns the entity recogniser left out ("Donetsk" in
-    "Donetsk and Luhansk People's Republics")."""
+def title_case(sentence: Span) -> bool:
+    """A headline written in title case ("Lindsay Lohan Checks Into Rehab"),
+    where the tagger takes most words for proper nouns."""
+    words = [t for t in sentence if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+
+
+def headline_verbs(doc: Doc, story_verbs: frozenset[str]) -> list[Token]:
+    """Words of title-case sentences tagged as proper nouns, outside named
+    entities, that are verbs of the story ("Leaves", "Checks")."""
+    stems = {stem_of(v) for v in story_verbs}
     covered = {t.i for ent in doc.ents for t in ent}
+    return [t for s in doc.sents if title_case(s) for t in s
+            if t.pos_ == "PROPN" and t.i not in covered and stem_of(t.lower_) in stems]
+
+
+def headline_events(article: int, doc: Doc, starts: list[int], verbs: list[Token],
+                    anchors: dict[int, str]) -> list[Mention]:
+    return [_mention(article, doc, t.i, t.i + 1, t, starts, kind="event", subtype="verbal",
+                     args=event_args(t), time=date_of(t, anchors), complement=complement_of(t)) for t in verbs]
+
+
+def loose_names(article: int, doc: Doc, starts: list[int], skip: frozenset[int] = frozenset()) -> list[Mention]:
+    """Runs of proper nouns the entity recogniser left out ("Donetsk" in
+    "Donetsk and Luhansk People's Republics"); ``skip``: token indices that
+    are not names (``headline_verbs``)."""
+    covered = {t.i for ent in doc.ents for t in ent} | skip
     out, run = [], []
     for token in list(doc) + [None]:
         if token is not None and token.pos_ == "PROPN" and token.i not in covered and (not run or run[-1].i == token.i - 1):
@@ -342,10 +365,12 @@ def extract_mentions(article: int, doc: Doc, date: str = "",
     published = timex.publication_date(date)
     starts = [s.start for s in sentences_from_doc(doc)] or [0]
     anchors = time_anchors(doc, published)
+    verbs = headline_verbs(doc, story_verbs)
     found = (entity_mentions(article, doc, starts, published)
              + phrase_mentions(article, doc, starts, story_verbs, anchors)
              + pronoun_mentions(article, doc, starts)
-             + loose_names(article, doc, starts)
+             + loose_names(article, doc, starts, frozenset(t.i for t in verbs))
+             + headline_events(article, doc, starts, verbs, anchors)
              + verb_mentions(article, doc, starts, anchors))
     return sorted(resolve_surnames(found), key=lambda m: (m.start, m.end))
 
