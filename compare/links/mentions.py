@@ -37,9 +37,9 @@ EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "e
 # Syntax that says two noun phrases are one referent (``identified_with``).
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
 NAMING_VERBS = frozenset({"know", "call", "name", "dub", "nickname"})
+PREDICATIVE = frozenset({"acomp", "oprd"})
 ARG_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
 ARG_DEPTH = 3
-NOUN_MODIFIERS = frozenset({"compound"})
 _LEADING = frozenset({"DET", "PRON", "PUNCT", "CCONJ", "ADP"})
 
 
@@ -193,17 +193,12 @@ def entity_mentions(article: int, doc: Doc, starts: list[int], published) -> lis
 
 
 def noun_span(head: Token) -> tuple[int, int]:
-    """Token range of a common noun with the modifiers directly before it
-    that depend on it ("Brooklyn jury", "first-year quarterback"), without
-    determiners and possessors (ECB+ marks such short spans)."""
-    start = head.i
-    while start > 0:
-        left = head.doc[start - 1]
-        if left.dep_ in NOUN_MODIFIERS and left.head.i >= start and left.pos_ != "PRON":
-            start -= 1
-        else:
-            break
-    return start, head.i + 1
+    """Token range of a common noun mention: the head word alone ("jury" in
+    "the Brooklyn jury", "attack" in "piracy attack"), as ECB+ marks them.
+    ECB+ dev own mentions, all F1: head with its compound modifiers 0.595,
+    head alone 0.613; the modifiers as mentions of their own as well 0.615
+    at 0.009 lower precision (not done)."""
+    return head.i, head.i + 1
 
 
 def pronoun_mentions(article: int, doc: Doc, starts: list[int]) -> list[Mention]:
@@ -284,10 +279,12 @@ def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: froz
 
 
 def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, str]) -> list[Mention]:
-    """Every full verb (with its particle: "checked out") as a verbal event."""
+    """Every full verb (with its particle: "checked out") as a verbal event,
+    and predicative adjectives ("found dead", "pleaded guilty"), which name
+    a state an event brought about."""
     out = []
     for token in doc:
-        if token.pos_ != "VERB":
+        if token.pos_ != "VERB" and not (token.pos_ == "ADJ" and token.dep_ in PREDICATIVE):
             continue
         end = token.i + 1
         if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == token.i:
