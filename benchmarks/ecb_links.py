@@ -109,10 +109,13 @@ def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: di
     label = ent.label_ if ent is not None else ""
     subtype = mention_stage.SUBTYPES.get(label, "thing") if g["kind"] == "entity" else (
         "verbal" if head.pos_ == "VERB" else "nominal")
-    pronoun = head.pos_ == "PRON" and head.lower_ in mention_stage.PERSON_PRONOUNS
+    person = head.lower_ in mention_stage.PERSON_PRONOUNS
+    pronoun = head.pos_ == "PRON" and (person or head.lower_ in mention_stage.GROUP_PRONOUNS)
+    if pronoun:
+        subtype = "person" if person else "group"
     starts = [s.start for s in sentences_from_doc(doc)] or [0]
     return mention_stage._mention(
-        article, doc, span.start, span.end, head, starts, kind=g["kind"], subtype="person" if pronoun else subtype,
+        article, doc, span.start, span.end, head, starts, kind=g["kind"], subtype=subtype,
         name=mention_stage._name_text(ent) if label in mention_stage.NAME_LABELS else "", label=label,
         args=mention_stage.event_args(head) if g["kind"] == "event" else (),
         complement=mention_stage.complement_of(head) if g["kind"] == "event" else "",

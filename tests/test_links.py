@@ -397,3 +397,12 @@ def test_common_noun_mentions_are_their_head_word(nlp):
     found = {m.text: m.kind for m in extract_mentions(0, nlp(text), "", frozenset({"hear", "attack"}))}
     assert "jury" in found and "Brooklyn jury" not in found
     assert found.get("attack") == "event" and "piracy attack" not in found
+
+
+def test_its_joins_the_organisation_named_in_its_sentence(nlp):
+    from compare.links.cluster import pronoun_links
+
+    found = extract_mentions(0, nlp("Microsoft said its patch works. It rains in Seattle."))
+    links = [(found[i].text, found[j].text) for i, j, _ in pronoun_links(found, 1)]
+    assert ("Microsoft", "its") in links
+    assert not any(b == "It" for _, b in links)  # the next sentence names no organisation

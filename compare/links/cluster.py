@@ -132,8 +132,11 @@ def syntactic_antecedent(mentions: Sequence[Mention], i: int, heads: dict, names
 
 def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True) -> list[tuple[int, int, str]]:
     """Links the syntax of one article gives (``Mention.refers_to``: relative
-    pronouns, reflexives, appositions, "known as"), and he/she/his/her -> the
-    last named person at most ``window`` sentences before it (0 = off).
+    pronouns, reflexives, appositions, "known as"), he/she/his/her -> the
+    last named person at most ``window`` sentences before it (0 = off), and
+    it/its/they/their -> an organisation named before it in the same sentence
+    ("Microsoft said its patch": ECB+ own mentions entity F1 +0.004; with a
+    one-sentence window no better, nor with groups such as "Russian").
     ``syntax`` False keeps only the relative pronouns of the syntactic links."""
     heads: dict = {}
     names: dict = defaultdict(list)
@@ -141,10 +144,12 @@ def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True)
         heads.setdefault((m.article, m.head_start), k)
         if m.name:
             names[m.article].append(k)
-    out, last_person = [], {}
+    out, last_person, last_group = [], {}, {}
     for i, m in sorted(enumerate(mentions), key=lambda x: (x[1].article, x[1].start)):
         if not m.pronoun and m.subtype == "person" and m.name:
             last_person[m.article] = i
+        if not m.pronoun and m.subtype == "organisation" and m.name:
+            last_group[m.article] = i
         usable = m.refers_to >= 0 and (syntax or m.relation == "relative pronoun")
         j = syntactic_antecedent(mentions, i, heads, names) if usable else None
         if j is not None:
@@ -152,6 +157,10 @@ def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True)
         elif m.pronoun and window and m.article in last_person and m.subtype == "person":
             j = last_person[m.article]
             if m.sentence - mentions[j].sentence <= window:
+                out.append((j, i, f"pronoun '{m.text}' after '{mentions[j].text}'"))
+        elif m.pronoun and window and m.article in last_group and m.subtype == "group":
+            j = last_group[m.article]  # it/its/they/their: an organisation named in the same sentence
+            if m.sentence == mentions[j].sentence:
                 out.append((j, i, f"pronoun '{m.text}' after '{mentions[j].text}'"))
     return out
 

@@ -31,6 +31,8 @@ SUBTYPES = {
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 # Pronouns that stand for a person named earlier in the same article.
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself", "who", "whom", "whose"})
+# Pronouns that stand for an organisation named earlier ("Microsoft ... its").
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "it", "its"})
 # Suffixes of nouns that name happenings (arrest-ment, elect-ion, fail-ure ...),
 # used with "the lemma is also a verb in this story" to tell events from things.
 EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "ery", "ade")
@@ -209,8 +211,8 @@ def pronoun_mentions(article: int, doc: Doc, starts: list[int]) -> list[Mention]
         if token.pos_ not in ("PRON", "DET") or token.ent_type_:
             continue
         refers_to, relation = identified_with(token)
-        if token.lower_ in PERSON_PRONOUNS or refers_to >= 0:
-            subtype = "person" if token.lower_ in PERSON_PRONOUNS else "thing"
+        if token.lower_ in PERSON_PRONOUNS or token.lower_ in GROUP_PRONOUNS or refers_to >= 0:
+            subtype = "person" if token.lower_ in PERSON_PRONOUNS else "group" if token.lower_ in GROUP_PRONOUNS else "thing"
             out.append(_mention(article, doc, token.i, token.i + 1, token, starts, kind="entity",
                                 subtype=subtype, pronoun=True, refers_to=refers_to, relation=relation))
     return out
