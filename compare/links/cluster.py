@@ -127,7 +127,8 @@ def syntactic_antecedent(mentions: Sequence[Mention], i: int, heads: dict, names
     if m.relation in ("relative pronoun", "reflexive", "known as"):
         return j
     common = [x for x in (m, mentions[j]) if not x.name and not x.pronoun and x.subtype == "thing"]
-    return j if len(common) == 1 else None
+    named = [x for x in (m, mentions[j]) if x.name or x.pronoun]
+    return j if len(common) == 1 and len(named) == 1 else None
 
 
 def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True) -> list[tuple[int, int, str]]:
