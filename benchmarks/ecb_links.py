@@ -94,6 +94,11 @@ def span_head(span):
     return span.root
 
 
+def refers(head) -> dict:
+    refers_to, relation = mention_stage.identified_with(head)
+    return {"refers_to": refers_to, "relation": relation}
+
+
 def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: dict) -> mention_stage.Mention:
     """A ``Mention`` on an annotated span (kind from the gold), read off the parse like the tool's."""
     span = doc.char_span(g["start"], g["end"], alignment_mode="expand")
@@ -104,14 +109,18 @@ def gold_mention(article: int, doc, g: dict, story_verbs: frozenset, anchors: di
     label = ent.label_ if ent is not None else ""
     subtype = mention_stage.SUBTYPES.get(label, "thing") if g["kind"] == "entity" else (
         "verbal" if head.pos_ == "VERB" else "nominal")
-    pronoun = head.pos_ == "PRON" and head.lower_ in mention_stage.PERSON_PRONOUNS
+    person = head.lower_ in mention_stage.PERSON_PRONOUNS
+    pronoun = head.pos_ == "PRON" and (person or head.lower_ in mention_stage.GROUP_PRONOUNS)
+    if pronoun:
+        subtype = "person" if person else "group"
     starts = [s.start for s in sentences_from_doc(doc)] or [0]
     return mention_stage._mention(
-        article, doc, span.start, span.end, head, starts, kind=g["kind"], subtype="person" if pronoun else subtype,
+        article, doc, span.start, span.end, head, starts, kind=g["kind"], subtype=subtype,
         name=mention_stage._name_text(ent) if label in mention_stage.NAME_LABELS else "", label=label,
         args=mention_stage.event_args(head) if g["kind"] == "event" else (),
+        complement=mention_stage.complement_of(head) if g["kind"] == "event" else "",
         time=anchors.get(head.i, ""), pronoun=pronoun,
-        refers_to=mention_stage.described_head(head) if pronoun else -1)
+        **refers(head))
 
 
 def in_annotated_sentence(m, row: dict) -> bool:
@@ -230,6 +239,8 @@ def ablations(rows, prepared, base) -> None:
         "no context check on same heads": dict(same_head_min_cosine=-1.0, entity_same_head_min_cosine=-1.0),
         "no event paraphrases": dict(event_min_cosine=9.0),
         "no he/she antecedents": dict(pronoun_window=0),
+        "no appositions, reflexives, 'known as'": dict(syntactic_links=False),
+        "no same-request events": dict(event_same_complement=False),
         "+ events linked within an article": dict(event_heads_within_article=True),
         "+ entity paraphrases at cosine 0.75": dict(entity_min_cosine=0.75),
         "+ events sharing 2 args at cosine 0.25": dict(event_args_min_cosine=0.25),

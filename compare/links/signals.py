@@ -26,6 +26,17 @@ def same_head(a: Mention, b: Mention) -> bool:
     return (a.stem or a.head) == (b.stem or b.head) and not (a.pronoun or b.pronoun)
 
 
+# Words around a person's name that are not the name ("Dr. Sanjay Gupta",
+# "W. Mark Felt Sr.").
+NAME_AFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "dr", "mr", "mrs", "ms", "miss", "sir", "prof"})
+
+
+def bare_name(name: str) -> str:
+    """A person's name without titles and generational suffixes."""
+    words = [w for w in name.replace(".", "").split() if w.lower() not in NAME_AFFIXES]
+    return " ".join(words) or name
+
+
 def name_match(a: str, b: str, people: bool = False) -> str:
     """How two proper names are one name ("identical", "transliteration",
     "surname" ...), or "" when they are different names. A name inside a
@@ -37,6 +48,11 @@ def name_match(a: str, b: str, people: bool = False) -> str:
     variant = name_variant(a, b)
     if variant is not None:
         return variant.kind
+    if people:
+        a, b = bare_name(a), bare_name(b)
+        variant = name_variant(a, b)
+        if variant is not None:
+            return variant.kind
     x, y = sorted((a.replace(".", "").split(), b.replace(".", "").split()), key=len)
     if people and len(y) > len(x) and all(w[:1].isupper() for w in y) and name_variant(" ".join(x), " ".join(y[-len(x):])) is not None:
         return "surname"
@@ -126,6 +142,15 @@ def pair_evidence(a: Mention, b: Mention, cosine: float | None, config) -> str:
     return ""
 
 
+def same_request(a: Mention, b: Mention, args: tuple[str, ...], config) -> bool:
+    """Two events that ask for (or aim at) the same thing of the same
+    participants: the same complement verb ("appeal to Putin to recognize" /
+    "calling on Putin to recognize") and ``event_min_shared_args`` shared
+    argument lemmas, at any cosine (``LinksConfig.event_same_complement``)."""
+    return (config.event_same_complement and bool(a.complement) and a.complement == b.complement
+            and len(args) >= config.event_min_shared_args)
+
+
 def event_paraphrase(a: Mention, b: Mention, cosine: float, args: tuple[str, ...], config) -> str:
     """Events named with different words: close contextual vectors and shared
     arguments ("voted" / "backed", both with lawmakers and "recognize"), or
@@ -133,6 +158,9 @@ def event_paraphrase(a: Mention, b: Mention, cosine: float, args: tuple[str, ...
     "calling on Putin to recognize")."""
     close = cosine >= config.event_min_cosine and len(args) >= config.event_min_shared_args
     strong = cosine >= config.event_args_min_cosine and len(args) >= config.event_strong_shared_args
+    if same_request(a, b, args, config) and not (close or strong):
+        return (f"same request '{a.head}' / '{b.head}' to '{a.complement}', "
+                f"shared arguments '{', '.join(args[:3])}'")
     if not (close or strong):
         return ""
     return f"similar events '{a.head}' / '{b.head}' (cosine {cosine:.2f}), shared arguments '{', '.join(args[:3])}'"
