@@ -89,6 +89,6 @@ def test_no_module_uses_a_bare_lru_cache():
     assert sorted(bare) == sorted(BARE_ALLOWED), bare
 
 
-# Modules being moved by the concurrent layout work; switched to caches.memo at merge.
-BARE_ALLOWED = ["links/mentions.py"]
-LISTS_PENDING = {"links/time.py", "links/mentions.py"}
+# Modules allowed a bare lru_cache (none: every cache goes through caches.memo).
+BARE_ALLOWED: list = []
+LISTS_PENDING: set = set()

@@ -11,13 +11,14 @@ is part of an organisation's name, not the country.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 import threading
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from ..caches import memo
+from ..lexicon import NAME_ENTITY_LABELS, PERSON_PRONOUNS
 from ..segment import sentences_from_doc
 from . import time as timex
 
@@ -28,9 +29,6 @@ SUBTYPES = {
     "QUANTITY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "event",
     "PRODUCT": "thing", "WORK_OF_ART": "thing", "LAW": "thing", "LANGUAGE": "thing",
 }
-NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
-# Pronouns that stand for a person named earlier in the same article.
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself", "who", "whom", "whose"})
 # Pronouns that stand for an organisation named earlier ("Microsoft ... its").
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "it", "its"})
 # Suffixes of nouns that name happenings (arrest-ment, elect-ion, fail-ure ...),
@@ -77,7 +75,7 @@ class Mention:
     relation: str = ""  # how: "relative pronoun", "reflexive", "apposition", "known as"
 
 
-@functools.lru_cache(maxsize=65536)
+@memo(maxsize=65536)
 def stem_of(word: str) -> str:
     """Snowball (Porter 2) English stem of a lower-cased word."""
     return _stemmer().stemWord(word)
@@ -184,7 +182,7 @@ def entity_mentions(article: int, doc: Doc, starts: list[int], published) -> lis
         subtype = SUBTYPES.get(ent.label_, "thing")
         kind = "event" if subtype == "event" else "entity"
         time = timex.anchor(ent.text, published) if subtype == "date" else ""
-        name = _name_text(ent) if ent.label_ in NAME_LABELS else ""
+        name = _name_text(ent) if ent.label_ in NAME_ENTITY_LABELS else ""
         if name and territory(ent.text) != ent.text:
             subtype = "place"  # whatever the recogniser said of "Luhansk People's Republic"
         refers_to, relation = identified_with(ent.root) if kind == "entity" else (-1, "")
