@@ -171,6 +171,15 @@ class FramingConfig:
     # At most this many label/qualifier pairs per comparison, best first: more
     # floods the reader (seed pair and NewsWCL50 dev show < 10 real ones).
     max_label_findings: int = 10
+    # At most this many findings from linked referents (framing/referents.py)
+    # per comparison, in cluster order. NewsWCL50 dev pairs: up to 8 such
+    # findings per pair; more would flood the framing tab.
+    max_referent_findings: int = 12
+    # Sentence cosine the two sides of a finding about an unnamed linked
+    # referent ("the deal", "the memos") must reach somewhere: two "leaders"
+    # linked by their head word alone are often two people. See
+    # benchmarks/framing_newswcl.py --sweep.
+    referent_min_similarity: float = 0.3
 
 
 @dataclass(frozen=True)

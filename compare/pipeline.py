@@ -17,7 +17,7 @@ from .failsoft import Collector, make_warning
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
 from .labels import unique_ids
-from .links import link_mentions
+from .links import Links, link_mentions
 from .segment import fallback_sentences, parse, parse_many, sentence_content_words
 from .types import Alignment, AnalysisWarning, Article, Comparison, Document, Highlight, Sentence
 
@@ -104,14 +104,16 @@ def lexical_matrix(a: Document, b: Document) -> np.ndarray | None:
 
 
 def compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,
-                      alignment: Alignment | None = None) -> Comparison:
-    """Align two prepared documents and run the fact and framing stages."""
+                      alignment: Alignment | None = None, links: Links | None = None) -> Comparison:
+    """Align two prepared documents and run the fact and framing stages.
+    ``links``: the pair's view of a story's links (``Links.pair_view``),
+    used instead of linking the two documents again."""
     with threadpool_limits(limits=1, user_api="blas"):
-        return _compare_documents(a, b, config, embedder, alignment)
+        return _compare_documents(a, b, config, embedder, alignment, links)
 
 
 def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,
-                       alignment: Alignment | None) -> Comparison:
+                       alignment: Alignment | None, links: Links | None) -> Comparison:
     # One BLAS thread: the analysis multiplies small matrices, for which
     # OpenBLAS's thread hand-off costs far more than the arithmetic; on 2
     # busy cores it made the fact stage ~4x slower (docs/cli.md).
@@ -123,8 +125,7 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
         lexical = collector.run("align.lexical", (a, b), lambda: lexical_matrix(a, b), None)
         alignment = align_stage.align(a.embeddings, b.embeddings, config.align, lexical)
     timings["align_s"] = time.perf_counter() - t0
-    links = None
-    if config.links.enabled:
+    if links is None and config.links.enabled:
         t0 = time.perf_counter()
         links = collector.run("links", (a, b), lambda: link_mentions((a, b), config, embedder), None)
         timings["links_s"] = time.perf_counter() - t0
@@ -136,7 +137,7 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     framing, framing_highlights = (), ()
     if config.framing.enabled:
         t0 = time.perf_counter()
-        framing, framing_highlights = analyse_framing(a, b, alignment, config, collector)
+        framing, framing_highlights = analyse_framing(a, b, alignment, config, collector, links)
         timings["framing_s"] = time.perf_counter() - t0
     base = fact_highlights if fact_highlights else sentence_highlights(a, b, alignment)
     highlights = tuple(sorted(base + framing_highlights, key=lambda h: (h.article, h.start, h.end, h.status)))

@@ -225,7 +225,9 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     unlinked = replace(config, links=replace(config.links, enabled=False))
 
     def compared_pair(i: int, j: int) -> Comparison:
-        return with_story_links(compare_documents(documents[i], documents[j], unlinked, embedder), links, (i, j), config)
+        view = links.pair_view(i, j) if links is not None else None
+        return with_story_links(compare_documents(documents[i], documents[j], unlinked, embedder, links=view),
+                                view, config)
 
     compared = [(pair, collector.run("story.pair", (documents[pair[0]], documents[pair[1]]),
                                      lambda i=pair[0], j=pair[1]: compared_pair(i, j), None))
@@ -239,10 +241,10 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, warnings, links)
 
 
-def with_story_links(comparison: Comparison, links: Any, pair: tuple[int, int], config: CompareConfig) -> Comparison:
+def with_story_links(comparison: Comparison, view: Any, config: CompareConfig) -> Comparison:
     """A pair's comparison with its view of the story's links and the story's config in its meta."""
     meta = tuple((k, config.to_dict()) if k == "config" else (k, v) for k, v in comparison.meta)
-    return replace(comparison, links=links.pair_view(*pair) if links is not None else None, meta=meta)
+    return replace(comparison, links=view, meta=meta)
 
 
 def compare_many(articles: Sequence[Article | str], config: CompareConfig | None = None,

@@ -8,7 +8,7 @@ of ``words`` over ``compare/lexicon.py`` and the shared builders of ``findings``
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..config import CompareConfig
 from ..failsoft import Collector
@@ -17,10 +17,11 @@ from .hedges import hedge_findings, hedges, report_verb_findings
 from .labels import demonym_of, label_findings
 from .naming import PROFILE_REFERENT, ConventionProfile, convention_profile, naming_findings
 from .phrases import NounPhrase, noun_phrases
+from .referents import referent_findings
 from .words import families, is_qualifier
 
 __all__ = ["analyse_framing", "highlights_of", "naming_findings", "label_findings", "hedge_findings",
-           "report_verb_findings", "convention_profile", "ConventionProfile", "PROFILE_REFERENT",
+           "report_verb_findings", "referent_findings", "convention_profile", "ConventionProfile", "PROFILE_REFERENT",
            "NounPhrase", "noun_phrases", "hedges", "is_qualifier", "families", "demonym_of"]
 
 
@@ -34,19 +35,24 @@ def highlights_of(findings: Iterable[FramingDifference]) -> tuple[Highlight, ...
 
 
 def analyse_framing(a: Document, b: Document, alignment: Alignment, config: CompareConfig,
-                    collector: Collector | None = None) -> tuple[tuple[FramingDifference, ...], tuple[Highlight, ...]]:
+                    collector: Collector | None = None, links: Any = None
+                    ) -> tuple[tuple[FramingDifference, ...], tuple[Highlight, ...]]:
     """Framing findings and their ``framing`` highlights.
 
     Naming variants (lexicon and detected), the naming-convention profile of
-    each article, labels and qualifiers for shared referents, hedges, and
-    report-verb choices on aligned content. An analysis that raises is left
-    out and recorded in ``collector``; the others are still reported."""
+    each article, labels and qualifiers for shared referents, the words each
+    article uses for the referents of ``links`` (the pair's ``Links``; none
+    when the links stage is off), hedges, and report-verb choices on aligned
+    content. An analysis that raises is left out and recorded in
+    ``collector``; the others are still reported."""
     run, pair = (collector or Collector()).run, (a, b)
     verbs = run("framing.report_verbs", pair, lambda: report_verb_findings(a, b, alignment), [])
     hedge_list = run("framing.hedges", pair, lambda: hedge_findings(hedges(a), hedges(b), alignment), [])
     findings = (run("framing.naming", pair, lambda: naming_findings(a, b, alignment, config), [])
-                + run("framing.labels", pair, lambda: label_findings(a, b, alignment, config), [])
-                + _without_verbs(hedge_list, verbs) + verbs)
+                + run("framing.labels", pair, lambda: label_findings(a, b, alignment, config), []))
+    findings += run("framing.referents", pair,
+                    lambda: referent_findings(a, b, links, config.framing, findings, alignment), [])
+    findings += _without_verbs(hedge_list, verbs) + verbs
     return tuple(findings), run("framing.highlights", pair, lambda: highlights_of(findings), ())
 
 
