@@ -180,6 +180,10 @@ class FramingConfig:
     # linked by their head word alone are often two people. See
     # benchmarks/framing_newswcl.py --sweep.
     referent_min_similarity: float = 0.3
+    # Rows of the per-outlet referent table (framing/table.py), referents named
+    # differently first: a NewsWCL50 dev event of 5 outlets has 40-90 linked
+    # referents, most of them named alike.
+    max_referent_rows: int = 40
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from .facts import analyse_facts
 from .failsoft import Collector, make_warning
 from .framing import analyse_framing
 from .ingest import IngestError, article_from_text, check_article, require_english
-from .labels import unique_ids
+from .framing.table import referent_table
+from .labels import column_labels as article_columns, unique_ids
 from .links import Links, link_mentions
 from .segment import fallback_sentences, parse, parse_many, sentence_content_words
 from .types import Alignment, AnalysisWarning, Article, Comparison, Document, Highlight, Sentence
@@ -139,11 +140,16 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
         t0 = time.perf_counter()
         framing, framing_highlights = analyse_framing(a, b, alignment, config, collector, links)
         timings["framing_s"] = time.perf_counter() - t0
+    referents = None
+    if links is not None and config.framing.enabled:
+        referents = collector.run("framing.referents_table", (a, b), lambda: referent_table(
+            (a, b), links, article_columns([a.article, b.article]), config.framing), None)
     base = fact_highlights if fact_highlights else sentence_highlights(a, b, alignment)
     highlights = tuple(sorted(base + framing_highlights, key=lambda h: (h.article, h.start, h.end, h.status)))
     meta = (("model", embedder.name), ("config", config.to_dict()),
             ("timings", {k: round(v, 4) for k, v in timings.items()}))
-    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, collector.warnings, links)
+    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, collector.warnings, links,
+                      referents)
 
 
 def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -> Comparison:

@@ -23,7 +23,7 @@ from ..config import FramingConfig
 from ..lexicon import EVALUATIVE_WORDS, GENERIC_HEADS, NEUTRAL_MODIFIERS, TITLES
 from ..links.mentions import stem_of
 from ..types import Alignment, Document, FramingDifference
-from .findings import framing_difference, quote, sentence_of
+from .findings import as_written, framing_difference, quote, sentence_of
 from .labels import label_words, same_name
 from .phrases import NounPhrase, noun_phrases
 from .words import families, is_qualifier
@@ -128,13 +128,13 @@ def word_difference(x: SideWords, y: SideWords, kind: str) -> WordDifference | N
 
 
 def referent_name(links: Any, members: Sequence[int]) -> str:
-    """What to call a referent: its longest name, else its most used head word."""
+    """What to call a referent: its longest name, else its most used (then shortest) mention as written."""
     ms = [links.mentions[i] for i in members if not links.mentions[i].pronoun]
     named = sorted({m.name for m in ms if m.name}, key=lambda n: (-len(n), n))
     if named:
         return named[0]
-    heads = [m.head for m in ms]
-    return max(sorted(set(heads)), key=heads.count) if heads else ""
+    texts = [m.text for m in ms]  # as written: "the memos" -> "memos", not the lemma "memo"
+    return min(sorted(set(texts)), key=lambda t: (-texts.count(t), len(t))) if texts else ""
 
 
 def _showing(side: SideWords, words: frozenset[str]) -> list[NounPhrase]:
@@ -163,10 +163,7 @@ def surface(word: str, doc: Document, phrases: Sequence[NounPhrase]) -> str:
         for token in span or ():
             if token.lemma_.lower() == word or token.lower_ == word:
                 return token.text
-        at = np.text.lower().find(word)  # hyphen compounds: "self-declared"
-        if at >= 0:
-            return np.text[at:at + len(word)]
-    return word
+    return as_written(word, [np.text for np in phrases])  # hyphen compounds: "self-declared"
 
 
 def _surfaces(words, doc: Document, phrases: Sequence[NounPhrase]) -> list[str]:
