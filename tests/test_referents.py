@@ -159,3 +159,14 @@ def test_html_table_escapes_text():
     out = render_referents(data)
     assert "<b>x</b>" not in out and html.escape("<b>x</b>") in out and "—" in out and "named differently" in out
     assert "No referent" in render_referents({})
+
+
+@pytest.mark.slow
+def test_seed_pair_gains_no_finding_from_linked_referents(seed_pair):
+    """Real encoder: every referent the seed pair words differently is already a label finding."""
+    result = compare_articles(*seed_pair)
+    assert result.links is not None and result.links.clusters
+    assert from_links(result) == []
+    assert len(result.framing) == 12
+    kim = to_dict(result)["referents"]
+    assert kim["columns"] and any(row["differs"] for row in kim["rows"])
