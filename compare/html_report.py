@@ -357,11 +357,14 @@ def render_fact_group(data: dict, facts: list[dict], empty: str = "None found.")
 
 def framing_card(data: dict, item: dict) -> str:
     a, b = data["articles"]
-    conventions = " / ".join(esc(c) for c in (item.get("convention_a"), item.get("convention_b")) if c)
+    explanation = item.get("explanation", "")
+    # Conventions the explanation already states are not shown a second time.
+    conventions = " / ".join(esc(c) for c in (item.get("convention_a"), item.get("convention_b"))
+                             if c and c not in explanation)
     referent = f'<span class="nc-ref">referent: {esc(item["referent"])}</span>' if item.get("referent") else ""
     return (f'<div class="nc-card"><div class="nc-card-h"><span class="nc-term">A: {esc(item.get("a_text") or "—")}</span>'
             f' <span class="nc-term">B: {esc(item.get("b_text") or "—")}</span> {referent}</div>'
-            f'<div class="nc-reason">{esc(item.get("explanation", ""))}'
+            f'<div class="nc-reason">{esc(explanation)}'
             f'{" <em>(" + conventions + ")</em>" if conventions else ""}</div>'
             f'<div class="nc-pair"><div><span class="nc-side">A</span> {span_context(a, item.get("a_spans", []))}</div>'
             f'<div><span class="nc-side">B</span> {span_context(b, item.get("b_spans", []))}</div></div></div>')

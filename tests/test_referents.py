@@ -170,3 +170,26 @@ def test_seed_pair_gains_no_finding_from_linked_referents(seed_pair):
     assert len(result.framing) == 12
     kim = to_dict(result)["referents"]
     assert kim["columns"] and any(row["differs"] for row in kim["rows"])
+
+
+def test_each_explanation_once():
+    from compare.framing import shown_once
+    from compare.framing.findings import framing_difference
+    f1 = framing_difference("qualifier", "x", "y", [(0, 1)], [(5, 6)], "r", "", "q", "Both refer to r.")
+    f2 = framing_difference("qualifier", "x", "y", [(10, 11)], [(5, 6)], "r", "", "q", "Both refer to r.")
+    f3 = framing_difference("label", "x", "y", [(0, 1)], [(5, 6)], "r", "", "q", "Both refer to r.")
+    out = shown_once([f1, f2, f3])
+    assert [f.type for f in out] == ["qualifier", "label"]
+    assert [(s.start, s.end) for s in out[0].a_spans] == [(0, 1), (10, 11)] and len(out[0].b_spans) == 1
+
+
+def test_html_card_does_not_repeat_what_the_explanation_says():
+    from compare.html_report import framing_card
+    article = {"text": "The salacious memos.", "sentences": [{"index": 0, "start": 0, "end": 20}]}
+    item = {"type": "qualifier", "a_text": "The memos", "b_text": "The salacious memos", "a_spans": [[0, 3]],
+            "b_spans": [[4, 13]], "referent": "memos", "convention_a": "", "convention_b": "salacious",
+            "explanation": "Only in B: salacious. Evaluative word: salacious."}
+    card = framing_card({"articles": [article, article]}, item)
+    assert card.count("salacious.") == 2 and "<em>(salacious)</em>" not in card
+    card = framing_card({"articles": [article, article]}, {**item, "convention_b": "a convention"})
+    assert "<em>(a convention)</em>" in card

@@ -8,6 +8,7 @@ of ``words`` over ``compare/lexicon.py`` and the shared builders of ``findings``
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable
 
 from ..config import CompareConfig
@@ -16,11 +17,12 @@ from ..types import Alignment, Document, FramingDifference, Highlight
 from .hedges import hedge_findings, hedges, report_verb_findings
 from .labels import demonym_of, label_findings
 from .naming import PROFILE_REFERENT, ConventionProfile, convention_profile, naming_findings
+from .findings import sorted_spans
 from .phrases import NounPhrase, noun_phrases
 from .referents import referent_findings
 from .words import families, is_qualifier
 
-__all__ = ["analyse_framing", "highlights_of", "naming_findings", "label_findings", "hedge_findings",
+__all__ = ["analyse_framing", "highlights_of", "shown_once", "naming_findings", "label_findings", "hedge_findings",
            "report_verb_findings", "referent_findings", "convention_profile", "ConventionProfile", "PROFILE_REFERENT",
            "NounPhrase", "noun_phrases", "hedges", "is_qualifier", "families", "demonym_of"]
 
@@ -52,8 +54,25 @@ def analyse_framing(a: Document, b: Document, alignment: Alignment, config: Comp
                 + run("framing.labels", pair, lambda: label_findings(a, b, alignment, config), []))
     findings += run("framing.referents", pair,
                     lambda: referent_findings(a, b, links, config.framing, findings, alignment), [])
-    findings += _without_verbs(hedge_list, verbs) + verbs
+    findings = shown_once(findings + _without_verbs(hedge_list, verbs) + verbs)
     return tuple(findings), run("framing.highlights", pair, lambda: highlights_of(findings), ())
+
+
+def shown_once(findings: list[FramingDifference]) -> list[FramingDifference]:
+    """One finding per explanation: a repeat (two clusters or phrase pairs
+    that say the same) adds its spans to the first."""
+    first: dict[tuple[str, str], int] = {}
+    out: list[FramingDifference] = []
+    for f in findings:
+        key = (f.type, f.explanation)
+        if key not in first:
+            first[key] = len(out)
+            out.append(f)
+            continue
+        kept = out[first[key]]
+        out[first[key]] = replace(kept, a_spans=sorted_spans((s.start, s.end) for s in kept.a_spans + f.a_spans),
+                                  b_spans=sorted_spans((s.start, s.end) for s in kept.b_spans + f.b_spans))
+    return out
 
 
 def _without_verbs(hedge_list: list[FramingDifference], verbs: list[FramingDifference]) -> list[FramingDifference]:
