@@ -193,3 +193,16 @@ def test_html_card_does_not_repeat_what_the_explanation_says():
     assert card.count("salacious.") == 2 and "<em>(salacious)</em>" not in card
     card = framing_card({"articles": [article, article]}, {**item, "convention_b": "a convention"})
     assert "<em>(a convention)</em>" in card
+
+
+def test_so_called_is_a_qualifier_shown_once(fake_embedder, config):
+    """"so-called" stays in the phrase ("the so-called republic") and is reported
+    once: as the qualifier of that phrase, not again as a hedge."""
+    result = run("The so-called republic held a vote on Sunday.", "The republic held a vote on Sunday.",
+                 fake_embedder, config)
+    quals = [f for f in result.framing if f.type in ("label", "qualifier")]
+    assert [(f.a_text, f.b_text, f.convention_a) for f in quals] == [("The so-called republic", "The republic", "so-called")]
+    assert not [f for f in result.framing if f.type == "hedge"]
+    # Without a counterpart phrase the hedge is still reported.
+    alone = run("The so-called republic held a vote on Sunday.", "A vote was held on Sunday.", fake_embedder, config)
+    assert [f.type for f in alone.framing if "so-called" in f.a_text] == ["hedge"]

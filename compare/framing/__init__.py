@@ -54,7 +54,8 @@ def analyse_framing(a: Document, b: Document, alignment: Alignment, config: Comp
                 + run("framing.labels", pair, lambda: label_findings(a, b, alignment, config), []))
     findings += run("framing.referents", pair,
                     lambda: referent_findings(a, b, links, config.framing, findings, alignment), [])
-    findings = shown_once(findings + _without_verbs(hedge_list, verbs) + verbs)
+    hedge_list = _without_qualified(_without_verbs(hedge_list, verbs), findings)
+    findings = shown_once(findings + hedge_list + verbs)
     return tuple(findings), run("framing.highlights", pair, lambda: highlights_of(findings), ())
 
 
@@ -73,6 +74,23 @@ def shown_once(findings: list[FramingDifference]) -> list[FramingDifference]:
         out[first[key]] = replace(kept, a_spans=sorted_spans((s.start, s.end) for s in kept.a_spans + f.a_spans),
                                   b_spans=sorted_spans((s.start, s.end) for s in kept.b_spans + f.b_spans))
     return out
+
+
+def _without_qualified(hedge_list: list[FramingDifference], findings: list[FramingDifference]
+                       ) -> list[FramingDifference]:
+    """An "alleged" or "so-called" already shown as a qualifier of a phrase
+    ("the so-called republic" / "the republic") is not shown again as a hedge."""
+    def shown(h: FramingDifference, side: int) -> bool:
+        spans, text = (h.a_spans, h.a_text) if side == 0 else (h.b_spans, h.b_text)
+        for f in findings:
+            if f.type not in ("label", "qualifier"):
+                continue
+            words = [w.strip().lower() for w in (f.convention_a if side == 0 else f.convention_b).split(",")]
+            theirs = f.a_spans if side == 0 else f.b_spans
+            if any(w and w in text.lower() for w in words) and any(s.overlaps(t) for s in spans for t in theirs):
+                return True
+        return False
+    return [h for h in hedge_list if not shown(h, 0) and not shown(h, 1)]
 
 
 def _without_verbs(hedge_list: list[FramingDifference], verbs: list[FramingDifference]) -> list[FramingDifference]:
