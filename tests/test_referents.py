@@ -206,3 +206,15 @@ def test_so_called_is_a_qualifier_shown_once(fake_embedder, config):
     # Without a counterpart phrase the hedge is still reported.
     alone = run("The so-called republic held a vote on Sunday.", "A vote was held on Sunday.", fake_embedder, config)
     assert [f.type for f in alone.framing if "so-called" in f.a_text] == ["hedge"]
+
+
+def test_one_sided_qualifier_gives_way_to_the_linked_referent():
+    from compare.framing import _without_one_sided
+    from compare.framing.findings import framing_difference
+    one = framing_difference("qualifier", "The alleged collusion", "", [(0, 21)], [], "collusion", "alleged", "",
+                             "A calls them “The alleged collusion”; B ... never with “alleged”.")
+    other = framing_difference("qualifier", "The state media", "", [(40, 55)], [], "media", "state", "", "...")
+    linked = framing_difference("qualifier", "The alleged collusion", "the collusion", [(0, 21)], [(30, 43)],
+                                "collusion", "alleged", "", "Both refer to collusion; ... Qualifier: alleged.")
+    assert _without_one_sided([one, other], [linked]) == [other]
+    assert _without_one_sided([one, other], []) == [one, other]

@@ -52,8 +52,9 @@ def analyse_framing(a: Document, b: Document, alignment: Alignment, config: Comp
     hedge_list = run("framing.hedges", pair, lambda: hedge_findings(hedges(a), hedges(b), alignment), [])
     findings = (run("framing.naming", pair, lambda: naming_findings(a, b, alignment, config), [])
                 + run("framing.labels", pair, lambda: label_findings(a, b, alignment, config), []))
-    findings += run("framing.referents", pair,
-                    lambda: referent_findings(a, b, links, config.framing, findings, alignment), [])
+    linked = run("framing.referents", pair,
+                 lambda: referent_findings(a, b, links, config.framing, findings, alignment), [])
+    findings = _without_one_sided(findings, linked) + linked
     hedge_list = _without_qualified(_without_verbs(hedge_list, verbs), findings)
     findings = shown_once(findings + hedge_list + verbs)
     return tuple(findings), run("framing.highlights", pair, lambda: highlights_of(findings), ())
@@ -74,6 +75,24 @@ def shown_once(findings: list[FramingDifference]) -> list[FramingDifference]:
         out[first[key]] = replace(kept, a_spans=sorted_spans((s.start, s.end) for s in kept.a_spans + f.a_spans),
                                   b_spans=sorted_spans((s.start, s.end) for s in kept.b_spans + f.b_spans))
     return out
+
+
+def _without_one_sided(findings: list[FramingDifference], linked: list[FramingDifference]
+                       ) -> list[FramingDifference]:
+    """A one-sided qualifier ("A calls them “the alleged collusion”; B ... never
+    with “alleged”") gives way to the two-sided finding of the same linked
+    referent, which also shows how B names it."""
+    def covered(f: FramingDifference) -> bool:
+        side = 0 if f.a_spans else 1
+        mine = f.a_spans or f.b_spans
+        words = {w.strip().lower() for w in (f.convention_a or f.convention_b).split(",")} - {""}
+        for g in linked:
+            theirs, conv = (g.a_spans, g.convention_a) if side == 0 else (g.b_spans, g.convention_b)
+            if words and words <= {w.strip().lower() for w in conv.split(",")} and any(
+                    s.overlaps(t) for s in mine for t in theirs):
+                return True
+        return False
+    return [f for f in findings if f.type != "qualifier" or bool(f.a_spans) == bool(f.b_spans) or not covered(f)]
 
 
 def _without_qualified(hedge_list: list[FramingDifference], findings: list[FramingDifference]

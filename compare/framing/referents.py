@@ -70,10 +70,18 @@ def side_words(doc: Document, mentions: Sequence[Any], config: FramingConfig, pe
         phrases = [np for np in phrases + [np for np in nps if np.named and not np.anchors]
                    if np.named and same_name(np.named, person)]
     phrases = sorted(set(phrases), key=lambda np: (np.start, np.end))
-    words = frozenset(w for np in phrases for w in label_words(np))
+    words = frozenset(_marked_form(w, doc, phrases) for np in phrases for w in label_words(np))
     name_words = {names.fold(w) for m in own for w in m.name.split()}
     heads = frozenset(h for h in (_role(np) for np in phrases) if h and names.fold(h) not in name_words)
     return SideWords(tuple((m.start, m.end, m.text) for m in own), tuple(phrases), words, heads)
+
+
+def _marked_form(word: str, doc: Document, phrases: Sequence[NounPhrase]) -> str:
+    """A label word as the word lists know it: the lemma "allege" is the qualifier "alleged"."""
+    if is_qualifier(word) or is_evaluative(word):
+        return word
+    written = surface(word, doc, phrases).lower()
+    return written if is_qualifier(written) or is_evaluative(written) else word
 
 
 def _role(np: NounPhrase) -> str:
