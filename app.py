@@ -61,12 +61,18 @@ def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def story_matrix(articles: tuple, config: CompareConfig) -> dict:
+def story_views(articles: tuple, config: CompareConfig) -> dict:
+    """The story's fact matrix and per-outlet referent table (one story comparison for both)."""
     from compare.story import compare_story
 
     embedder = load_embedder(config.model, config.backend, config.batch_size)
     docs = prepare(articles, replace(config, align=AlignConfig()))
-    return compare_story(docs, config, embedder).matrix.to_dict()
+    story = compare_story(docs, config, embedder).to_dict()
+    return {"matrix": story["matrix"], "referents": story["referents"]}
+
+
+def story_matrix(articles: tuple, config: CompareConfig) -> dict:
+    return story_views(articles, config)["matrix"]
 
 
 @st.cache_data(show_spinner="Reading the story…")
@@ -385,7 +391,7 @@ def panels(data: dict, comparison, articles: list, config: CompareConfig) -> Non
     groups = [(status, title, ui.fact_view(data, facts, significant_only, by_salience))
               for status, title, facts in fact_groups(data)]
     names = (["Alignment table"] + [f"{title} ({len(facts)})" for _, title, facts in groups]
-             + [f"Framing ({len(data['framing'])})", "Similarity heatmap"]
+             + [f"Framing ({len(data['framing'])})", "Similarity heatmap", NAMING_TAB]
              + ([f"All {len(articles)} outlets"] if len(articles) > 2 else []))
     tabs = st.tabs(names)
     with tabs[0]:
@@ -397,9 +403,26 @@ def panels(data: dict, comparison, articles: list, config: CompareConfig) -> Non
         st.html(page_css() + render_framing(data))
     with tabs[len(groups) + 2]:
         st.altair_chart(ui.heatmap_chart(ui.heatmap_frame(comparison.alignment.similarity, data)), width="stretch")
+    with tabs[len(groups) + 3]:
+        naming_table(data, articles, config)
     if len(articles) > 2:
         with tabs[-1]:
             outlets_matrix(articles, config)
+
+
+NAMING_TAB = "Naming per outlet"
+
+
+def naming_table(data: dict, articles: list, config: CompareConfig) -> None:
+    """How each outlet names the people, groups, places and events they share (the links stage's referents)."""
+    if len(articles) > 2:
+        with st.spinner(f"Linking the referents of all {len(articles)} outlets…"):
+            table = guarded(story_views, tuple(articles), config)["referents"]
+    else:
+        table = data.get("referents", {})
+    st.caption("One row per referent named by two or more outlets; a column per outlet with the words it uses. "
+               "Referents named in different words come first.")
+    st.dataframe(ui.referents_frame(table), hide_index=True)
 
 
 def outlets_matrix(articles: list, config: CompareConfig) -> None:

@@ -179,6 +179,19 @@ class FramingConfig:
     # At most this many label/qualifier pairs per comparison, best first: more
     # floods the reader (seed pair and NewsWCL50 dev show < 10 real ones).
     max_label_findings: int = 10
+    # At most this many findings from linked referents (framing/referents.py)
+    # per comparison, in cluster order. NewsWCL50 dev pairs: up to 8 such
+    # findings per pair; more would flood the framing tab.
+    max_referent_findings: int = 12
+    # Sentence cosine the two sides of a finding about an unnamed linked
+    # referent ("the deal", "the memos") must reach somewhere: two "leaders"
+    # linked by their head word alone are often two people. See
+    # benchmarks/framing_newswcl.py --sweep.
+    referent_min_similarity: float = 0.3
+    # Rows of the per-outlet referent table (framing/table.py), referents named
+    # differently first: a NewsWCL50 dev event of 5 outlets has 40-90 linked
+    # referents, most of them named alike.
+    max_referent_rows: int = 40
 
 
 @dataclass(frozen=True)

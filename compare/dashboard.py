@@ -457,3 +457,19 @@ def matrix_frame(matrix: dict):
              **{name: ("≠ " if cell["status"] == "conflict" else "") + cell["text"]
                 for name, cell in zip(columns, row["cells"])}} for row in matrix_rows(matrix)]
     return pd.DataFrame(rows, columns=["kind", "fact", "outlets", "conflict"] + columns)
+
+
+def referents_frame(table: dict):
+    """The per-outlet referent table (the ``referents`` JSON section): one row
+    per referent, one column per outlet with the phrases it names it with."""
+    import pandas as pd
+
+    columns = list(table.get("columns", []))
+    rows = []
+    for row in table.get("rows", []):
+        out = {"referent": row.get("referent", ""), "kind": row.get("subtype", ""),
+               "outlets": row.get("outlets", 0), "differs": bool(row.get("differs"))}
+        for name, cell in zip(columns, row.get("cells", [])):
+            out[name] = "" if cell is None else " · ".join(cell.get("words", []))
+        rows.append(out)
+    return pd.DataFrame(rows, columns=["referent", "kind", "outlets", "differs"] + columns)

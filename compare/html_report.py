@@ -323,11 +323,26 @@ def render_framing(data: dict) -> str:
                    + "".join(framing_card(data, item) for item in grouped[t]) for t in order)
 
 
+def render_referents(data: dict) -> str:
+    """The ``referents`` table: one row per linked referent, a column per article with the words it uses."""
+    table = data.get("referents") or {}
+    columns, rows = table.get("columns", []), table.get("rows", [])
+    if not rows:
+        return '<p class="nc-none">No referent linked across the articles.</p>'
+    head = "".join(f"<th>{esc(c)}</th>" for c in ["Referent"] + list(columns))
+    body = "".join(f'<tr><td>{esc(row["referent"])}<br><span class="nc-ref">{esc(row["subtype"])}'
+                   f'{" · named differently" if row.get("differs") else ""}</span></td>'
+                   + "".join(f'<td>{" · ".join(esc(w) for w in cell["words"]) if cell else "—"}</td>'
+                             for cell in row["cells"]) + "</tr>" for row in rows)
+    return f'<table class="nc-table"><tr>{head}</tr>{body}</table>'
+
+
 def render_findings(data: dict) -> str:
     """Every fact panel and the framing panel, one section each."""
     sections = [f'<section><h3>{esc(title)} ({len(facts)})</h3>{render_fact_group(data, facts)}</section>'
                 for _, title, facts in fact_groups(data)]
     sections.append(f'<section><h3>Framing differences ({len(data.get("framing", []))})</h3>{render_framing(data)}</section>')
+    sections.append(f'<section><h3>How each article names shared referents</h3>{render_referents(data)}</section>')
     return "".join(sections)
 
 

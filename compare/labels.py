@@ -42,6 +42,13 @@ def article_label(article: Article) -> str:
     return f"{article.id} ({article.source})" if article.source else article.id
 
 
+def column_labels(articles: Sequence[Article]) -> tuple[str, ...]:
+    """Table columns, one per article: outlet names, or article ids where the outlet is unknown or repeated."""
+    names = [article.source or article.id for article in articles]
+    return tuple(name if names.count(name) == 1 else f"{name} ({article.id})"
+                 for name, article in zip(names, articles))
+
+
 def joined_ids(articles: Sequence[Article]) -> str:
     """The id of a step over several articles: their ids joined by ``+`` (``"a+b"``; one article: its id)."""
     return "+".join(article.id for article in articles)

@@ -89,6 +89,8 @@ MONTHS: Mapping[str, int] = MappingProxyType({
 # ---------------------------------------------------------------- framing
 QUALIFIERS = _set("qualifiers")
 QUALIFIER_PATTERNS: tuple[re.Pattern, ...] = tuple(re.compile(p) for p in WORDS["qualifier_patterns"])
+# Words that judge a referent ("salacious", "sham", "thug"): framing when only one article uses them.
+EVALUATIVE_WORDS = _set("evaluative")
 LABEL_FAMILIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {family: tuple(words) for family, words in WORDS["label_families"].items()})
 HEDGE_WORDS = _set("hedge_words")

@@ -15,10 +15,11 @@ from .encoders import Embedder, get_embedder
 from .facts import analyse_facts
 from .failsoft import Collector, make_warning
 from .framing import analyse_framing
+from .framing.table import referent_table
 from .ingest import IngestError, article_from_text, check_article
-from .labels import unique_ids
+from .labels import column_labels as article_columns, unique_ids
 from .languages import hooks as languages
-from .links import link_mentions
+from .links import Links, link_mentions
 from .segment import fallback_sentences, parse, parse_many, sentence_content_words
 from .types import Alignment, AnalysisWarning, Article, Comparison, Document, Highlight, Sentence
 
@@ -109,14 +110,16 @@ def lexical_matrix(a: Document, b: Document) -> np.ndarray | None:
 
 
 def compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,
-                      alignment: Alignment | None = None) -> Comparison:
-    """Align two prepared documents and run the fact and framing stages."""
+                      alignment: Alignment | None = None, links: Links | None = None) -> Comparison:
+    """Align two prepared documents and run the fact and framing stages.
+    ``links``: the pair's view of a story's links (``Links.pair_view``),
+    used instead of linking the two documents again."""
     with threadpool_limits(limits=1, user_api="blas"):
-        return _compare_documents(a, b, config, embedder, alignment)
+        return _compare_documents(a, b, config, embedder, alignment, links)
 
 
 def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder: Embedder,
-                       alignment: Alignment | None) -> Comparison:
+                       alignment: Alignment | None, links: Links | None) -> Comparison:
     # One BLAS thread: the analysis multiplies small matrices, for which
     # OpenBLAS's thread hand-off costs far more than the arithmetic; on 2
     # busy cores it made the fact stage ~4x slower (docs/cli.md).
@@ -129,8 +132,7 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
             languages.anchor_matrix(a, b) if languages.is_crosslingual(a, b) else lexical_matrix(a, b)), None)
         alignment = languages.align_documents(a, b, config, embedder, lexical)
     timings["align_s"] = time.perf_counter() - t0
-    links = None
-    if config.links.enabled:
+    if links is None and config.links.enabled:
         t0 = time.perf_counter()
         links = collector.run("links", (a, b), lambda: link_mentions((a, b), config, embedder), None)
         timings["links_s"] = time.perf_counter() - t0
@@ -142,18 +144,23 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     framing, framing_highlights = (), ()
     if config.framing.enabled:
         t0 = time.perf_counter()
-        framing, framing_highlights = analyse_framing(a, b, alignment, config, collector)
+        framing, framing_highlights = analyse_framing(a, b, alignment, config, collector, links)
         timings["framing_s"] = time.perf_counter() - t0
     if config.facts.enabled and languages.is_crosslingual(a, b):
         more, naming, notices = collector.run("languages.facts", (a, b),
                                               lambda: languages.crosslingual_facts(a, b, alignment), ([], [], []))
         facts, framing = tuple(facts) + tuple(more), tuple(framing) + tuple(naming)
         collector.extend(tuple(notices))
+    referents = None
+    if links is not None and config.framing.enabled:
+        referents = collector.run("framing.referents_table", (a, b), lambda: referent_table(
+            (a, b), links, article_columns([a.article, b.article]), config.framing), None)
     base = fact_highlights if fact_highlights else sentence_highlights(a, b, alignment)
     highlights = tuple(sorted(base + framing_highlights, key=lambda h: (h.article, h.start, h.end, h.status)))
     meta = (("model", embedder.name), ("config", config.to_dict()),
             ("timings", {k: round(v, 4) for k, v in timings.items()}))
-    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, collector.warnings, links)
+    return Comparison(a, b, alignment, highlights, tuple(facts), tuple(framing), meta, collector.warnings, links,
+                      referents)
 
 
 def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -> Comparison:

@@ -16,7 +16,7 @@ from .tables import clip
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
-SCHEMA_VERSION = "1.3"  # 1.1 added "warnings", 1.2 the "links" section, 1.3 "articles[].language"
+SCHEMA_VERSION = "1.3"  # 1.1 added "warnings", 1.2 the "links" section, 1.3 "articles[].language" and "referents"
 
 
 def _spans(spans) -> list[list[int]]:
@@ -57,6 +57,12 @@ def warning_dict(w: AnalysisWarning) -> dict[str, Any]:
             "span": [w.start, w.end], "error": w.error}
 
 
+def referents_dict(table: Any) -> dict[str, Any]:
+    """The ``referents`` section (docs/schema.md): one row per linked referent,
+    one column per article; empty when the links stage is off."""
+    return table.to_dict() if table is not None else {"columns": [], "rows": []}
+
+
 def to_dict(comparison: Comparison) -> dict[str, Any]:
     """The documented JSON form of a comparison (docs/schema.md)."""
     al = comparison.alignment
@@ -71,6 +77,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
         "facts": [fact_dict(f) for f in comparison.facts],
         "framing": [framing_dict(f) for f in comparison.framing],
         "links": links_dict(comparison.links),
+        "referents": referents_dict(comparison.referents),
         "summary": summary(comparison),
         "config": meta.get("config", {}),
         "warnings": [warning_dict(w) for w in comparison.warnings],

@@ -18,10 +18,11 @@ from .config import CompareConfig
 from .encoders import Embedder
 from .ingest import IngestError
 from .links import link_mentions, links_dict
-from .labels import side_letter, unique_ids
+from .framing.table import ReferentTable, referent_table
+from .labels import column_labels as article_columns, side_letter, unique_ids
 from .languages import hooks as languages
 from .pipeline import as_article, compare_documents, default_embedder, detect_languages, prepare_documents
-from .report import SCHEMA_VERSION, to_dict, warning_dict
+from .report import SCHEMA_VERSION, referents_dict, to_dict, warning_dict
 from .failsoft import Collector
 from .types import AnalysisWarning, Article, Comparison, Document, Span
 
@@ -82,6 +83,7 @@ class StoryComparison:
     matrix: FactMatrix
     warnings: tuple[AnalysisWarning, ...] = ()  # every pair's, then the story's own (each once)
     links: Any = None  # compare.links.Links over all k articles (mention clusters); None when off
+    referents: ReferentTable | None = None  # per-outlet words for each linked referent (None: links off)
 
     def to_dict(self) -> dict[str, Any]:
         return story_dict(self)
@@ -194,9 +196,7 @@ def matrix_row(group: list[Node], documents: Sequence[Document], conflicts: set[
 
 def column_labels(documents: Sequence[Document]) -> tuple[str, ...]:
     """Outlet names, or article ids where the outlet is unknown or repeated."""
-    names = [doc.article.source or doc.article.id for doc in documents]
-    return tuple(name if names.count(name) == 1 else f"{name} ({doc.article.id})"
-                 for name, doc in zip(names, documents))
+    return article_columns([doc.article for doc in documents])
 
 
 def fact_matrix(documents: Sequence[Document], pairs: Sequence[tuple[int, int]],
@@ -226,7 +226,9 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     unlinked = replace(config, links=replace(config.links, enabled=False))
 
     def compared_pair(i: int, j: int) -> Comparison:
-        return with_story_links(compare_documents(documents[i], documents[j], unlinked, embedder), links, (i, j), config)
+        view = links.pair_view(i, j) if links is not None else None
+        return with_story_links(compare_documents(documents[i], documents[j], unlinked, embedder, links=view),
+                                view, config)
 
     compared = [(pair, collector.run("story.pair", (documents[pair[0]], documents[pair[1]]),
                                      lambda i=pair[0], j=pair[1]: compared_pair(i, j), None))
@@ -236,14 +238,17 @@ def compare_story(documents: Sequence[Document], config: CompareConfig, embedder
     comparisons = tuple(c for _, c in compared if c is not None)
     matrix = collector.run("story.matrix", documents[0], lambda: fact_matrix(documents, pairs, comparisons),
                            FactMatrix("sentence", column_labels(documents), ()))
+    referents = collector.run("story.referents", documents[0],
+                              lambda: referent_table(documents, links, column_labels(documents), config.framing),
+                              None) if links is not None else None
     warnings = tuple(dict.fromkeys([w for c in comparisons for w in c.warnings] + list(collector.warnings)))
-    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, warnings, links)
+    return StoryComparison(story, tuple(documents), pairs, comparisons, matrix, warnings, links, referents)
 
 
-def with_story_links(comparison: Comparison, links: Any, pair: tuple[int, int], config: CompareConfig) -> Comparison:
+def with_story_links(comparison: Comparison, view: Any, config: CompareConfig) -> Comparison:
     """A pair's comparison with its view of the story's links and the story's config in its meta."""
     meta = tuple((k, config.to_dict()) if k == "config" else (k, v) for k, v in comparison.meta)
-    return replace(comparison, links=links.pair_view(*pair) if links is not None else None, meta=meta)
+    return replace(comparison, links=view, meta=meta)
 
 
 def compare_many(articles: Sequence[Article | str], config: CompareConfig | None = None,
@@ -286,6 +291,7 @@ def story_dict(story: StoryComparison) -> dict[str, Any]:
         "matrix": story.matrix.to_dict(),
         "warnings": [warning_dict(w) for w in story.warnings],
         "links": links_dict(story.links),
+        "referents": referents_dict(story.referents),
     }
 
 

@@ -166,6 +166,8 @@ class Comparison:
     meta: tuple[tuple[str, Any], ...] = ()  # model name, config values, timings
     warnings: tuple[AnalysisWarning, ...] = ()  # analysis steps that failed and were skipped
     links: Any = field(default=None, repr=False, compare=False)  # compare.links.Links; None when off
+    # compare.framing.table.ReferentTable: the words each article uses for each linked referent; None when off
+    referents: Any = field(default=None, repr=False, compare=False)
 
     @property
     def documents(self) -> tuple[Document, Document]:

@@ -1,6 +1,7 @@
 """Framing stage, shared builders: ``FramingDifference`` records, spans, aligned sentence pairs."""
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from ..types import Alignment, Document, FramingDifference, Span
@@ -31,3 +32,15 @@ def sentence_of(doc: Document, offset: int) -> int:
 
 def quote(text: str) -> str:
     return f"“{text}”"
+
+
+def as_written(word: str, texts: Iterable[str]) -> str:
+    """A lower-case word as the first of ``texts`` that holds it writes it:
+    proper nouns keep their case ("donbass" -> "Donbass"); a word no text
+    holds (a lemma: "territory" for "territories") is returned unchanged."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+    for text in texts:
+        match = pattern.search(text)
+        if match:
+            return match.group(0)
+    return word

@@ -5,7 +5,6 @@ the same slot of the same verb in similar sentences, or share a label family.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -14,7 +13,7 @@ from ..caches import memo
 from ..config import CompareConfig, FramingConfig
 from ..lexicon import NEUTRAL_MODIFIERS
 from ..types import Alignment, Document, FramingDifference
-from .findings import aligned_sentence_pairs, framing_difference, quote
+from .findings import aligned_sentence_pairs, as_written, framing_difference, quote
 from .naming import EntityMention, entity_mentions
 from .phrases import NounPhrase, noun_phrases
 from .words import families, family_of_word, is_qualifier
@@ -96,7 +95,7 @@ def pair_score(x: NounPhrase, y: NounPhrase, similarity: float, aligned: bool,
         return 0.0, ""
     role = {"nsubj": "subject", "nsubjpass": "subject", "attr": "complement"}.get(x.slot[0], "object")
     referent = anchor or (f"the {role} of {quote(x.slot[1])}" if x.slot == y.slot and x.slot[0]
-                          else "/".join(sorted(fam)))
+                          else "/".join(sorted(fam)) or x.head)
     # Prefer the most marked phrase of a referent ("Moscow-backed separatists"
     # over "the separatists") when several could pair.
     marked = min(1.0, 0.5 * len(_qualifiers(x.core | y.core)))
@@ -156,21 +155,13 @@ def label_pairs(npa: list[NounPhrase], npb: list[NounPhrase], alignment: Alignme
     return out[:config.max_label_findings]
 
 
-def _written(words: Iterable[str], text: str) -> list[str]:
-    """Each lower-cased word as ``text`` writes it ("moscow-backed" -> "Moscow-backed"):
-    proper nouns keep their case in what readers see; a word not found stays as it is."""
-    out = []
-    for word in words:
-        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
-        out.append(found.group(0) if found else word)
-    return out
-
-
-def _words_note(side: str, words: frozenset[str], text: str = "") -> str:
+def _words_note(side: str, words: frozenset[str], texts: Iterable[str] = ()) -> str:
+    """" Only in A: Donbass, breakaway (qualifier: breakaway)." with each word as ``texts`` write it."""
     if not words:
         return ""
-    quals = _written(_qualifiers(words), text)
-    note = f" Only {side}: {', '.join(_written(sorted(words), text))}"
+    texts = list(texts)
+    quals = [as_written(w, texts) for w in _qualifiers(words)]
+    note = f" Only {side}: {', '.join(as_written(w, texts) for w in sorted(words))}"
     return note + (f" (qualifier: {', '.join(quals)})." if quals else ".")
 
 
@@ -192,12 +183,12 @@ def label_finding(pair: LabelPair, npa: list[NounPhrase], npb: list[NounPhrase])
     same_head = names.fold(pair.a.head) == names.fold(pair.b.head)
     kind = "qualifier" if same_head and (not only_a or not only_b) else "label"
     explanation = (f"Both refer to {pair.referent}; A says {quote(pair.a.text)}, B says {quote(pair.b.text)}."
-                   + _words_note("in A", only_a, pair.a.text) + _words_note("in B", only_b, pair.b.text))
+                   + _words_note("in A", only_a, [pair.a.text]) + _words_note("in B", only_b, [pair.b.text]))
     group_a, group_b = referent_group(pair.a, npa), referent_group(pair.b, npb)
     return framing_difference(kind, pair.a.text, pair.b.text, [(n.start, n.end) for n in group_a + [pair.a]],
                               [(n.start, n.end) for n in group_b + [pair.b]],
-                              pair.referent, ", ".join(_written(_qualifiers(only_a), pair.a.text)),
-                              ", ".join(_written(_qualifiers(only_b), pair.b.text)),
+                              pair.referent, ", ".join(as_written(q, [pair.a.text]) for q in _qualifiers(only_a)),
+                              ", ".join(as_written(q, [pair.b.text]) for q in _qualifiers(only_b)),
                               explanation)
 
 
@@ -217,10 +208,11 @@ def one_sided_qualifiers(mine: list[NounPhrase], other: list[NounPhrase], used: 
         if not quals:
             continue
         seen.update((q, np.head) for q in quals)
+        quals = [as_written(q, [np.text]) for q in quals]
         ref = other_heads[names.fold(np.head)]
         why = (f"{me} calls them {quote(np.text)}; {them} also mentions {np.head} "
-               f"(e.g. {quote(ref.text)}) but never with {', '.join(quote(q) for q in _written(quals, np.text))}.")
-        spans, label = [(np.start, np.end)], ", ".join(_written(quals, np.text))
+               f"(e.g. {quote(ref.text)}) but never with {', '.join(quote(q) for q in quals)}.")
+        spans, label = [(np.start, np.end)], ", ".join(quals)
         out.append(framing_difference("qualifier", np.text if first else "", "" if first else np.text,
                                       spans if first else [], [] if first else spans, np.head,
                                       label if first else "", "" if first else label, why))
@@ -282,11 +274,11 @@ def entity_label_findings(npa: list[NounPhrase], npb: list[NounPhrase]
         x, y = _representative(ga, diff[0]), _representative(gb, diff[1])
         referent = key_a if len(key_a) >= len(key_b) else key_b
         why = (f"Both name {referent}; A calls them {quote(x.text)}, B {quote(y.text)}."
-               + _words_note("in A", diff[0], " ".join(n.text for n in ga))
-               + _words_note("in B", diff[1], " ".join(n.text for n in gb)))
+               + _words_note("in A", diff[0], [n.text for n in ga]) + _words_note("in B", diff[1], [n.text for n in gb]))
         out.append(framing_difference("label", x.text, y.text, [(n.start, n.end) for n in ga],
-                                      [(n.start, n.end) for n in gb], referent, ", ".join(_written(sorted(diff[0]), " ".join(n.text for n in ga))),
-                                      ", ".join(_written(sorted(diff[1]), " ".join(n.text for n in gb))), why))
+                                      [(n.start, n.end) for n in gb], referent,
+                                      ", ".join(as_written(w, [n.text for n in ga]) for w in sorted(diff[0])),
+                                      ", ".join(as_written(w, [n.text for n in gb]) for w in sorted(diff[1])), why))
         used_a |= set(ga)
         used_b |= set(gb)
     return out, used_a, used_b

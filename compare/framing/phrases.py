@@ -49,6 +49,13 @@ def _np_token_ok(tok, run: list) -> bool:
     return True
 
 
+def _so_called(tok) -> bool:
+    """"so" of "so-called" (an adverb the parser leaves outside the noun phrase)."""
+    doc = tok.doc
+    return (tok.lower_ == "so" and not tok.whitespace_ and tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-"
+            and not doc[tok.i + 1].whitespace_ and doc[tok.i + 2].lower_ == "called")
+
+
 def _hyphen_joined(tok) -> bool:
     return tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_
 
@@ -70,7 +77,7 @@ def _runs(sent) -> list[list]:
         if run and _starts_new_phrase(tok, run[-1]):
             runs.append(run)
             run = []
-        if (tok.pos_ in _NP_POS or run and _hyphen_joined(tok)) and _np_token_ok(tok, run):
+        if (tok.pos_ in _NP_POS or run and _hyphen_joined(tok) or _so_called(tok)) and _np_token_ok(tok, run):
             run.append(tok)
             continue
         runs.append(run)
