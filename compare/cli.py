@@ -84,6 +84,7 @@ examples:
   newscompare corpus/ --out results/ --scheduler local:4      4 Dask worker processes (newscompare[dask])
   newscompare corpus/ --out s3://bucket/run --scheduler tcp://HOST:8786   a Dask cluster, outputs on S3
   newscompare corpus/ --out results/ --backend hashing --no-progress   (fast, no model)
+  newscompare profile results/                   per-outlet profiles from a run's tables (results/profile/)
 """
 
 
@@ -309,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .grouping.cli import group_main
 
         return group_main(argv[1:])
+    if argv[:1] == ["profile"]:
+        from .profile import profile_main
+
+        return profile_main(argv[1:])
     args = build_parser().parse_args(argv)
     setup_logging(args)
     try:

@@ -159,3 +159,14 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path):
         assert killed and killed[0] not in client.run(os.getpid).values()  # the nanny started a new one
     assert result.exit_code == 0 and len(result.results) == 10 and all(r.complete for r in result.results)
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+
+
+def test_the_local_run_imports_no_dask():
+    import subprocess
+    import sys
+
+    code = ("import sys; from compare import batch, cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parents[1])
+    assert found.stdout.strip() == "[]"
