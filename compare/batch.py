@@ -31,17 +31,16 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from .config import CompareConfig
 from .corpus import ArticleRef, read_or_error
+from .corpus_tables import story_table_rows, write_run_outputs
 from .encoders import Embedder, EncoderGate
 from .failures import comparison_warnings, describe_failure, error_row, failure_row, problem_line, warning_line
 from .ingest import IngestError
-from .outputs import (PAIR_FIELDS, SUMMARY_FILE, atomic_write, completed_rows, out_folder_lock, read_error_row,
-                      remove_stale_temporaries, run_log, slug, story_files, story_fingerprint, summary_csv,
-                      write_story)
+from .outputs import (PAIR_FIELDS, Location, completed_story, is_remote, join, out_folder_lock, read_error_row,
+                      remove_stale_temporaries, run_log, slug, story_files, story_fingerprint, write_story)
 from .pipeline import ComparisonError, prepare_documents
 from .report import summary
 from .labels import unique_ids
@@ -60,7 +59,7 @@ READ_WAIT_S = 0.2
 class BatchOptions:
     """How a batch run writes and schedules its work."""
 
-    out_dir: Path
+    out_dir: Location  # a folder, or an fsspec URL (outputs.py)
     formats: tuple[str, ...] = FORMATS
     force: bool = False  # redo stories whose outputs are complete
     # chunk threads; 2 overlaps parsing and comparing with encoding: 47.7 s
@@ -80,6 +79,7 @@ class StoryResult:
     rows: tuple[dict, ...]  # summary rows: one per pair, one per error
     complete: bool  # outputs written and nothing failed
     skipped: bool = False  # outputs were already complete
+    tables: dict[str, list[dict]] | None = None  # the story's corpus-table rows (corpus_tables.py)
 
 
 @dataclass
@@ -335,18 +335,19 @@ def run_story(job: StoryJob, ctx: RunContext) -> StoryResult:
         return StoryResult(job.story, tuple(errors + [story]), False)
     rows = tuple(pair_row(job.story, c) for c in story.comparisons) + tuple(errors)
     started = time.perf_counter()
+    tables = None
     try:
-        story_dir = ctx.options.out_dir / slug(job.story)
         files = story_files(story, ctx.options.formats)
-        done = {"story": job.story, "fingerprint": job.fingerprint, "rows": list(rows)}
-        write_story(story_dir, files, done if not errors else None)
+        tables = story_table_rows(story, ctx.config)
+        done = {"story": job.story, "fingerprint": job.fingerprint, "rows": list(rows), "tables": tables}
+        write_story(join(ctx.options.out_dir, slug(job.story)), files, done if not errors else None)
     except Exception as exc:  # a full disk or a renderer bug fails this story, not the run
         log.info("story %s: writing failed", job.story, exc_info=True)
         failure = describe_failure(exc)
         return StoryResult(job.story, rows + (failure_row(job.story, replace(failure, stage=failure.stage or "write")),),
-                           False)
+                           False, tables=tables)
     ctx.add("write_s", time.perf_counter() - started)
-    return StoryResult(job.story, rows, not errors)
+    return StoryResult(job.story, rows, not errors, tables=tables)
 
 
 def run_chunk(index: int, chunk: Sequence[StoryJob], ctx: RunContext) -> None:
@@ -370,9 +371,9 @@ def plan_jobs(corpus: dict[str, list[ArticleRef]], config: CompareConfig, embedd
     todo, skipped = [], {}
     for story, refs in corpus.items():
         fingerprint = story_fingerprint(refs, config, embedder_name, options.formats)
-        rows = None if options.force else completed_rows(options.out_dir / slug(story), fingerprint)
-        if rows is not None:
-            skipped[story] = StoryResult(story, tuple(rows), True, skipped=True)
+        done = None if options.force else completed_story(join(options.out_dir, slug(story)), fingerprint)
+        if done is not None:
+            skipped[story] = StoryResult(story, tuple(done["rows"]), True, skipped=True, tables=done["tables"])
         else:
             todo.append(StoryJob(story, tuple(refs), fingerprint))
     return todo, skipped
@@ -465,7 +466,7 @@ def locked_run(corpus: dict[str, list[ArticleRef]], config: CompareConfig, embed
     from tqdm import tqdm
 
     started = time.perf_counter()
-    removed = remove_stale_temporaries(options.out_dir)
+    removed = 0 if is_remote(options.out_dir) else remove_stale_temporaries(options.out_dir)
     todo, skipped = plan_jobs(corpus, config, embedder.name, options)
     log.info("run: %d stories, %d already complete, %d to do; %d stale temporary files removed; config %s",
              len(corpus), len(skipped), len(todo), removed, json.dumps(config.to_dict(), default=str))
@@ -488,7 +489,7 @@ def locked_run(corpus: dict[str, list[ArticleRef]], config: CompareConfig, embed
     interrupted = execute(todo, ctx)
     bar.close()
     results = [done[story] for story in corpus if story in done]
-    atomic_write(options.out_dir / SUMMARY_FILE, summary_csv(results))
+    write_run_outputs(options.out_dir, results)
     timings = dict(ctx.gate.timings)
     timings.update(ctx.timings)
     timings["total_s"] = time.perf_counter() - started

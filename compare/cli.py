@@ -16,10 +16,10 @@ from typing import Sequence
 from .batch import FORMATS, BatchOptions, run_batch
 from .config import MODEL_LIBRARIES_QUIET, CompareConfig, use_env_defaults
 from .corpus import CorpusError, corpus_stories
-from .encoders import BACKENDS, Embedder, ModelLoadError, ThreadedEmbedder, runtime_of
+from .encoders import BACKENDS, Embedder, ModelLoadError
 from .failures import describe_failure
 from .ingest import IngestError, read_article
-from .outputs import OutFolderBusy, atomic_write, story_files
+from .outputs import SUMMARY_FILE, LOG_FILE, OutFolderBusy, as_location, atomic_write, is_remote, join, story_files
 from .pipeline import ComparisonError, default_embedder
 from .report import text_report, to_dict
 from .segment import SEGMENTERS, SpacyLoadError
@@ -60,6 +60,7 @@ outputs of a corpus run (in --out):
   <story>/<a>--<b>.html    standalone side-by-side report of each pair
   <story>/done.json        written last; marks the story complete for --resume
   summary.csv              one row per article pair, plus one per failed article
+  tables/*.parquet         corpus tables: articles, pairs, facts, framing, mentions, names
   run.log                  what happened, with timings (appended on every run)
 
 exit status:
@@ -81,7 +82,10 @@ examples:
   newscompare corpus/ --out results/             every story in corpus/
   newscompare feed.jsonl --group --out results/  find the stories in an unsorted feed, then compare them
   newscompare stories.csv --out results/ --workers 2
+  newscompare corpus/ --out results/ --scheduler local:4      4 Dask worker processes (newscompare[dask])
+  newscompare corpus/ --out s3://bucket/run --scheduler tcp://HOST:8786   a Dask cluster, outputs on S3
   newscompare corpus/ --out results/ --backend hashing --no-progress   (fast, no model)
+  newscompare profile results/                   per-outlet profiles from a run's tables (results/profile/)
 """
 
 
@@ -90,9 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="two or more article files/URLs, or one corpus directory or manifest (.csv/.jsonl)")
-    parser.add_argument("-o", "--out", type=Path,
-                        help="corpus: output folder (required). Articles: a .json or .html file or a folder; "
-                             "without it the report is printed")
+    parser.add_argument("-o", "--out", type=as_location,
+                        help="corpus: output folder or fsspec URL such as s3://bucket/run (required). Articles: "
+                             "a .json or .html file or a folder; without it the report is printed")
     parser.add_argument("--formats", default=",".join(FORMATS),
                         help="per-story outputs besides matrix.csv, comma-separated from: json, html "
                              "(default: %(default)s)")
@@ -107,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="threads preparing chunks of stories: with 2, one chunk is parsed and compared "
                              "while the encoder embeds another (50 BASIL stories on 2 cores: 47.7 s, against "
                              "57.0 s with 1, docs/cli.md); 1 = sequential (default: %(default)s)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the stories as tasks on a Dask cluster: a scheduler address "
+                             "(tcp://HOST:8786) or local:N for N local worker processes; needs "
+                             "pip install newscompare[dask] (default: threads on this machine, no Dask)")
     parser.add_argument("--encoder-threads", type=int, metavar="N",
                         help="encoder threads, torch or ONNX Runtime (default: the runtime's choice, one per "
                              "core); on a shared machine 1 leaves a core to spaCy and the analysis")
@@ -241,6 +249,8 @@ def run_single(args: argparse.Namespace, config: CompareConfig, formats: tuple[s
             raise UsageError(f"no such file or directory: {args.inputs[0]}")
         raise UsageError(f"give two or more articles, or one corpus directory or manifest (.csv/.jsonl): "
                          f"{args.inputs[0]} is neither")
+    if args.out is not None and is_remote(args.out):
+        raise UsageError("a URL as --out is for corpus runs; give a file or folder for articles")
     articles = [read_input(location, args.allow_private_urls) for location in args.inputs]
     story = compare_many(articles, config, encoder(args, config))
     if args.out:
@@ -260,7 +270,7 @@ def read_input(location: str, allow_private_urls: bool = False) -> Article:
 def check_batch_args(args: argparse.Namespace) -> None:
     if args.out is None:
         raise UsageError("a corpus run needs an output folder: add --out DIR")
-    if args.out.exists() and not args.out.is_dir():
+    if not is_remote(args.out) and args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a folder")
     if args.workers < 1 or args.chunk_articles < 1:
         raise UsageError("--workers and --chunk-articles must be at least 1")
@@ -278,12 +288,16 @@ def compare_corpus(args: argparse.Namespace, config: CompareConfig, formats: tup
     options = BatchOptions(out_dir=args.out, formats=formats, force=args.force, workers=args.workers,
                            chunk_articles=args.chunk_articles, progress=not args.no_progress, wait=args.wait,
                            allow_private_urls=args.allow_private_urls)
-    result = run_batch(corpus, config, embedder, options)  # logs one line per failure
+    if args.scheduler:
+        result = run_on_dask(args, corpus, config, options, embedder)
+    else:
+        result = run_batch(corpus, config, embedder, options)  # logs one line per failure
     compared = sum(not r.skipped for r in result.results)
     skipped = len(result.results) - compared
     state = "interrupted" if result.interrupted else "done"
     print(f"{state}: {compared} stories compared, {skipped} already complete, {result.errors} errors, "
-          f"{result.warnings} warnings; summary in {args.out / 'summary.csv'}, details in {args.out / 'run.log'}")
+          f"{result.warnings} warnings; summary in {join(args.out, SUMMARY_FILE)}, details in "
+          f"{join(args.out, LOG_FILE)}")
     return result.exit_code
 
 
@@ -294,6 +308,8 @@ def run_grouped(args: argparse.Namespace, config: CompareConfig, formats: tuple[
     from .grouping.stories import GROUPING_MANIFEST, grouped_corpus, with_files
 
     check_batch_args(args)
+    if is_remote(args.out):
+        raise UsageError("--group writes its grouping manifest and inline articles to a local folder: give --out a path")
     if len(args.inputs) != 1:
         raise UsageError("--group takes one input: a folder of articles, a CSV/JSONL feed or a file of URLs")
     entries, errors = read_inputs(Path(args.inputs[0]), allow_outside=args.allow_outside_paths)
@@ -316,22 +332,24 @@ def run_grouped(args: argparse.Namespace, config: CompareConfig, formats: tuple[
     return max(code, EXIT_FAILED if errors else EXIT_OK)
 
 
+def run_on_dask(args: argparse.Namespace, corpus, config: CompareConfig, options: BatchOptions, embedder: Embedder):
+    """The corpus run on the Dask cluster ``--scheduler`` names (compare/distributed.py)."""
+    try:
+        from .distributed import SchedulerError, run_batch_dask
+    except ImportError as exc:
+        raise UsageError(f"--scheduler needs Dask: pip install 'newscompare[dask]' ({exc})") from None
+    name = embedder.name  # the encoder loads lazily: the client loads no model
+    try:
+        return run_batch_dask(corpus, config, name, options, args.scheduler, args.encoder_threads)
+    except SchedulerError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def encoder(args: argparse.Namespace, config: CompareConfig) -> Embedder:
     """The run's encoder, with ``--encoder-threads`` applied (torch or ONNX Runtime)."""
-    embedder = default_embedder(config)
-    threads = args.encoder_threads
-    if threads is None:
-        return embedder
-    if threads < 1:
+    if args.encoder_threads is not None and args.encoder_threads < 1:
         raise UsageError("--encoder-threads must be at least 1")
-    runtime = runtime_of(embedder)
-    if isinstance(runtime, ThreadedEmbedder):
-        runtime.set_threads(threads)
-    elif args.backend == "torch":
-        import torch
-
-        torch.set_num_threads(threads)
-    return embedder
+    return default_embedder(config, args.encoder_threads)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -340,6 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .grouping.cli import group_main
 
         return group_main(argv[1:])
+    if argv[:1] == ["profile"]:
+        from .profile import profile_main
+
+        return profile_main(argv[1:])
     args = build_parser().parse_args(argv)
     setup_logging(args)
     try:

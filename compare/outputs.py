@@ -7,6 +7,12 @@
 - ``story_files`` / ``write_story`` are a story's outputs and its ``done.json``
   marker; ``story_fingerprint`` / ``completed_rows`` let a run resume;
 - ``matrix_csv`` and ``summary_csv`` are the CSV tables.
+
+An output location is a local folder (a ``Path``) or an fsspec URL (a
+``str`` such as ``s3://bucket/run/`` or ``memory://run``): ``join``,
+``write_file``, ``read_text`` and ``file_names`` serve both. A URL gets no
+temporary file and no lock: an object store replaces an object whole on
+upload, and one run per URL is the user's to ensure (docs/cli.md).
 """
 from __future__ import annotations
 
@@ -21,12 +27,12 @@ import threading
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, Union
 
 from filelock import FileLock, Timeout
 
 from .config import CompareConfig
-from .corpus import ArticleRef
+from .corpus import URL_PATTERN, ArticleRef
 from .tables import matrix_rows
 
 if TYPE_CHECKING:
@@ -45,6 +51,9 @@ PAIR_FIELDS = ("sentences_a", "sentences_b", "shared_share_a", "shared_share_b",
                "facts_only_b", "facts_conflict", "framing_differences")
 SUMMARY_COLUMNS = (("story", "status", "article_a", "outlet_a", "article_b", "outlet_b") + PAIR_FIELDS
                    + ("warnings", "stage", "error"))
+
+
+Location = Union[Path, str]  # a local folder or file, or an fsspec URL
 
 
 class OutFolderBusy(RuntimeError):
@@ -75,13 +84,81 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically (see ``atomic_path``)."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; or bytes as they are) to ``path`` atomically (see ``atomic_path``)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+
+
+# ---------------------------------------------------------------- folders or URLs
+
+def is_remote(location: Location) -> bool:
+    """An fsspec URL (``memory://``, ``s3://``...), as opposed to a local path."""
+    return isinstance(location, str) and bool(URL_PATTERN.match(location)) and not location.startswith("file://")
+
+
+def as_location(value: str) -> Location:
+    """``--out`` as given: a URL stays a string (a ``Path`` would fold its ``//``)."""
+    if value.startswith("file://"):
+        return Path(value[len("file://"):])
+    return value.rstrip("/") if is_remote(value) else Path(value)
+
+
+def join(location: Location, *names: str) -> Location:
+    if is_remote(location):
+        return "/".join([str(location).rstrip("/"), *names])
+    return Path(location).joinpath(*names)
+
+
+def _fs(url: str):
+    from fsspec.core import url_to_fs
+
+    return url_to_fs(url)
+
+
+def write_file(target: Location, data: str | bytes) -> None:
+    """Write a whole file: atomically to a local path, as one upload to a URL."""
+    if not is_remote(target):
+        atomic_write(Path(target), data)
+        return
+    fs, path = _fs(str(target))
+    fs.pipe_file(path, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def read_text(target: Location) -> str | None:
+    """The UTF-8 text of a file, or None when it is missing or unreadable."""
+    try:
+        if not is_remote(target):
+            return Path(target).read_text(encoding="utf-8")
+        fs, path = _fs(str(target))
+        return fs.cat_file(path).decode("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def file_names(folder: Location) -> set[str]:
+    """Names of the files directly in ``folder`` (empty when it does not exist)."""
+    if not is_remote(folder):
+        return {p.name for p in Path(folder).iterdir() if p.is_file()} if Path(folder).is_dir() else set()
+    fs, path = _fs(str(folder))
+    try:
+        return {entry["name"].rstrip("/").rsplit("/", 1)[-1] for entry in fs.ls(path, detail=True)
+                if entry.get("type") == "file"}
+    except (FileNotFoundError, OSError):
+        return set()
+
+
+def remove_file(target: Location) -> None:
+    if not is_remote(target):
+        Path(target).unlink(missing_ok=True)
+        return
+    fs, path = _fs(str(target))
+    if fs.exists(path):
+        fs.rm_file(path)
 
 
 def remove_stale_temporaries(root: Path) -> int:
@@ -95,9 +172,13 @@ def remove_stale_temporaries(root: Path) -> int:
 
 
 @contextmanager
-def out_folder_lock(out_dir: Path, wait: bool = False) -> Iterator[None]:
+def out_folder_lock(out_dir: Location, wait: bool = False) -> Iterator[None]:
     """Hold ``out_dir``'s lock for a run; raise ``OutFolderBusy`` when another
-    run holds it, or wait for it with ``wait``."""
+    run holds it, or wait for it with ``wait``. A URL is not locked."""
+    if is_remote(out_dir):
+        yield
+        return
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(out_dir / LOCK_FILE)
     try:
@@ -128,22 +209,34 @@ def story_fingerprint(refs: Sequence[ArticleRef], config: CompareConfig, embedde
     return digest.hexdigest()
 
 
-def completed_rows(story_dir: Path, fingerprint: str) -> list[dict] | None:
-    """The summary rows of a story whose outputs are complete and current, else None."""
+def completed_story(story_dir: Location, fingerprint: str) -> dict | None:
+    """The ``done.json`` record of a story whose outputs are complete and
+    current (its summary ``rows`` and corpus-table rows ``tables``), else None."""
     try:
-        done = json.loads((story_dir / DONE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        done = json.loads(read_text(join(story_dir, DONE_FILE)) or "")
+    except ValueError:
         return None
-    if done.get("fingerprint") != fingerprint or not all((story_dir / f).is_file() for f in done.get("files", [])):
+    if (not isinstance(done, dict) or done.get("fingerprint") != fingerprint or "tables" not in done
+            or not set(done.get("files", [])) <= file_names(story_dir)):
         return None
-    return done.get("rows")
+    return done
+
+
+def completed_rows(story_dir: Location, fingerprint: str) -> list[dict] | None:
+    """The summary rows of a story whose outputs are complete and current, else None."""
+    done = completed_story(story_dir, fingerprint)
+    return None if done is None else done.get("rows")
 
 
 @contextmanager
-def run_log(out_dir: Path) -> Iterator[None]:
-    """Append the library's INFO log (and timings) to ``out_dir/run.log``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(out_dir / LOG_FILE, encoding="utf-8")
+def run_log(out_dir: Location) -> Iterator[None]:
+    """Append the library's INFO log (and timings) to ``out_dir/run.log``
+    (to a URL's when the run ends: an object cannot be appended to)."""
+    buffer = io.StringIO() if is_remote(out_dir) else None
+    if buffer is None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    handler = (logging.StreamHandler(buffer) if buffer is not None
+               else logging.FileHandler(Path(out_dir) / LOG_FILE, encoding="utf-8"))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     package = logging.getLogger("compare")
@@ -156,6 +249,8 @@ def run_log(out_dir: Path) -> Iterator[None]:
         package.removeHandler(handler)
         package.setLevel(level)
         handler.close()
+        if buffer is not None:
+            write_file(join(out_dir, LOG_FILE), (read_text(join(out_dir, LOG_FILE)) or "") + buffer.getvalue())
 
 
 # ---------------------------------------------------------------- tables and story folders
@@ -203,19 +298,19 @@ def story_files(story: StoryComparison, formats: Sequence[str]) -> dict[str, str
     return files
 
 
-def write_story(story_dir: Path, files: dict[str, str], done: dict[str, Any] | None) -> None:
+def write_story(story_dir: Location, files: dict[str, str], done: dict[str, Any] | None) -> None:
     """Write a story's files, then its ``done.json`` marker (last, atomically;
     none when ``done`` is None, so the story is redone on the next run).
     Outputs of an earlier run that are no longer produced are removed."""
-    (story_dir / DONE_FILE).unlink(missing_ok=True)
+    remove_file(join(story_dir, DONE_FILE))
     for name in sorted(files):
-        atomic_write(story_dir / name, files[name])
-    for old in story_dir.iterdir():
-        if old.suffix in (".html", ".json", ".csv") and old.name not in files and old.name != DONE_FILE:
-            old.unlink()
+        write_file(join(story_dir, name), files[name])
+    for old in sorted(file_names(story_dir)):
+        if Path(old).suffix in (".html", ".json", ".csv") and old not in files and old != DONE_FILE:
+            remove_file(join(story_dir, old))
     if done is not None:
         marker = {**done, "files": sorted(files)}
-        atomic_write(story_dir / DONE_FILE, json.dumps(marker, indent=2, ensure_ascii=False) + "\n")
+        write_file(join(story_dir, DONE_FILE), json.dumps(marker, indent=2, ensure_ascii=False) + "\n")
 
 
 def summary_csv(results: Sequence[StoryResult]) -> str:

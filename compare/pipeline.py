@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from . import align as align_stage
 from .config import CompareConfig
-from .encoders import Embedder, get_embedder
+from .encoders import Embedder, ThreadedEmbedder, get_embedder, runtime_of
 from .facts import analyse_facts
 from .failsoft import Collector, make_warning
 from .framing import analyse_framing
@@ -43,8 +43,19 @@ def as_article(item: Article | str, label: str) -> Article:
     return article if article.id else replace(article, id=label)
 
 
-def default_embedder(config: CompareConfig) -> Embedder:
-    return get_embedder(config.model, config.backend, config.batch_size)
+def default_embedder(config: CompareConfig, threads: int | None = None) -> Embedder:
+    """The configured encoder; ``threads`` sets its runtime's threads (torch
+    or ONNX Runtime; None: the runtime's choice, one per core)."""
+    embedder = get_embedder(config.model, config.backend, config.batch_size)
+    if threads is not None:
+        runtime = runtime_of(embedder)
+        if isinstance(runtime, ThreadedEmbedder):
+            runtime.set_threads(threads)
+        elif config.backend == "torch":
+            import torch
+
+            torch.set_num_threads(threads)
+    return embedder
 
 
 def prepare_documents(articles: Sequence[Article], config: CompareConfig,

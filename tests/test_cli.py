@@ -137,11 +137,12 @@ class ThreadedEncoder:
 
 def test_encoder_threads_reach_the_onnx_runtime(monkeypatch):
     import compare.cli as cli
+    import compare.pipeline as pipeline
     from compare.config import CompareConfig
     from compare.encoders import CachingEmbedder
 
-    inner = ThreadedEncoder()
-    monkeypatch.setattr(cli, "default_embedder", lambda config: CachingEmbedder(inner))
+    inner = ThreadedEncoder()  # default_embedder applies the threads (shared with the Dask workers)
+    monkeypatch.setattr(pipeline, "get_embedder", lambda model, backend, batch_size: CachingEmbedder(inner))
     args = build_parser().parse_args(["CORPUS", "--out", "o", "--encoder-threads", "1"])
     assert cli.encoder(args, CompareConfig()).inner is inner and inner.threads == 1
     with pytest.raises(ValueError, match="at least 1"):
