@@ -91,13 +91,26 @@ def worker_gate(setup: WorkerSetup) -> EncoderGate:
         return _GATES[key]
 
 
-def warm_models(setup: WorkerSetup) -> None:
-    """Load the sentence encoder and the spaCy pipeline now rather than in the first task."""
-    from .segment import load_spacy
+_WARMED: set[str] = set()
+_WARM_LOCK = threading.Lock()
 
-    logging.getLogger("compare").setLevel(logging.INFO)  # records forwarded to the client's run.log
-    worker_gate(setup).encode(["Models are loaded once per worker."])
-    load_spacy(setup.config.spacy_model, setup.config.segmenter)
+
+def warm_models(setup: WorkerSetup) -> None:
+    """Load the sentence encoder and the spaCy pipeline once per worker process.
+
+    The plugin calls it when the worker starts and every task calls it first: the
+    lock keeps a task from importing spaCy while the plugin's thread is still
+    importing it (a restarted worker can receive a task before its setup ends;
+    concurrent first imports of spaCy raised KeyError('spacy') in CI)."""
+    with _WARM_LOCK:
+        if setup.key() in _WARMED:
+            return
+        from .segment import load_spacy
+
+        logging.getLogger("compare").setLevel(logging.INFO)  # records forwarded to the client's run.log
+        worker_gate(setup).encode(["Models are loaded once per worker."])
+        load_spacy(setup.config.spacy_model, setup.config.segmenter)
+        _WARMED.add(setup.key())
 
 
 class ModelPlugin(WorkerPlugin):
@@ -115,6 +128,7 @@ def story_task(job: StoryJob, setup: WorkerSetup, options: BatchOptions) -> Task
     import socket
 
     started = time.perf_counter()
+    warm_models(setup)
     gate = worker_gate(setup)
     job.articles = [read_or_error(ref, options.allow_private_urls) for ref in job.refs]
     store = DocumentStore([[job]])
