@@ -11,10 +11,11 @@ from typing import Any
 
 from . import tables
 from .tables import clip
+from .facts.salience import key_differences
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
-SCHEMA_VERSION = "1.2"  # 1.1 added "warnings", 1.2 the "links" section
+SCHEMA_VERSION = "1.3"  # 1.1 added "warnings", 1.2 the "links" section, 1.3 "key_differences" and facts[].salience
 
 
 def _spans(spans) -> list[list[int]]:
@@ -33,7 +34,13 @@ def article_dict(doc: Document, status: tuple[str, ...]) -> dict[str, Any]:
 
 def fact_dict(fact: Fact) -> dict[str, Any]:
     return {"kind": fact.kind, "status": fact.status, "text": fact.text, "a_spans": _spans(fact.a_spans),
-            "b_spans": _spans(fact.b_spans), "reason": fact.reason, "confidence": round(fact.confidence, 3)}
+            "b_spans": _spans(fact.b_spans), "reason": fact.reason, "confidence": round(fact.confidence, 3),
+            "salience": round(fact.salience, 3)}
+
+
+def key_differences_dict(facts) -> dict[str, Any]:
+    """The ranked key differences (facts/salience.py): facts as in ``facts[]``."""
+    return {name: [fact_dict(f) for f in chosen] for name, chosen in key_differences(facts).items()}
 
 
 def framing_dict(item: FramingDifference) -> dict[str, Any]:
@@ -66,6 +73,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
                        for p in al.pairs],
         "highlights": [highlight_dict(h) for h in comparison.highlights],
         "facts": [fact_dict(f) for f in comparison.facts],
+        "key_differences": key_differences_dict(comparison.facts),
         "framing": [framing_dict(f) for f in comparison.framing],
         "links": links_dict(comparison.links),
         "summary": summary(comparison),

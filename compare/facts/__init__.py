@@ -10,6 +10,8 @@ claims) with a status, the spans on both sides and a one-line reason
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..config import CompareConfig
 from ..encoders import Embedder
 from ..failsoft import Collector
@@ -17,9 +19,58 @@ from ..types import Alignment, Document, Fact, Highlight
 from .extract import article_side, warm_token_vectors
 from .families import (build_highlights, claim_facts, date_facts, entity_facts, event_facts, number_facts,
                        quote_facts)
+from .match import same_entity
 from .phrases import event_matches, phrase_verdicts, with_events
+from .salience import salience
 
 __all__ = ["analyse_facts", "warm_token_vectors"]
+
+
+def fold_nested(facts: list[Fact]) -> list[Fact]:
+    """One fact per thing said. A one-sided name, date or figure inside a
+    one-sided claim of the same side is left out: the claim says it ("B never
+    names Crimea" inside "Russia annexed Crimea in 2014", a sentence B does not
+    have). A one-sided claim that is mostly a one-sided quote is left out for
+    the quote (which carries its speaker)."""
+    def own(fact: Fact):
+        return fact.a_spans if fact.status == "only_a" else fact.b_spans
+
+    def within(fact: Fact, kind: str) -> bool:
+        outer = [s for f in facts if f.kind == kind and f.status == fact.status and f is not fact for s in own(f)]
+        return bool(own(fact)) and all(any(c.start <= s.start and s.end <= c.end for c in outer) for s in own(fact))
+
+    def mostly_quote(fact: Fact) -> bool:
+        quotes = [s for f in facts if f.kind == "quote" and f.status == fact.status for s in own(f)]
+        size = sum(s.end - s.start for s in own(fact)) or 1
+        covered = sum(max(0, min(s.end, q.end) - max(s.start, q.start)) for s in own(fact) for q in quotes)
+        return covered / size >= 0.6
+    return [f for f in facts if f.status not in ("only_a", "only_b")
+            or not (f.kind in ("entity", "date", "number") and within(f, "claim"))
+            and not (f.kind == "claim" and mostly_quote(f))]
+
+
+def scored(sides, facts: list[Fact]) -> list[Fact]:
+    """Each fact with its salience (salience.py), read on the side that says it."""
+    out = []
+    for fact in facts:
+        side = 0 if fact.a_spans else 1
+        spans = fact.a_spans or fact.b_spans
+        if not spans:
+            out.append(fact)
+            continue
+        doc = sides[side].doc
+        first = spans[0].start
+        sentence = next((s.index for s in doc.sentences if s.start <= first < s.end), 0)
+        text = fact.text
+        content = sum(1 for w in text.split() if len(w) > 3)
+        inside = [u for units in sides[side].units for u in units if u.kind in ("entity", "number")
+                  and any(sp.start <= u.start and u.end <= sp.end for sp in spans)]
+        carries = bool(inside) or any(any(sp.start <= q.start < sp.end for sp in spans) for q in sides[side].quotes)
+        mentions = (sum(1 for u in sides[side].of_kind("entity") if same_entity(u.text, fact.text))
+                    if fact.kind == "entity" else 1)
+        out.append(replace(fact, salience=salience(fact, sentence / max(len(doc.sentences), 1), content,
+                                                   mentions, carries)))
+    return out
 
 
 def analyse_facts(a: Document, b: Document, alignment: Alignment, config: CompareConfig,
@@ -40,12 +91,13 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
     phrases = run("events", pair, lambda: with_events(sides, verdicts, events, cfg), verdicts)
     numbers, conflicts = run("facts.numbers", pair, lambda: number_facts(sides, phrases, alignment, cfg), ([], []))
     quotes, quote_conflicts = run("facts.quotes", pair, lambda: quote_facts(sides, cfg), ([], []))
-    facts = (numbers + quotes + run("facts.entities", pair, lambda: entity_facts(sides), [])
-             + run("facts.dates", pair, lambda: date_facts(sides), [])
+    dates, date_conflicts = run("facts.dates", pair, lambda: date_facts(sides, phrases, alignment, cfg), ([], []))
+    facts = (numbers + quotes + dates + run("facts.entities", pair, lambda: entity_facts(sides), [])
              + run("events", pair, lambda: event_facts(sides, events), [])
              + run("facts.claims", pair, lambda: claim_facts(sides, phrases, alignment), []))
-    highlights = run("facts.highlights", pair, lambda: build_highlights(sides, phrases, conflicts + quote_conflicts),
+    highlights = run("facts.highlights", pair, lambda: build_highlights(sides, phrases, conflicts + quote_conflicts + date_conflicts),
                      ())
+    facts = run("facts.salience", pair, lambda: scored(sides, fold_nested(facts)), facts)
     order = {"conflict": 0, "only_a": 1, "only_b": 2, "shared": 3}
     facts.sort(key=lambda f: (order[f.status], (f.a_spans or f.b_spans)[0].start if (f.a_spans or f.b_spans) else 0))
     return tuple(facts), highlights
