@@ -40,6 +40,7 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 NUMBER = re.compile(r"(?<![\w.,$])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w,.]\d)")
+MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.? $")
 DATE = re.compile(r"\b(" + "|".join(WEEKDAYS + MONTHS) + r")\b")
 NAME = r"([A-Z][a-z]+ [A-Z][a-z]{2,})"
 QUOTE_SPEAKER = re.compile(r"[,.?!][\"\u201d] (?:said |says )?" + NAME + r"(?: said| says| added|,)|"
@@ -53,8 +54,8 @@ def change_number(sentence: str) -> tuple[int, int, str] | None:
     for m in NUMBER.finditer(sentence):
         whole = m[0]
         digits = whole.replace(",", "")
-        if re.fullmatch(r"1[89]\d\d|20\d\d", digits):
-            continue  # a year is a date
+        if re.fullmatch(r"1[89]\d\d|20\d\d", digits) or MONTH_BEFORE.search(sentence[:m.start()]):
+            continue  # a year or a day of the month is a date
         value = float(digits)
         new = value + max(4, round(value * 0.3)) if "." not in digits else value + 1.0
         text = f"{new:,.0f}" if "," in whole else (f"{new:g}" if "." in digits else str(int(new)))

@@ -6,7 +6,7 @@ per article). Prints the median and 90th percentile of one-sided facts per
 pair (only_a + only_b), of conflicts, and of key differences when the
 comparison has them. Texts are read from ../shared at run time.
 
-    python benchmarks/facts_per_pair.py [--stories 20]
+    python benchmarks/facts_per_pair.py [--stories 20] [--show-conflicts]
 """
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--basil", default=str(BASIL))
     parser.add_argument("--stories", type=int, default=20)
+    parser.add_argument("--show-conflicts", action="store_true", help="print every conflict with its reason")
     args = parser.parse_args()
     config = CompareConfig()
     embedder = get_embedder(config.model, config.backend, config.batch_size)
@@ -51,6 +52,8 @@ def main() -> None:
             result = compare_documents(docs[i], docs[j], config, embedder)
             one_sided.append(sum(f.status in ("only_a", "only_b") for f in result.facts))
             conflicts.append(sum(f.status == "conflict" for f in result.facts))
+            for f in (f for f in result.facts if f.status == "conflict" and args.show_conflicts):
+                print(f"  {story['main_event'][:40]} {articles[i].id}/{articles[j].id}: {f.kind} | {f.reason}")
             if key_differences is not None:
                 kd = key_differences(result.facts)
                 keys.append(len(kd["only_a"]) + len(kd["only_b"]))

@@ -45,6 +45,13 @@ def test_figures_compare_by_interval_and_measure(nlp, a, b, same):
     assert same_figure(x, y, 0.1) is same
 
 
+def test_a_tally_is_not_a_range_and_matches_itself(nlp):
+    # a control pair raised "242-190 seat / 242-190 seat": the tally was read as an inverted range
+    text = "The House voted 242-190 to pass the bill."
+    xs, ys = units(nlp, text, "number"), units(nlp, text, "number")
+    assert xs and all(same_figure(x, y, 0.1) for x, y in zip(xs, ys))
+
+
 def test_bounds_leave_one_side_open():
     assert figure_of(700000, None, "700,000", "more than", "", 0.1).hi == math.inf
     assert figure_of(10, None, "10", "up to", "", 0.1).lo == 0.0

@@ -247,11 +247,17 @@ def _ranges(runs: list[list[int]], doc: Doc) -> list:
     out: list = []
     for run in runs:
         prev = out[-1] if out else None
-        if isinstance(prev, list) and run[0] - prev[-1] == 2 and doc[prev[-1] + 1].lower_ in RANGE_JOINERS:
+        if isinstance(prev, list) and run[0] - prev[-1] == 2 and doc[prev[-1] + 1].lower_ in RANGE_JOINERS \
+                and _lower(prev, run, doc):  # "242-190" is a tally, not a range
             out[-1] = (prev, run)
         else:
             out.append(run)
     return out
+
+
+def _lower(first: list[int], second: list[int], doc: Doc) -> bool:
+    low, high = (parse_number(" ".join(doc[i].text for i in run)) for run in (first, second))
+    return low is not None and high is not None and low < high
 
 
 def _what(noun: Token | None) -> tuple[str, ...]:
