@@ -10,6 +10,7 @@ claims) with a status, the spans on both sides and a one-line reason
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from ..config import CompareConfig
@@ -32,25 +33,48 @@ def fold_nested(facts: list[Fact]) -> list[Fact]:
     names Crimea" inside "Russia annexed Crimea in 2014", a sentence B does not
     have). A one-sided claim that is mostly a one-sided quote is left out for
     the quote (which carries its speaker)."""
-    def own(fact: Fact):
-        return fact.a_spans if fact.status == "only_a" else fact.b_spans
+    def own_(fact: Fact, status: str):
+        return fact.a_spans if status == "only_a" else fact.b_spans
 
-    def within(fact: Fact, kind: str) -> bool:
-        outer = [s for f in facts if f.kind == kind and f.status == fact.status and f is not fact for s in own(f)]
-        return bool(own(fact)) and all(any(c.start <= s.start and s.end <= c.end for c in outer) for s in own(fact))
+    def own(fact: Fact):
+        return own_(fact, fact.status)
+
+    outer = {status: [s for f in facts if f.kind == "claim" and f.status == status for s in own_(f, status)]
+             for status in ("only_a", "only_b")}
+    quotes = {status: [s for f in facts if f.kind == "quote" and f.status == status for s in own_(f, status)]
+              for status in ("only_a", "only_b")}
+
+    def within(fact: Fact) -> bool:
+        return bool(own(fact)) and all(any(c.start <= s.start and s.end <= c.end for c in outer[fact.status])
+                                       for s in own(fact))
 
     def mostly_quote(fact: Fact) -> bool:
-        quotes = [s for f in facts if f.kind == "quote" and f.status == fact.status for s in own(f)]
         size = sum(s.end - s.start for s in own(fact)) or 1
-        covered = sum(max(0, min(s.end, q.end) - max(s.start, q.start)) for s in own(fact) for q in quotes)
+        covered = sum(max(0, min(s.end, q.end) - max(s.start, q.start)) for s in own(fact)
+                      for q in quotes[fact.status])
         return covered / size >= 0.6
     return [f for f in facts if f.status not in ("only_a", "only_b")
-            or not (f.kind in ("entity", "date", "number") and within(f, "claim"))
+            or not (f.kind in ("entity", "date", "number") and within(f))
             and not (f.kind == "claim" and mostly_quote(f))]
+
+
+def _carries(carriers: list[tuple[int, int]], spans) -> bool:
+    """A name, figure or quote (sorted ``(start, end)``) lies inside one of ``spans``."""
+    for sp in spans:
+        for start, end in carriers[bisect_left(carriers, (sp.start, 0)):]:
+            if start >= sp.end:
+                break
+            if end <= sp.end:
+                return True
+    return False
 
 
 def scored(sides, facts: list[Fact]) -> list[Fact]:
     """Each fact with its salience (salience.py), read on the side that says it."""
+    starts = [[sentence.start for sentence in side.doc.sentences] for side in sides]
+    carriers = [sorted([(u.start, u.end) for u in side.of_kind("entity") + side.of_kind("number")]
+                       + [(q.start, q.start + 1) for q in side.quotes]) for side in sides]
+    entities = [[u.text for u in side.of_kind("entity")] for side in sides]
     out = []
     for fact in facts:
         side = 0 if fact.a_spans else 1
@@ -58,17 +82,11 @@ def scored(sides, facts: list[Fact]) -> list[Fact]:
         if not spans:
             out.append(fact)
             continue
-        doc = sides[side].doc
-        first = spans[0].start
-        sentence = next((s.index for s in doc.sentences if s.start <= first < s.end), 0)
-        text = fact.text
-        content = sum(1 for w in text.split() if len(w) > 3)
-        inside = [u for units in sides[side].units for u in units if u.kind in ("entity", "number")
-                  and any(sp.start <= u.start and u.end <= sp.end for sp in spans)]
-        carries = bool(inside) or any(any(sp.start <= q.start < sp.end for sp in spans) for q in sides[side].quotes)
-        mentions = (sum(1 for u in sides[side].of_kind("entity") if same_entity(u.text, fact.text))
-                    if fact.kind == "entity" else 1)
-        out.append(replace(fact, salience=salience(fact, sentence / max(len(doc.sentences), 1), content,
+        sentence = max(bisect_right(starts[side], spans[0].start) - 1, 0)
+        content = sum(1 for w in fact.text.split() if len(w) > 3)
+        carries = _carries(carriers[side], spans)
+        mentions = sum(same_entity(t, fact.text) for t in entities[side]) if fact.kind == "entity" else 1
+        out.append(replace(fact, salience=salience(fact, sentence / max(len(starts[side]), 1), content,
                                                    mentions, carries)))
     return out
 

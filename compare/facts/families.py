@@ -13,7 +13,7 @@ import numpy as np
 
 from ..config import FactsConfig
 from ..links.time import anchor, anchors_conflict, publication_date
-from ..names import name_variant
+from ..names import name_variant, plain
 from ..caches import memo
 from ..lexicon import FACT_ENTITY_LABELS, POSSESSIVE
 from ..types import Alignment, Fact, Highlight, Span
@@ -189,13 +189,19 @@ def entity_facts(sides) -> list[Fact]:
 def named_in(name: str, side: Side) -> bool:
     """Every word of ``name`` is written (capitalised, in some spelling) in ``side``'s text."""
     words = name_words(name)
-    text_words = _capitalised_words(side.doc.article.text)
-    return bool(words) and all(any(same_word(w, t) for t in text_words) for w in words)
+    by_initial = _capitalised_words(side.doc.article.text)
+    return bool(words) and all(any(same_word(w, t) for t in by_initial.get(plain(w)[:1], ())) for w in words)
 
 
 @memo(maxsize=256)
-def _capitalised_words(text: str) -> frozenset[str]:
-    return frozenset(POSSESSIVE.sub("", w) for w in re.findall(r"[A-Z][\w'\u2019-]+", text))
+def _capitalised_words(text: str) -> dict[str, tuple[str, ...]]:
+    """The text's capitalised words by the first letter of their folded form
+    (spelling variants keep it: Luhansk/Lugansk, Kyiv/Kiev)."""
+    out: dict[str, set[str]] = {}
+    for w in re.findall(r"[A-Z][\w'\u2019-]+", text):
+        w = POSSESSIVE.sub("", w)
+        out.setdefault(plain(w)[:1], set()).add(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _entity_fact(group_a, group_b, only: int | None) -> Fact:
@@ -224,7 +230,7 @@ def date_facts(sides, phrases=None, alignment: Alignment | None = None,
     sentences that otherwise agree, each date missing from the other report)."""
     dates = [[u for u in s.of_kind("date") if is_absolute_date(u.text)] for s in sides]
     keys = [[date_anchor(u.text, s.doc.article.date) for u in ds] for s, ds in zip(sides, dates)]
-    conflicts = _date_conflicts(dates, keys, phrases, alignment, cfg) if alignment is not None else []
+    conflicts = _date_conflicts(sides, dates, keys, phrases, alignment, cfg) if alignment is not None else []
     in_conflict = {id(u) for f in conflicts for u in f[2:]}
     facts = []
     for side in (0, 1):
@@ -255,14 +261,29 @@ def _dates_differ(x: str, y: str) -> bool:
     return not x[:1].isdigit() and not y[:1].isdigit() and x != y
 
 
-def _date_conflicts(dates, keys, phrases, alignment: Alignment, cfg: FactsConfig) -> list[tuple]:
+def _date_verb(side: Side, u: Unit) -> str:
+    """The verb a date unit belongs to ("voted on Tuesday" -> "vote"), or ""."""
+    if not u.tokens:
+        return ""
+    token = side.doc.doc[u.tokens[-1]]
+    return next((t.lemma_.lower() for t in (token, *token.ancestors) if t.pos_ in ("VERB", "AUX")), "")
+
+
+def _date_conflicts(sides, dates, keys, phrases, alignment: Alignment, cfg: FactsConfig) -> list[tuple]:
+    """Two dates for one happening: same granularity (day and day, month and
+    month), same verb, counterpart sentences that otherwise agree, each date
+    missing from the other sentence. The same word anchored to two days
+    ("Friday" in reports dated a week apart) is two dates, not a conflict:
+    which Friday a report means is the uncertain part."""
     out, used = [], set()
+
     def in_sentence(side: int, sentence: int) -> set[str]:
         return {k for w, k in zip(dates[side], keys[side]) if w.sentence == sentence}
 
     for u, ku in zip(dates[0], keys[0]):
         for v, kv in zip(dates[1], keys[1]):
-            if id(v) in used or not _dates_differ(ku, kv):
+            if id(v) in used or not _dates_differ(ku, kv) or len(ku) != len(kv) or \
+                    date_key(u.text) == date_key(v.text) or _date_verb(sides[0], u) != _date_verb(sides[1], v):
                 continue
             # the two sentences say the same thing, each with a date the other sentence lacks
             if not _counterparts(alignment, phrases, u.sentence, v.sentence) or ku in in_sentence(1, v.sentence) \

@@ -118,6 +118,8 @@ def same_speaker(x: str, y: str) -> bool:
 def is_absolute_date(text: str) -> bool:
     """A date with a digit, a weekday or a month ("Tuesday", "Feb. 21"), not "last week"."""
     low = text.lower()
+    if "-old" in low or "year-old" in low:  # an age ("21-year-old") is not a date
+        return False
     return any(ch.isdigit() for ch in low) or any(w in low for w in _CALENDAR)
 
 

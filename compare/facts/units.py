@@ -24,6 +24,7 @@ CLAUSE_DEPS = frozenset({"relcl", "appos", "advcl", "acl", "ccomp", "conj", "par
 _NUMBER_PART = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s\u00a0\u202f](?=\d{3}\b)")
 MIN_QUOTE_WORDS = 3
+_AGE = re.compile(r"-old\b|\baged?\b|\b\d0s\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,9 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
     A year ("in 2014", "the 2016 candidate") is a date unit, not a number;
     "four-way" and a bare "one" count nothing and are left out."""
     doc = span.doc
-    in_date = {t.i for ent in ents if ent.label_ in DATE_ENTITY_LABELS | {"ORDINAL"} for t in ent}
+    # an age ("64-year-old", "aged 21", "in his early 20s") is a figure, though the recogniser calls it a date
+    in_date = {t.i for ent in ents if ent.label_ in DATE_ENTITY_LABELS | {"ORDINAL"} and not _AGE.search(ent.text)
+               for t in ent}
     out, ids = [], [t.i for t in span if t.like_num and t.i not in in_date]
     for group in _ranges(_runs(ids, doc), doc):
         low, first = None, None
