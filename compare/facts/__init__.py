@@ -28,10 +28,10 @@ __all__ = ["analyse_facts", "warm_token_vectors"]
 
 
 def fold_nested(facts: list[Fact]) -> list[Fact]:
-    """One fact per thing said. A one-sided name, date or figure inside a
-    one-sided claim of the same side is left out: the claim says it ("B never
+    """One fact per thing said. A one-sided date or figure inside a one-sided
+    claim or quote of the same side is left out: the claim says it ("B never
     names Crimea" inside "Russia annexed Crimea in 2014", a sentence B does not
-    have). A one-sided claim that is mostly a one-sided quote is left out for
+    have); so is a one-sided name when any of its mentions is inside one. A one-sided claim that is mostly a one-sided quote is left out for
     the quote (which carries its speaker)."""
     def own_(fact: Fact, status: str):
         return fact.a_spans if status == "only_a" else fact.b_spans
@@ -45,8 +45,10 @@ def fold_nested(facts: list[Fact]) -> list[Fact]:
               for status in ("only_a", "only_b")}
 
     def within(fact: Fact) -> bool:
-        return bool(own(fact)) and all(any(c.start <= s.start and s.end <= c.end for c in outer[fact.status])
-                                       for s in own(fact))
+        # a figure or date inside a claim; a name any of whose mentions a one-sided claim or quote shows
+        inside = [any(c.start <= s.start and s.end <= c.end for c in outer[fact.status] + quotes[fact.status])
+                  for s in own(fact)]
+        return bool(inside) and (any(inside) if fact.kind == "entity" else all(inside))
 
     def mostly_quote(fact: Fact) -> bool:
         size = sum(s.end - s.start for s in own(fact)) or 1
