@@ -153,3 +153,22 @@ def test_pronoun_speaker_never_makes_a_quote_conflict(fake_embedder):
     a = 'Smith met Jones on Monday. "We will win this election in November," he said.'
     b = 'Jones met Smith on Monday. "We will win this election in November," he said.'
     assert [f.status for f in facts_of(a, b, fake_embedder) if f.kind == "quote"] == ["shared"]
+
+
+def test_a_quote_inside_a_quote_never_conflicts():
+    # BASIL: Steele's "a war of Obama's choosing" inside Kristol's letter was a Steele/Kristol "conflict"
+    from types import SimpleNamespace
+    from compare.config import FactsConfig
+    from compare.facts.families import quote_facts
+    from compare.facts.units import Unit
+
+    def quote(start, text, speaker):
+        return Unit("quote", start, start + len(text), 0, text, speaker=speaker, label="subject")
+    words = "a war of Obama's choosing that nobody wanted"
+    a = SimpleNamespace(quotes=(quote(10, words, "Steele"),))
+    outer = quote(0, f"Needless to say, it was not '{words}' at all", "Kristol")
+    b = SimpleNamespace(quotes=(outer, quote(29, words, "Kristol")))
+    facts, conflicts = quote_facts((a, b), FactsConfig())
+    assert conflicts == [] and [f.status for f in facts if f.status == "shared"] == ["shared"]
+    b_flat = SimpleNamespace(quotes=(quote(29, words, "Kristol"),))  # the same quote, not nested: a conflict
+    assert [f.status for f in quote_facts((a, b_flat), FactsConfig())[1]] == ["conflict"]

@@ -125,7 +125,8 @@ def quote_facts(sides, cfg: FactsConfig) -> tuple[list[Fact], list[Fact]]:
         spans = ((Span(q.start, q.end),), (Span(match.start, match.end),))
         if same_speaker(q.speaker, match.speaker):
             facts.append(Fact("quote", "shared", q.text, *spans, f"both quote this{_by(q.speaker or match.speaker)}", 0.9))
-        elif q.label == match.label == "subject":  # both persons named as the reporting verb's subject
+        elif q.label == match.label == "subject" and not _nested(q, sides[0]) and not _nested(match, sides[1]):
+            # both persons named as the reporting verb's subject, neither quote inside another quote
             conflicts.append(Fact("quote", "conflict", q.text, *spans,
                                   f"A attributes this quote to {q.speaker}, B to {match.speaker} "
                                   f"({quote_overlap(q.text, match.text):.0%} of the words are the same)", 0.8))
@@ -136,6 +137,13 @@ def quote_facts(sides, cfg: FactsConfig) -> tuple[list[Fact], list[Fact]]:
     facts += [_only_quote(r, 1) for r in sides[1].quotes if id(r) not in used
               and not any(same_quote(q, r, cfg) for q in sides[0].quotes)]
     return facts + conflicts, conflicts
+
+
+def _nested(q: Unit, side: Side) -> bool:
+    """A quote inside another quote, or holding one ("He added, 'the war was not "a war of Obama's choosing."'"):
+    whose words it is depends on nesting the speaker rules do not read."""
+    return any((o.start, o.end) != (q.start, q.end) and (o.start <= q.start and q.end <= o.end
+                                                          or q.start <= o.start and o.end <= q.end) for o in side.quotes)
 
 
 def same_quote(q: Unit, r: Unit, cfg: FactsConfig) -> bool:
