@@ -204,6 +204,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-tool", action="store_true", help="baselines only")
     parser.add_argument("--lexical", action="store_true",
                         help="also score the tool without token vectors (FactsConfig.use_token_vectors=False)")
+    parser.add_argument("--kfold", type=int, default=0, metavar="K",
+                        help="also sweep unique_threshold and print a K-fold estimate (threshold chosen on the "
+                             "other folds of pairs) beside the best threshold on all of dev")
     parser.add_argument("--all-tokens", action="store_true",
                         help="also score punctuation tokens (by default only tokens with a letter or digit)")
     args = parser.parse_args(argv)
@@ -227,6 +230,17 @@ def main(argv: list[str] | None = None) -> None:
     scores = np.concatenate(contextual_scores(texts, offsets, other, embedder))[keep]
     threshold, figures = best_threshold(flat_gold, scores)
     print("contextual baseline   P %.3f  R %.3f  F1 %.3f  (threshold %.2f tuned here)" % (*figures, threshold))
+    if args.kfold:
+        pair_of = np.concatenate([[n // 2] * len(g) for n, g in enumerate(gold)])[keep]
+        folds = pair_of % args.kfold
+        pred = np.zeros_like(flat_gold)
+        for k in range(args.kfold):
+            t, _ = best_threshold(flat_gold[folds != k], scores[folds != k])
+            pred[folds == k] = scores[folds == k] >= t
+        print("contextual baseline   %d-fold F1 %.3f  (all-dev tuned %.3f)" % (args.kfold, prf(flat_gold, pred)[2],
+                                                                              figures[2]))
+        if not args.no_tool:
+            kfold_tool(texts, offsets, config, embedder, flat_gold, keep, folds, args.kfold)
     if not args.no_tool:
         seed_lines(args.shared / SEED_GOLD, embedder)
 
@@ -242,6 +256,26 @@ def tool_report(texts, offsets, config, embedder, flat_gold, keep, lexical: bool
         predictions, timings = tool_predictions(texts, offsets, lexical_config, embedder)
         print("tool, no token vectors P %.3f  R %.3f  F1 %.3f  (fact stage %.1fs)"
               % (*prf(flat_gold, np.concatenate(predictions)[keep]), timings["facts_s"]))
+
+
+SWEEP = (0.46, 0.50, 0.54, 0.58, 0.62)
+
+
+def kfold_tool(texts, offsets, config, embedder, flat_gold, keep, folds, k: int) -> None:
+    """The tool's unique_threshold chosen on K-1 folds of pairs, scored on the held-out fold."""
+    runs = {}
+    for t in SWEEP:
+        swept = replace(config, facts=replace(config.facts, unique_threshold=t))
+        runs[t] = np.concatenate(tool_predictions(texts, offsets, swept, embedder)[0])[keep]
+        print("tool at unique_threshold %.2f   P %.3f  R %.3f  F1 %.3f" % (t, *prf(flat_gold, runs[t])))
+    pred = np.zeros_like(flat_gold)
+    for fold in range(k):
+        train = folds != fold
+        best = max(SWEEP, key=lambda t: prf(flat_gold[train], runs[t][train])[2])
+        pred[folds == fold] = runs[best][folds == fold]
+    all_dev = max(prf(flat_gold, runs[t])[2] for t in SWEEP)
+    print("tool                  %d-fold F1 %.3f  beside all-dev best %.3f (gap %.3f)"
+          % (k, prf(flat_gold, pred)[2], all_dev, all_dev - prf(flat_gold, pred)[2]))
 
 
 def seed_lines(gold_path: Path, embedder) -> None:

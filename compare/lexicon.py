@@ -79,6 +79,25 @@ NUMBER_WORDS: Mapping[str, int] = MappingProxyType({
 SCALES: Mapping[str, float] = MappingProxyType({
     "dozen": 12, "dozens": 12, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6,
     "billion": 1e9, "bn": 1e9, "trillion": 1e12, "k": 1e3})
+# Signs and words that give a figure its measure: "$13.6 million" and "13.6 million dollars" are "$",
+# "35.7%" and "35.7 percent" are "%". Figures with two different measures are never the same figure.
+CURRENCY_SIGNS: Mapping[str, str] = MappingProxyType({"$": "$", "US$": "$", "\u00a3": "\u00a3", "\u20ac": "\u20ac"})
+MEASURE_WORDS: Mapping[str, str] = MappingProxyType({
+    "%": "%", "percent": "%", "per": "%", "percentage": "%", "dollar": "$", "dollars": "$", "pound": "\u00a3",
+    "pounds": "\u00a3", "euro": "\u20ac", "euros": "\u20ac"})
+# Qualifiers before a figure (the words joined, matched at their end) by which side they leave open:
+# "more than 700,000" has no upper end, "up to 10" no lower one, "nearly 50" ends at 50.
+BOUND_AT_LEAST: tuple[str, ...] = ("more than", "over", "above", "at least", "upwards of", "upward of", "exceeding")
+BOUND_AT_MOST: tuple[str, ...] = ("less than", "fewer than", "under", "below", "at most", "up to", "no more than")
+BOUND_UP_TO: tuple[str, ...] = ("nearly", "almost", "just under")
+APPROXIMATELY: tuple[str, ...] = ("about", "around", "approximately", "roughly", "some", "estimated")
+# Words after a hyphen that make "four-way talks" a modifier, not a count of ways.
+HYPHEN_NON_COUNTS = frozenset({"way", "fold", "sided", "pronged", "dimensional", "track", "party", "tier"})
+# Platforms and media are where words were posted, never who said them ("posted to Twitter").
+PLATFORMS = frozenset({"twitter", "facebook", "instagram", "youtube", "tiktok", "telegram", "x", "reddit",
+                       "linkedin", "snapchat", "truth social", "weibo", "vk", "whatsapp", "cnn", "fox news",
+                       "msnbc", "abc", "nbc", "cbs", "bbc", "npr", "twitter account", "statement", "blog",
+                       "tweet", "post", "interview", "website", "radio", "television", "tv"})
 WEEKDAYS: tuple[str, ...] = tuple(WORDS["weekdays"])
 MONTH_NAMES: tuple[str, ...] = tuple(WORDS["months"])
 # Month name or abbreviation -> number ("january", "jan", "sept" -> 1, 1, 9).

@@ -11,12 +11,14 @@ from typing import Any
 
 from . import tables
 from .labels import warning_line
-from .summary import STATUS_WORDS, coverage_line, key_differences
+from . import summary as reader_summary
+from .summary import STATUS_WORDS, coverage_line
 from .tables import clip
+from .facts.salience import key_differences
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
-SCHEMA_VERSION = "1.3"  # 1.1 added "warnings", 1.2 the "links" section, 1.3 "articles[].language" and "referents"
+SCHEMA_VERSION = "1.3"  # 1.1 "warnings", 1.2 "links", 1.3 "articles[].language", "referents", "key_differences", facts[].salience
 
 
 def _spans(spans) -> list[list[int]]:
@@ -36,7 +38,13 @@ def article_dict(doc: Document, status: tuple[str, ...]) -> dict[str, Any]:
 
 def fact_dict(fact: Fact) -> dict[str, Any]:
     return {"kind": fact.kind, "status": fact.status, "text": fact.text, "a_spans": _spans(fact.a_spans),
-            "b_spans": _spans(fact.b_spans), "reason": fact.reason, "confidence": round(fact.confidence, 3)}
+            "b_spans": _spans(fact.b_spans), "reason": fact.reason, "confidence": round(fact.confidence, 3),
+            "salience": round(fact.salience, 3)}
+
+
+def key_differences_dict(facts) -> dict[str, Any]:
+    """The ranked key differences (facts/salience.py): facts as in ``facts[]``."""
+    return {name: [fact_dict(f) for f in chosen] for name, chosen in key_differences(facts).items()}
 
 
 def framing_dict(item: FramingDifference) -> dict[str, Any]:
@@ -75,6 +83,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
                        for p in al.pairs],
         "highlights": [highlight_dict(h) for h in comparison.highlights],
         "facts": [fact_dict(f) for f in comparison.facts],
+        "key_differences": key_differences_dict(comparison.facts),
         "framing": [framing_dict(f) for f in comparison.framing],
         "links": links_dict(comparison.links),
         "referents": referents_dict(comparison.referents),
@@ -155,7 +164,7 @@ def text_report(comparison: Comparison, width: int = 100) -> str:
              f"shared: {s['shared_share_a']:.0%} of A, {s['shared_share_b']:.0%} of B; "
              f"{s['equivalent_pairs']} equivalent and {s['related_pairs']} related alignments",
              f"coverage: {coverage_line(data)}"]
-    keys = key_differences(data)
+    keys = reader_summary.key_differences(data)
     if keys:  # what differs first, as on the dashboard and the HTML report
         lines.append("key differences:")
         lines += [f"   {STATUS_WORDS[k['status']]:9} {k['label']:>4} “{k['quote']}” ({k['kind']})"

@@ -62,16 +62,32 @@ def sentence_at(article: dict, offset: int) -> int | None:
     return next((s["index"] for s in article["sentences"] if s["start"] <= offset < s["end"]), None)
 
 
-def salience(fact: dict, data: dict) -> tuple[int, int, int]:
-    """Sort key of a fact (smaller first): tier, then position of its first span, then length (longer first)."""
+def salience(fact: dict, data: dict) -> tuple[float, float, int]:
+    """Sort key of a fact (smaller first). Conflicts first; then the fact stage's
+    ``salience`` score (``compare/facts/salience.py``) where the dict has one, else the
+    tier; then the position of its first span, then length (longer first)."""
     side = fact_side(fact)
     span = first_span(fact, side) or (len(data["articles"][side]["text"]), 0)
+    if "salience" in fact:
+        conflict_first = 0 if fact.get("status") == "conflict" else 1
+        return conflict_first, -float(fact["salience"]), span[0] - 1e-6 * (span[1] - span[0])
     return tier(fact), span[0], -(span[1] - span[0])
 
 
 def rank_facts(data: dict, facts: Sequence[dict] | None = None) -> list[dict]:
     """``facts`` (default: all of ``data``) sorted by salience."""
     return sorted(data.get("facts", []) if facts is None else facts, key=lambda f: salience(f, data))
+
+
+def candidates(data: dict) -> list[dict]:
+    """The facts a reader should see first, most salient first: the fact stage's
+    ranked ``key_differences`` (conflicts, then each side) when the comparison has
+    them, else every fact ranked here."""
+    chosen = data.get("key_differences")
+    if chosen:
+        return [*chosen.get("conflicts", []), *rank_facts(data, [*chosen.get("only_a", []),
+                                                                 *chosen.get("only_b", [])])]
+    return rank_facts(data)
 
 
 def key_differences(data: dict, limit: int = KEY_LIMIT) -> list[dict[str, Any]]:
@@ -81,7 +97,7 @@ def key_differences(data: dict, limit: int = KEY_LIMIT) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     used: set[tuple[int, int]] = set()
     per_side = [0, 0]
-    for fact in rank_facts(data):
+    for fact in candidates(data):
         if fact.get("status") not in ("only_a", "only_b", "conflict"):
             continue
         side = fact_side(fact)

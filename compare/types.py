@@ -100,6 +100,7 @@ class Fact:
     b_spans: tuple[Span, ...]
     reason: str
     confidence: float = 1.0
+    salience: float = 0.0  # how much a reader should see it first (facts/salience.py)
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,11 @@ def test_number_counterparts_need_a_compatible_noun():
     assert number_counterparts(number(1, ""), [number(1, "vote")], 0.1) == [number(1, "vote")]
 
 
-def test_same_slot_needs_noun_and_verb():
-    assert same_slot(number(15000), number(14000))
-    assert not same_slot(number(15000), number(14000, verb="injure"))
+def test_same_slot_needs_the_same_counted_noun_not_the_same_verb():
+    # "fund 12 new schools" / "pay for 10 new schools": the verb may differ
+    # (the conflict test checks that the rest of both sentences agrees)
+    assert same_slot(number(12, "school", "fund"), number(10, "school", "pay"))
+    assert not same_slot(number(15000), number(14000, noun="soldier"))
     assert not same_slot(number(15000, noun=""), number(14000, noun=""))
 
 
@@ -72,10 +74,10 @@ def alignment(pairs, sim):
     return Alignment(tuple(pairs), (), (), sim, sim, sim)
 
 
-def verdict(unique, weights=None):
+def verdict(unique, weights=None, partners=(0,)):
     chunks = tuple(Unit("chunk", 10 * n, 10 * n + 5, 0, "x") for n in range(len(unique)))
     weights = weights or [1.0] * len(unique)
-    return Phrases(chunks, tuple(0.9 if u else 0.1 for u in unique), tuple(unique), tuple(weights), (0,))
+    return Phrases(chunks, tuple(0.9 if u else 0.1 for u in unique), tuple(unique), tuple(weights), partners)
 
 
 def test_conflict_needs_same_slot_same_bead_and_agreeing_rest():
@@ -86,11 +88,14 @@ def test_conflict_needs_same_slot_same_bead_and_agreeing_rest():
     # the rest of the sentences differ (a different vote): no conflict
     differ = ({0: verdict([True, False, True])}, {0: verdict([True, False, True])})
     assert conflicting_number(u, [v], differ, bead, FactsConfig()) is None
-    # sentences not aligned with each other: no conflict
+    # sentences neither aligned nor compared with each other: no conflict
     apart = alignment([], [[0.9]])
-    assert conflicting_number(u, [v], agree, apart, FactsConfig()) is None
-    # another verb: another slot
-    assert conflicting_number(u, [number(14000, verb="injure", start=10)], agree, bead, FactsConfig()) is None
+    strangers = ({0: verdict([False] * 3, partners=())}, {0: verdict([False] * 3, partners=())})
+    assert conflicting_number(u, [v], strangers, apart, FactsConfig()) is None
+    # ... but a counterpart sentence outside the bead is compared
+    assert conflicting_number(u, [v], agree, apart, FactsConfig()) == (v, 0.9)
+    # another counted noun: another slot
+    assert conflicting_number(u, [number(14000, noun="soldier", start=10)], agree, bead, FactsConfig()) is None
 
 
 def test_unique_runs_merge_neighbours_and_skip_punctuation():
@@ -179,7 +184,10 @@ def test_added_clause_is_unique_rest_shared(fake_embedder):
     shared_a = [a[h.start:h.end] for h in result.highlights if h.article == 0 and h.status == "shared"]
     assert any("400 MPs voting in favour" in u for u in unique_a)
     assert any("approved the treaty" in s for s in shared_a)
-    assert ("number", "only_a", "400 MPs") in {(f.kind, f.status, f.text) for f in result.facts}
+    # one fact per thing said: the figure is folded into the one-sided claim that carries it
+    facts = {(f.kind, f.status, f.text) for f in result.facts}
+    assert ("claim", "only_a", "with 400 MPs voting in favour") in facts
+    assert ("number", "only_a", "400 MPs") not in facts
 
 
 def test_figure_only_in_one_report_is_unique(fake_embedder):

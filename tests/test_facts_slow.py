@@ -50,3 +50,25 @@ def test_casualty_conflict_real_encoder(embedder):
     result = compare_articles(a, b, CompareConfig(), embedder)
     conflicts = [f for f in result.facts if f.status == "conflict"]
     assert [f.text for f in conflicts] == ["15,000 people / 14,000 people"]
+
+
+def test_mayor_schools_conflict_real_encoder(embedder):
+    # issue 13: two one-sided figures ("B gives no figure of 12 of school") were one conflict
+    result = compare_articles("The mayor said the plan would fund 12 new schools.",
+                              "The mayor said it would pay for 10 new schools.", CompareConfig(), embedder)
+    numbers = [(f.status, f.text) for f in result.facts if f.kind == "number"]
+    assert numbers == [("conflict", "12 new schools / 10 new schools")]
+
+
+def test_seed_only_in_one_list_is_short_and_true(seed_pair, embedder):
+    a, b = seed_pair
+    result = compare_articles(a, b, CompareConfig(), embedder)
+    only = {s: [f for f in result.facts if f.status == s] for s in ("only_a", "only_b")}
+    # issue 13: 52 / 43 items before (fragments, names inside one-sided sentences)
+    assert len(only["only_a"]) <= 22 and len(only["only_b"]) <= 17  # 21 / 16 on 2026-12-01
+    reasons = [f.reason for fs in only.values() for f in fs]
+    for false_fact in ("A never names Donetsk", "A gives no figure of 2", "B gives no figure of 4", "figure of 1"):
+        assert not any(false_fact in r for r in reasons), false_fact
+    texts = {f.text for fs in only.values() for f in fs}
+    for fragment in ("Under", "he", "it is", "In a session held", "Vyacheslav Volodin, said"):
+        assert fragment not in texts

@@ -20,7 +20,7 @@ A = ("Russian lawmakers voted on Tuesday to recognize two breakaway regions of e
      "The speaker said the appeal would be sent to the Kremlin at once. "
      "Russia has issued more than 700,000 passports to residents of the region since 2014.")
 B = ("Russian lawmakers voted on Tuesday to recognize two breakaway regions of eastern Ukraine. "
-     "Moscow has issued 800,000 passports to residents of the region since 2014. "
+     "Moscow has issued 650,000 passports to residents of the region since 2014. "
      "Kyiv said the vote broke the Minsk agreements.")
 BAD = "The speaker said the appeal"
 

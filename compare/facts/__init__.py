@@ -10,6 +10,9 @@ claims) with a status, the spans on both sides and a one-line reason
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from dataclasses import replace
+
 from ..config import CompareConfig
 from ..encoders import Embedder
 from ..failsoft import Collector
@@ -17,9 +20,77 @@ from ..types import Alignment, Document, Fact, Highlight
 from .extract import article_side, warm_token_vectors
 from .families import (build_highlights, claim_facts, date_facts, entity_facts, event_facts, number_facts,
                        quote_facts)
+from .match import same_entity
 from .phrases import event_matches, phrase_verdicts, with_events
+from .salience import salience
 
 __all__ = ["analyse_facts", "warm_token_vectors"]
+
+
+def fold_nested(facts: list[Fact]) -> list[Fact]:
+    """One fact per thing said. A one-sided date or figure inside a one-sided
+    claim or quote of the same side is left out: the claim says it ("B never
+    names Crimea" inside "Russia annexed Crimea in 2014", a sentence B does not
+    have); so is a one-sided name when any of its mentions is inside one. A one-sided claim that is mostly a one-sided quote is left out for
+    the quote (which carries its speaker)."""
+    def own_(fact: Fact, status: str):
+        return fact.a_spans if status == "only_a" else fact.b_spans
+
+    def own(fact: Fact):
+        return own_(fact, fact.status)
+
+    outer = {status: [s for f in facts if f.kind == "claim" and f.status == status for s in own_(f, status)]
+             for status in ("only_a", "only_b")}
+    quotes = {status: [s for f in facts if f.kind == "quote" and f.status == status for s in own_(f, status)]
+              for status in ("only_a", "only_b")}
+
+    def within(fact: Fact) -> bool:
+        # a figure or date inside a claim; a name any of whose mentions a one-sided claim or quote shows
+        inside = [any(c.start <= s.start and s.end <= c.end for c in outer[fact.status] + quotes[fact.status])
+                  for s in own(fact)]
+        return bool(inside) and (any(inside) if fact.kind == "entity" else all(inside))
+
+    def mostly_quote(fact: Fact) -> bool:
+        size = sum(s.end - s.start for s in own(fact)) or 1
+        covered = sum(max(0, min(s.end, q.end) - max(s.start, q.start)) for s in own(fact)
+                      for q in quotes[fact.status])
+        return covered / size >= 0.6
+    return [f for f in facts if f.status not in ("only_a", "only_b")
+            or not (f.kind in ("entity", "date", "number") and within(f))
+            and not (f.kind == "claim" and mostly_quote(f))]
+
+
+def _carries(carriers: list[tuple[int, int]], spans) -> bool:
+    """A name, figure or quote (sorted ``(start, end)``) lies inside one of ``spans``."""
+    for sp in spans:
+        for start, end in carriers[bisect_left(carriers, (sp.start, 0)):]:
+            if start >= sp.end:
+                break
+            if end <= sp.end:
+                return True
+    return False
+
+
+def scored(sides, facts: list[Fact]) -> list[Fact]:
+    """Each fact with its salience (salience.py), read on the side that says it."""
+    starts = [[sentence.start for sentence in side.doc.sentences] for side in sides]
+    carriers = [sorted([(u.start, u.end) for u in side.of_kind("entity") + side.of_kind("number")]
+                       + [(q.start, q.start + 1) for q in side.quotes]) for side in sides]
+    entities = [[u.text for u in side.of_kind("entity")] for side in sides]
+    out = []
+    for fact in facts:
+        side = 0 if fact.a_spans else 1
+        spans = fact.a_spans or fact.b_spans
+        if not spans:
+            out.append(fact)
+            continue
+        sentence = max(bisect_right(starts[side], spans[0].start) - 1, 0)
+        content = sum(1 for w in fact.text.split() if len(w) > 3)
+        carries = _carries(carriers[side], spans)
+        mentions = sum(same_entity(t, fact.text) for t in entities[side]) if fact.kind == "entity" else 1
+        out.append(replace(fact, salience=salience(fact, sentence / max(len(starts[side]), 1), content,
+                                                   mentions, carries)))
+    return out
 
 
 def analyse_facts(a: Document, b: Document, alignment: Alignment, config: CompareConfig,
@@ -40,12 +111,13 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
     phrases = run("events", pair, lambda: with_events(sides, verdicts, events, cfg), verdicts)
     numbers, conflicts = run("facts.numbers", pair, lambda: number_facts(sides, phrases, alignment, cfg), ([], []))
     quotes, quote_conflicts = run("facts.quotes", pair, lambda: quote_facts(sides, cfg), ([], []))
-    facts = (numbers + quotes + run("facts.entities", pair, lambda: entity_facts(sides), [])
-             + run("facts.dates", pair, lambda: date_facts(sides), [])
+    dates, date_conflicts = run("facts.dates", pair, lambda: date_facts(sides, phrases, alignment, cfg), ([], []))
+    facts = (numbers + quotes + dates + run("facts.entities", pair, lambda: entity_facts(sides), [])
              + run("events", pair, lambda: event_facts(sides, events), [])
              + run("facts.claims", pair, lambda: claim_facts(sides, phrases, alignment), []))
-    highlights = run("facts.highlights", pair, lambda: build_highlights(sides, phrases, conflicts + quote_conflicts),
+    highlights = run("facts.highlights", pair, lambda: build_highlights(sides, phrases, conflicts + quote_conflicts + date_conflicts),
                      ())
+    facts = run("facts.salience", pair, lambda: scored(sides, fold_nested(facts)), facts)
     order = {"conflict": 0, "only_a": 1, "only_b": 2, "shared": 3}
     facts.sort(key=lambda f: (order[f.status], (f.a_spans or f.b_spans)[0].start if (f.a_spans or f.b_spans) else 0))
     return tuple(facts), highlights

@@ -7,17 +7,22 @@ only in one, conflict), the spans on both sides and a one-line reason;
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..config import FactsConfig
-from ..names import name_variant
-from ..lexicon import FACT_ENTITY_LABELS
+from ..links.time import anchor, anchors_conflict, publication_date
+from ..names import name_variant, plain
+from ..caches import memo
+from ..lexicon import FACT_ENTITY_LABELS, POSSESSIVE
 from ..types import Alignment, Fact, Highlight, Span
 from .events import EventMatch
 from .extract import Side
-from .match import (date_key, is_absolute_date, number_counterparts, quote_overlap, same_entity, same_slot,
-                    same_speaker)
+from .match import (date_key, is_absolute_date, name_words, number_counterparts, quote_overlap, same_entity,
+                    same_slot, same_speaker, same_word)
 from .phrases import Phrases
+from .salience import is_fragment
 from .units import Unit
 
 SIDES = ("A", "B")
@@ -52,7 +57,7 @@ def number_facts(sides, phrases, alignment: Alignment, cfg: FactsConfig) -> tupl
             used_b.add(id(rival[0]))
             conflicts.append(Fact("number", "conflict", f"{u.text} / {rival[0].text}", (Span(u.start, u.end),),
                                   (Span(rival[0].start, rival[0].end),),
-                                  f"same count ({u.noun}, {u.verb}) in matching sentences, different figures: "
+                                  f"both count {u.noun} in matching sentences, with different figures: "
                                   f"A \u201c{u.text}\u201d, B \u201c{rival[0].text}\u201d", rival[1]))
         else:
             facts.append(_only_number(u, 0))
@@ -74,16 +79,23 @@ def conflicting_number(u: Unit, others: list[Unit], phrases, alignment: Alignmen
     """A number of B in ``u``'s slot, in a sentence aligned with ``u``'s, whose
     sentences otherwise agree; with a confidence (the sentences' cosine)."""
     for v in others:
-        if not same_slot(u, v) or not _same_bead(alignment, u.sentence, v.sentence):
+        if not same_slot(u, v) or not _counterparts(alignment, phrases, u.sentence, v.sentence):
             continue
-        if _rest_unique_share(phrases[0].get(u.sentence), u) <= cfg.conflict_max_unique_share and \
-                _rest_unique_share(phrases[1].get(v.sentence), v) <= cfg.conflict_max_unique_share:
+        # the same specific thing counted ("12 new schools" / "10 new schools") needs less of the rest to agree
+        limit = cfg.conflict_max_unique_share_specific if len(u.what) >= 2 and u.what == v.what \
+            else cfg.conflict_max_unique_share
+        if _rest_unique_share(phrases[0].get(u.sentence), u) <= limit and \
+                _rest_unique_share(phrases[1].get(v.sentence), v) <= limit:
             return v, round(float(alignment.similarity[u.sentence, v.sentence]), 3)
     return None
 
 
-def _same_bead(alignment: Alignment, i: int, j: int) -> bool:
-    return any(i in p.a and j in p.b for p in alignment.pairs)
+def _counterparts(alignment: Alignment, phrases, i: int, j: int) -> bool:
+    """Sentence i of A and j of B are in one bead, or one is a counterpart the other was compared with."""
+    if any(i in p.a and j in p.b for p in alignment.pairs):
+        return True
+    mine, theirs = phrases[0].get(i), phrases[1].get(j)
+    return (mine is not None and j in mine.partners) or (theirs is not None and i in theirs.partners)
 
 
 def _rest_unique_share(verdict: Phrases | None, number: Unit) -> float:
@@ -99,24 +111,47 @@ def _rest_unique_share(verdict: Phrases | None, number: Unit) -> float:
 # ---------------------------------------------------------------- quotes
 
 def quote_facts(sides, cfg: FactsConfig) -> tuple[list[Fact], list[Fact]]:
-    """Quotes: shared (same words, same or unknown speaker), conflict (same
-    words, another speaker) or only in one."""
+    """Quotes: shared (same words, same or unknown speaker), conflict
+    (near-identical words, two named speakers, both the subject of the
+    reporting verb) or only in one. Similar words from different speakers
+    are two quotes."""
     facts, conflicts, used = [], [], set()
     for q in sides[0].quotes:
         match = max(sides[1].quotes, key=lambda r: quote_overlap(q.text, r.text), default=None)
-        if match is None or quote_overlap(q.text, match.text) < cfg.quote_min_overlap:
+        if match is None or not same_quote(q, match, cfg):
             facts.append(_only_quote(q, 0))
             continue
         used.add(id(match))
         spans = ((Span(q.start, q.end),), (Span(match.start, match.end),))
         if same_speaker(q.speaker, match.speaker):
             facts.append(Fact("quote", "shared", q.text, *spans, f"both quote this{_by(q.speaker or match.speaker)}", 0.9))
-        else:
+        elif q.label == match.label == "subject" and not _nested(q, sides[0]) and not _nested(match, sides[1]):
+            # both persons named as the reporting verb's subject, neither quote inside another quote
             conflicts.append(Fact("quote", "conflict", q.text, *spans,
-                                  f"A attributes this quote to {q.speaker}, B to {match.speaker}", 0.8))
+                                  f"A attributes this quote to {q.speaker}, B to {match.speaker} "
+                                  f"({quote_overlap(q.text, match.text):.0%} of the words are the same)", 0.8))
+        else:
+            facts.append(Fact("quote", "shared", q.text, *spans,
+                              f"both quote this (A names {q.speaker}, B {match.speaker}; one of them is not a "
+                              f"person named as the speaker: a pronoun, a description or a nearby name)", 0.7))
     facts += [_only_quote(r, 1) for r in sides[1].quotes if id(r) not in used
-              and all(quote_overlap(r.text, q.text) < cfg.quote_min_overlap for q in sides[0].quotes)]
+              and not any(same_quote(q, r, cfg) for q in sides[0].quotes)]
     return facts + conflicts, conflicts
+
+
+def _nested(q: Unit, side: Side) -> bool:
+    """A quote inside another quote, or holding one ("He added, 'the war was not "a war of Obama's choosing."'"):
+    whose words it is depends on nesting the speaker rules do not read."""
+    return any((o.start, o.end) != (q.start, q.end) and (o.start <= q.start and q.end <= o.end
+                                                          or q.start <= o.start and o.end <= q.end) for o in side.quotes)
+
+
+def same_quote(q: Unit, r: Unit, cfg: FactsConfig) -> bool:
+    """One quote in both reports: enough words in common, and near-identical
+    words when the speakers differ."""
+    overlap = quote_overlap(q.text, r.text)
+    need = cfg.quote_min_overlap if same_speaker(q.speaker, r.speaker) else cfg.quote_conflict_min_overlap
+    return overlap >= need
 
 
 def _by(speaker: str) -> str:
@@ -154,7 +189,27 @@ def entity_facts(sides) -> list[Fact]:
         matched_b.add(id(partner))
         facts.append(_entity_fact(g, partner, None))
     facts += [_entity_fact(h, (), 1) for h in groups[1] if id(h) not in matched_b]
-    return facts
+    # "A never names Donetsk" must be true: not when A writes the name inside a
+    # longer one ("Donetsk and Luhansk People's Republics"), in any spelling
+    return [f for f in facts if f.status == "shared" or not named_in(f.text, sides[1 if f.status == "only_a" else 0])]
+
+
+def named_in(name: str, side: Side) -> bool:
+    """Every word of ``name`` is written (capitalised, in some spelling) in ``side``'s text."""
+    words = name_words(name)
+    by_initial = _capitalised_words(side.doc.article.text)
+    return bool(words) and all(any(same_word(w, t) for t in by_initial.get(plain(w)[:1], ())) for w in words)
+
+
+@memo(maxsize=256)
+def _capitalised_words(text: str) -> dict[str, tuple[str, ...]]:
+    """The text's capitalised words by the first letter of their folded form
+    (spelling variants keep it: Luhansk/Lugansk, Kyiv/Kiev)."""
+    out: dict[str, set[str]] = {}
+    for w in re.findall(r"[A-Z][\w'\u2019-]+", text):
+        w = POSSESSIVE.sub("", w)
+        out.setdefault(plain(w)[:1], set()).add(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _entity_fact(group_a, group_b, only: int | None) -> Fact:
@@ -175,22 +230,83 @@ def _spans(units) -> tuple[Span, ...]:
     return tuple(Span(s, e) for s, e in sorted({(u.start, u.end) for u in units}))
 
 
-def date_facts(sides) -> list[Fact]:
-    """Absolute dates (with a digit, weekday or month): shared or only in one."""
+def date_facts(sides, phrases=None, alignment: Alignment | None = None,
+               cfg: FactsConfig | None = None) -> tuple[list[Fact], list[Fact]]:
+    """Absolute dates (with a digit, weekday or month), anchored to each
+    article's date ("Tuesday" in reports a week apart are two days): shared,
+    only in one, or in conflict (two different days for one claim: counterpart
+    sentences that otherwise agree, each date missing from the other report)."""
     dates = [[u for u in s.of_kind("date") if is_absolute_date(u.text)] for s in sides]
-    keys = [{date_key(u.text) for u in ds} for ds in dates]
+    keys = [[date_anchor(u.text, s.doc.article.date) for u in ds] for s, ds in zip(sides, dates)]
+    conflicts = _date_conflicts(sides, dates, keys, phrases, alignment, cfg) if alignment is not None else []
+    in_conflict = {id(u) for f in conflicts for u in f[2:]}
     facts = []
     for side in (0, 1):
-        for u in dates[side]:
-            shared = date_key(u.text) in keys[1 - side]
-            if shared and side == 1:
+        for u, key in zip(dates[side], keys[side]):
+            if id(u) in in_conflict:
+                continue
+            others = tuple(Span(v.start, v.end) for v, k in zip(dates[1 - side], keys[1 - side]) if k == key)
+            if others and side == 1:
                 continue  # reported once, from A's side
-            others = tuple(Span(v.start, v.end) for v in dates[1 - side] if date_key(v.text) == date_key(u.text))
             mine = (Span(u.start, u.end),)
             a_spans, b_spans = (mine, others) if side == 0 else (others, mine)
-            facts.append(Fact("date", "shared" if shared else STATUS_ONLY[side], u.text, a_spans, b_spans,
-                              "both give this date" if shared else f"{SIDES[1 - side]} gives no such date", 0.8))
-    return facts
+            facts.append(Fact("date", "shared" if others else STATUS_ONLY[side], u.text, a_spans, b_spans,
+                              "both give this date" if others else f"{SIDES[1 - side]} gives no such date", 0.8))
+    found = [f[0] for f in conflicts]
+    return facts + found, found
+
+
+def date_anchor(text: str, published: str) -> str:
+    """A date's ISO anchor relative to the article's date, else its words ("on Tuesday" ~ "Tuesday")."""
+    return anchor(text, publication_date(published)) or date_key(text)
+
+
+def _dates_differ(x: str, y: str) -> bool:
+    """Two anchors name different times: both ISO and disagreeing, or both
+    unanchored weekday/month words that differ."""
+    if x[:1].isdigit() and y[:1].isdigit():
+        return anchors_conflict(x, y)
+    return not x[:1].isdigit() and not y[:1].isdigit() and x != y
+
+
+def _date_verb(side: Side, u: Unit) -> str:
+    """The verb a date unit belongs to ("voted on Tuesday" -> "vote"), or ""."""
+    if not u.tokens:
+        return ""
+    token = side.doc.doc[u.tokens[-1]]
+    return next((t.lemma_.lower() for t in (token, *token.ancestors) if t.pos_ in ("VERB", "AUX")), "")
+
+
+def _date_conflicts(sides, dates, keys, phrases, alignment: Alignment, cfg: FactsConfig) -> list[tuple]:
+    """Two dates for one happening: same granularity (day and day, month and
+    month), same verb, counterpart sentences that otherwise agree, each date
+    missing from the other sentence. The same word anchored to two days
+    ("Friday" in reports dated a week apart) is two dates, not a conflict:
+    which Friday a report means is the uncertain part."""
+    out, used = [], set()
+
+    def in_sentence(side: int, sentence: int) -> set[str]:
+        return {k for w, k in zip(dates[side], keys[side]) if w.sentence == sentence}
+
+    for u, ku in zip(dates[0], keys[0]):
+        for v, kv in zip(dates[1], keys[1]):
+            if id(v) in used or not _dates_differ(ku, kv) or len(ku) != len(kv) or \
+                    date_key(u.text) == date_key(v.text) or _date_verb(sides[0], u) != _date_verb(sides[1], v):
+                continue
+            # the two sentences say the same thing, each with a date the other sentence lacks
+            if not _counterparts(alignment, phrases, u.sentence, v.sentence) or ku in in_sentence(1, v.sentence) \
+                    or kv in in_sentence(0, u.sentence):
+                continue
+            if max(_rest_unique_share(phrases[0].get(u.sentence), u),
+                   _rest_unique_share(phrases[1].get(v.sentence), v)) > cfg.conflict_max_unique_share:
+                continue
+            used.add(id(v))
+            fact = Fact("date", "conflict", f"{u.text} / {v.text}", (Span(u.start, u.end),), (Span(v.start, v.end),),
+                        f"matching sentences give different dates: A \u201c{u.text}\u201d ({ku}), "
+                        f"B \u201c{v.text}\u201d ({kv})", round(float(alignment.similarity[u.sentence, v.sentence]), 3))
+            out.append((fact, ku, u, v))
+            break
+    return [(f, k, u, v) for f, k, u, v in out]
 
 
 # ---------------------------------------------------------------- claims
@@ -217,11 +333,16 @@ def _phrase_claims(sides, side: int, i: int, verdict: Phrases, sim: np.ndarray) 
     other = sides[1 - side].doc.sentences
     partner_spans = tuple(Span(other[j].start, other[j].end) for j in verdict.partners)
     text = sides[side].doc.article.text
+    quotes = [(q.start, q.end) for q in sides[side].quotes]
     out = []
-    for start, end, weight, score in unique_runs(verdict):
-        if weight >= 2.0:  # at least two content words: a claim, not a stray word
-            out.append(_claim(side, text[start:end], (Span(start, end),), partner_spans,
-                              f"the matching sentence(s) of {SIDES[1 - side]} do not say this", score))
+    # at least two content words and a predicate with an argument (salience.is_fragment);
+    # what one sentence adds is one claim, with a span per run
+    runs = [(start, end, score) for start, end, weight, score in unique_runs(verdict)
+            if weight >= 2.0 and not is_fragment(sides[side].doc.doc, start, end, quotes)]
+    if runs:
+        out.append(_claim(side, " \u2026 ".join(text[s:e] for s, e, _ in runs), tuple(Span(s, e) for s, e, _ in runs),
+                          partner_spans, f"the matching sentence(s) of {SIDES[1 - side]} do not say this",
+                          float(np.mean([sc for _, _, sc in runs]))))
     total = sum(verdict.weights) or 1.0
     shared = sum(w for w, u in zip(verdict.weights, verdict.unique) if not u) / total
     if side == 0 and shared >= 0.5:

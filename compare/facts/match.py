@@ -12,6 +12,7 @@ import re
 from ..caches import memo
 from ..lexicon import GENERIC_HEADS, MONTH_NAMES, POSSESSIVE, TITLES, WEEKDAYS
 from ..names import name_variant, plain
+from .figures import Figure, overlap
 from .units import Unit
 
 _WORD = re.compile(r"[\w'\u2019-]+")
@@ -61,18 +62,39 @@ def same_value(x: float, y: float, approx: bool, tolerance: float) -> bool:
     return approx and abs(x - y) <= tolerance * max(abs(x), abs(y))
 
 
+def figure(u: Unit, tolerance: float) -> Figure:
+    """``u``'s interval (units built by hand without one: the value, widened by ``tolerance`` when approximate)."""
+    if u.lo is not None and u.hi is not None:
+        return Figure(u.lo, u.hi, u.measure)
+    value = u.value or 0.0
+    gap = tolerance * abs(value) if u.approx else 0.0
+    return Figure(value - gap - 0.5, value + gap + 0.5, u.measure)
+
+
+def same_figure(u: Unit, v: Unit, tolerance: float) -> bool:
+    """Two written figures that may stand for one value: "13.6 million" ~
+    "13,625,777", "35.7" ~ "35.72", "about 15,000" ~ "14,000", "more than 700,000" ~ "720,000"."""
+    return u.value is not None and v.value is not None and overlap(figure(u, tolerance), figure(v, tolerance))
+
+
+def nouns_compatible(u: Unit, v: Unit) -> bool:
+    """What two figures count may be the same thing: one counts nothing named,
+    the same noun, or nouns whose phrases share a content word
+    ("two Russian-backed breakaway regions" ~ "two breakaway Donbass republics")."""
+    return not u.noun or not v.noun or u.noun == v.noun or bool(set(u.what) & set(v.what))
+
+
 def same_slot(u: Unit, v: Unit) -> bool:
-    """Two numbers count the same thing for the same predicate: same counted
-    noun and same governing verb (both known)."""
-    return bool(u.noun and u.noun == v.noun and u.verb and u.verb == v.verb)
+    """Two numbers count the same thing: the same counted noun (known) and the
+    same measure. The verb may differ ("fund 12 schools" / "pay for 10 schools");
+    the caller checks that the sentences say the same otherwise."""
+    return bool(u.noun and u.noun == v.noun and (not u.measure or not v.measure or u.measure == v.measure))
 
 
 def number_counterparts(u: Unit, others: list[Unit], tolerance: float) -> list[Unit]:
-    """Numbers of the other article with ``u``'s value that may count the
-    same thing (same noun, or one of the two counts nothing named)."""
-    return [v for v in others if v.value is not None and u.value is not None
-            and same_value(u.value, v.value, u.approx or v.approx, tolerance)
-            and (not u.noun or not v.noun or u.noun == v.noun)]
+    """Numbers of the other article that may be ``u``'s figure: the intervals
+    overlap and they may count the same thing."""
+    return [v for v in others if same_figure(u, v, tolerance) and nouns_compatible(u, v)]
 
 
 def long_words(text: str) -> set[str]:
@@ -96,6 +118,8 @@ def same_speaker(x: str, y: str) -> bool:
 def is_absolute_date(text: str) -> bool:
     """A date with a digit, a weekday or a month ("Tuesday", "Feb. 21"), not "last week"."""
     low = text.lower()
+    if "-old" in low or "year-old" in low:  # an age ("21-year-old") is not a date
+        return False
     return any(ch.isdigit() for ch in low) or any(w in low for w in _CALENDAR)
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, NAME_ENTITY_LABELS, NUMBER_WORDS, QUOTE_PAIRS,
+from .figures import RANGE_JOINERS, figure_of, is_hyphen_modifier, is_year, measure_of
+from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, NAME_ENTITY_LABELS, NUMBER_WORDS, PLATFORMS, QUOTE_PAIRS,
                       REPORT_VERBS, SCALES)
 
 # Dependency labels whose subtree is a claim of its own that one report may
@@ -23,6 +24,7 @@ CLAUSE_DEPS = frozenset({"relcl", "appos", "advcl", "acl", "ccomp", "conj", "par
 _NUMBER_PART = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s\u00a0\u202f](?=\d{3}\b)")
 MIN_QUOTE_WORDS = 3
+_AGE = re.compile(r"-old\b|\baged?\b|\b\d0s\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,12 @@ class Unit:
     label: str = ""
     speaker: str = ""
     dep: str = ""
+    # numbers: the interval the written figure stands for (figures.py), its
+    # measure ("$", "%") and the content lemmas of what it counts
+    lo: float | None = None
+    hi: float | None = None
+    measure: str = ""
+    what: tuple[str, ...] = ()
 
 
 def parse_number(text: str) -> float | None:
@@ -198,25 +206,69 @@ def date_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) -> t
 
 # ---------------------------------------------------------------- numbers
 
-def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) -> tuple[Unit, ...]:
+def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
+                 tolerance: float = 0.1) -> tuple[Unit, ...]:
     """Numbers with what they count: "more than 700,000 passports" -> value
-    700000, noun "passport", approx True, verb "issue"."""
+    700000, noun "passport", approx True, verb "issue", interval [700000, inf).
+    A year ("in 2014", "the 2016 candidate") is a date unit, not a number;
+    "four-way" and a bare "one" count nothing and are left out."""
     doc = span.doc
-    in_date = {t.i for ent in ents if ent.label_ in DATE_ENTITY_LABELS | {"ORDINAL"} for t in ent}
+    # an age ("64-year-old", "aged 21", "in his early 20s") is a figure, though the recogniser calls it a date
+    in_date = {t.i for ent in ents if ent.label_ in DATE_ENTITY_LABELS | {"ORDINAL"} and not _AGE.search(ent.text)
+               for t in ent}
     out, ids = [], [t.i for t in span if t.like_num and t.i not in in_date]
-    for group in _runs(ids, doc):
+    for group in _ranges(_runs(ids, doc), doc):
+        low, first = None, None
+        if isinstance(group, tuple):  # a range "10-12", "10 to 12"
+            first, group = group
+            low = parse_number(" ".join(doc[i].text for i in first))
         value = parse_number(" ".join(doc[i].text for i in group))
-        if value is None:
+        if value is None or is_hyphen_modifier(doc, group[-1]):
             continue
-        qualifier = _qualifier(doc, group[0], span.start)
+        qualifier = _qualifier(doc, (first or group)[0], span.start)
         noun = _counted_noun(doc[group[-1]])
         if noun is not None and not span.start <= noun.i < span.end:  # never past the sentence ("49" | "%")
             noun = None
-        tokens = qualifier + group + ([noun.i] if noun is not None and noun.i > group[-1] and noun.i - group[-1] <= 3 else [])
+        if is_year(doc, group, noun):
+            out.append(_unit("date", doc, group, sentence, label="DATE"))
+            continue
+        if noun is None and value == 1 and doc[group[0]].is_alpha:  # "and one abstained", "one of them"
+            continue
+        tokens = qualifier + (first or []) + group + ([noun.i] if noun is not None and noun.i > group[-1] and noun.i - group[-1] <= 3 else [])
         verb = _governing_verb(noun if noun is not None else doc[group[-1]])
+        text = " ".join(doc[i].text for i in group)
+        fig = figure_of(value, low, text, " ".join(doc[i].lower_ for i in qualifier), measure_of(doc, min(tokens), group[-1], noun),
+                        tolerance)
         out.append(_unit("number", doc, list(range(min(tokens), max(tokens) + 1)), sentence, value=value,
-                         noun=noun.lemma_.lower() if noun is not None else "", verb=verb, approx=bool(qualifier)))
+                         noun=noun.lemma_.lower() if noun is not None else "", verb=verb, approx=bool(qualifier),
+                         lo=fig.lo, hi=fig.hi, measure=fig.measure, what=_what(noun)))
     return tuple(out)
+
+
+def _ranges(runs: list[list[int]], doc: Doc) -> list:
+    """Runs joined by "-", "–" or "to" ("10-12", "10 to 12") become (low run, high run)."""
+    out: list = []
+    for run in runs:
+        prev = out[-1] if out else None
+        if isinstance(prev, list) and run[0] - prev[-1] == 2 and doc[prev[-1] + 1].lower_ in RANGE_JOINERS \
+                and _lower(prev, run, doc):  # "242-190" is a tally, not a range
+            out[-1] = (prev, run)
+        else:
+            out.append(run)
+    return out
+
+
+def _lower(first: list[int], second: list[int], doc: Doc) -> bool:
+    low, high = (parse_number(" ".join(doc[i].text for i in run)) for run in (first, second))
+    return low is not None and high is not None and low < high
+
+
+def _what(noun: Token | None) -> tuple[str, ...]:
+    """Content lemmas of the counted noun and its modifiers ("new school" for "12 new schools")."""
+    if noun is None:
+        return ()
+    mods = [c for c in noun.children if c.dep_ in ("amod", "compound") and c.is_alpha and not c.is_stop]
+    return tuple(sorted({noun.lemma_.lower(), *(c.lemma_.lower() for c in mods)}))
 
 
 def _runs(ids: list[int], doc: Doc) -> list[list[int]]:
@@ -240,9 +292,13 @@ def _qualifier(doc: Doc, first: int, floor: int) -> list[int]:
 
 def _counted_noun(token: Token) -> Token | None:
     """The noun a number counts: its head for "15,000 people" (nummod), or a
-    noun right after it; None for a bare number ("one abstained")."""
+    noun right after it; None for a bare number ("one abstained"). A head that
+    only modifies a later noun ("two breakaway Donbass republics") gives way to it."""
     if token.dep_ in ("nummod", "quantmod", "compound") and token.head.pos_ in ("NOUN", "PROPN"):
-        return token.head
+        noun = token.head
+        while noun.dep_ in ("compound", "amod", "nmod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+            noun = noun.head
+        return noun
     for nxt in token.doc[token.i + 1: token.i + 3]:
         if nxt.pos_ in ("NOUN", "PROPN"):
             return nxt
@@ -270,9 +326,9 @@ def quote_units(doc: Doc, sentence_of: dict[int, int], ents: tuple[SpacySpan, ..
         if span is None or sum(t.is_alpha for t in span) < MIN_QUOTE_WORDS:
             continue
         verb = _report_verb(doc, span)
-        speaker = _speaker(verb, doc, ents) if verb is not None else ""
+        speaker, how = _speaker(verb, doc, ents) if verb is not None else ("", "")
         out.append(Unit("quote", start, end, sentence_of.get(start, -1), text[start:end],
-                        tuple(range(span.start, span.end)), speaker=speaker,
+                        tuple(range(span.start, span.end)), speaker=speaker, label=how,
                         verb=verb.lemma_.lower() if verb is not None else ""))
     return tuple(out)
 
@@ -305,21 +361,27 @@ def _report_verb(doc: Doc, quote: SpacySpan) -> Token | None:
     return min(verbs, key=lambda t: min(abs(t.i - quote.start), abs(t.i - quote.end + 1)), default=None)
 
 
-def _speaker(verb: Token, doc: Doc, ents: tuple[SpacySpan, ...]) -> str:
-    """The subject of ``verb``: a named person in its subtree if there is one."""
+def _speaker(verb: Token, doc: Doc, ents: tuple[SpacySpan, ...]) -> tuple[str, str]:
+    """The subject of ``verb`` (a named person in its subtree if there is one)
+    and how it was found: "subject" (a person named as the subject), "named"
+    (an organisation or place), "described" ("the president") or "inferred"
+    (a pronoun, or no subject: the last person named before). A platform ("posted to Twitter") is never a speaker."""
+    ents = tuple(e for e in ents if e.text.lower() not in PLATFORMS)
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None:  # "..., with X, ..., claiming that": the last person named before the verb
         sent = verb.sent
         before = [e for e in ents if e.label_ == "PERSON" and sent.start <= e.start and e.end <= verb.i]
-        return before[-1].text if before else ""
+        return (before[-1].text, "inferred") if before else ("", "")
     people = [e for e in ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
               and subject.left_edge.i <= e.start and e.end <= subject.right_edge.i + 1]
     if people:  # the name at the subject's head, else its first person, else its first name:
         # "Aleksey Danilov, the secretary of Ukraine's Security Council" is Danilov, not Ukraine
         head = next((e for e in people if e.start <= subject.i < e.end), None)
         person = next((e for e in people if e.label_ == "PERSON"), None)
-        return (head or person or people[0]).text
+        chosen = head or person or people[0]
+        return chosen.text, "subject" if chosen.label_ == "PERSON" else "named"
     if subject.pos_ == "PRON":
         before = [e for e in ents if e.label_ == "PERSON" and e.end <= subject.i]
-        return before[-1].text if before else ""
-    return doc[subject.left_edge.i: subject.right_edge.i + 1].text
+        return (before[-1].text, "inferred") if before else ("", "")
+    words = doc[subject.left_edge.i: subject.right_edge.i + 1].text
+    return ("", "") if words.lower() in PLATFORMS else (words, "described")  # "the president"
