@@ -12,6 +12,7 @@ what matters first).
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 from .html_common import FRAMING_TYPES, humanise
@@ -112,18 +113,60 @@ def key_differences(data: dict, limit: int = KEY_LIMIT) -> list[dict[str, Any]]:
                     "label": sentence_label(side, index), "start": span[0], "end": span[1],
                     "quote": key_quote(data, fact, side, span), "reason": fact.get("reason", ""),
                     "tier": tier(fact)})
-    return out
+    return with_sentence_figures(data, out)
+
+
+def with_sentence_figures(data: dict, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each one-sided key difference's quote gains the one-sided figures of its
+    sentence that it does not show ("had backed a motion … (351 MPs)"): a key
+    difference stands for its sentence, and the figure is what a reader checks."""
+    for key in keys:
+        if key["status"] == "conflict":
+            continue
+        article = data["articles"][key["side"]]
+        figures = []
+        for fact in data.get("facts", []):
+            span = first_span(fact, key["side"])
+            if (fact.get("kind") == "number" and fact.get("status") == key["status"] and span is not None
+                    and sentence_at(article, span[0]) == key["sentence"] and fact.get("text", "") not in key["quote"]
+                    and any(ch.isdigit() for ch in fact.get("text", ""))):
+                figures.append(fact["text"])
+        if figures:
+            key["quote"] += " (" + ", ".join(dict.fromkeys(figures)) + ")"
+    return keys
+
+
+FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+FIGURE_LEAD = 25  # characters kept before a figure when the quote is centred on it
+
+
+def short_quote(words: str, width: int = QUOTE_CHARS) -> str:
+    """``words`` clipped to ``width``; a long claim whose first figure would be cut
+    off is clipped around that figure instead ("…conflict that has killed 15,000
+    people…"): the figure is what a reader checks."""
+    if len(words) <= width:
+        return words
+    found = FIGURE.search(words)
+    if found is None or found.end() <= width - 1:
+        return clip(words, width)
+    start = max(0, found.start() - FIGURE_LEAD)
+    start = words.rfind(" ", 0, start) + 1 if start > 0 else 0
+    return "…" + clip(words[start:], width - 1)
+
+
+def side_words(data: dict, fact: dict, side: int) -> str:
+    """The fact's own words in article ``side``: every span, joined by " … "."""
+    text = data["articles"][side]["text"]
+    spans = fact.get("a_spans" if side == 0 else "b_spans") or []
+    return " … ".join(" ".join(text[int(s):int(e)].split()) for s, e in spans)
 
 
 def key_quote(data: dict, fact: dict, side: int, span: tuple[int, int]) -> str:
     """A short quote: the fact's words (both versions for a conflict)."""
-    text = data["articles"][side]["text"]
-    own = clip(" ".join(text[span[0]:span[1]].split()), QUOTE_CHARS)
-    other = first_span(fact, 1) if fact.get("status") == "conflict" else None
-    if other is None:
+    own = short_quote(side_words(data, fact, side))
+    if fact.get("status") != "conflict" or not fact.get("b_spans"):
         return own
-    theirs = clip(" ".join(data["articles"][1]["text"][other[0]:other[1]].split()), QUOTE_CHARS)
-    return f"{own} / {theirs}"
+    return f"{own} / {short_quote(side_words(data, fact, 1))}"
 
 
 def key_spans(data: dict, keys: Sequence[dict] | None = None) -> list[dict]:

@@ -136,3 +136,34 @@ def test_sentences_are_numbered_from_one_in_every_view():
     assert '<sup class="nc-sid">A1↔' in render_side_by_side(data)
     assert ui.alignments_csv(data).splitlines()[1].startswith("A1,B1,")
     assert ui.heatmap_frame(__import__("numpy").zeros((3, 3)), data)["A"].min() == 1
+
+
+def test_a_key_difference_shows_the_one_sided_figures_of_its_sentence():
+    from compare.summary import key_differences
+
+    text = "The deputies had backed a motion calling on Putin to act, with 351 MPs voting in favor. Then they left."
+    claim_spans = [[text.index("had backed"), text.index("calling") + 7], [text.index("voting"), text.index("favor") + 5]]
+    figure = [[text.index("351 MPs"), text.index("351 MPs") + 7]]
+    data = {"articles": [{"text": "Nothing here.", "sentences": [{"index": 0, "start": 0, "end": 13}]},
+                         {"text": text, "sentences": [{"index": 0, "start": 0, "end": 87},
+                                                      {"index": 1, "start": 88, "end": len(text)}]}],
+            "facts": [{"kind": "claim", "status": "only_b", "text": "had backed a motion calling … voting in favor",
+                       "a_spans": [], "b_spans": claim_spans, "reason": "", "salience": 0.7},
+                      {"kind": "number", "status": "only_b", "text": "351 MPs", "a_spans": [], "b_spans": figure,
+                       "reason": "", "salience": 0.5}],
+            "key_differences": {"only_a": [], "conflicts": [],
+                                "only_b": [{"kind": "claim", "status": "only_b", "text": "x", "a_spans": [],
+                                            "b_spans": claim_spans, "reason": "", "salience": 0.7}]}}
+    keys = key_differences(data)
+    assert len(keys) == 1 and keys[0]["label"] == "B1"
+    assert keys[0]["quote"] == "had backed a motion calling … voting in favor (351 MPs)"
+
+
+def test_a_long_quote_is_clipped_around_its_figure():
+    from compare.summary import QUOTE_CHARS, short_quote
+
+    words = ("Recognition of the self-declared republics could kill off the peace process in the east, where a "
+             "conflict has killed 15,000 people since 2014")
+    quote = short_quote(words)
+    assert "15,000" in quote and quote.startswith("…") and len(quote) <= QUOTE_CHARS
+    assert short_quote("No figure " * 20).endswith("…") and not short_quote("No figure " * 20).startswith("…")
