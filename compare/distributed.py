@@ -91,13 +91,6 @@ def worker_gate(setup: WorkerSetup) -> EncoderGate:
         return _GATES[key]
 
 
-# Imported by every worker when it starts (``dask worker --preload compare.distributed``),
-# before it can run two things at once: this module imports spaCy and the whole
-# pipeline, and two threads importing spaCy's submodules at the same time get a
-# partially initialised module (KeyError('spacy') when a restarted worker set up the
-# model plugin while it unpickled a task).
-WORKER_PRELOAD = __name__
-
 _WARMED: set[str] = set()
 _WARM_LOCK = threading.Lock()
 
@@ -173,7 +166,7 @@ def dask_client(scheduler: str | Client) -> Iterator[Client]:
     kind, workers = parse_scheduler(scheduler)
     if kind == "local":
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=logging.ERROR, preload=[WORKER_PRELOAD]) as cluster, Client(cluster) as client:
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
         return
     try:

@@ -148,8 +148,7 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path):
     manifest = many_stories(tmp_path / "corpus", stories=10)
     local_run(manifest, tmp_path / "local")
     killed = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      preload=[engine.WORKER_PRELOAD]) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         def kill_a_busy_worker(report):
             if killed:
