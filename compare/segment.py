@@ -69,11 +69,11 @@ def load_spacy(name: str, segmenter: str = "spacy") -> Language:
     return nlp
 
 
-def pysbd_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets from pysbd, with surrounding whitespace trimmed."""
+def pysbd_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets from pysbd's rules for ``language``, with surrounding whitespace trimmed."""
     import pysbd
 
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    segmenter = pysbd.Segmenter(language=language, clean=False, char_span=True)
     return [trim_span(text, s.start, s.end) for s in segmenter.segment(text) if s.sent.strip()]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from ..segment import fallback_sentences, trim_span
+from ..segment import fallback_sentences, pysbd_spans, trim_span
 from ..types import Sentence
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,6 @@ def _spans_razdel(text: str) -> list[tuple[int, int]]:
     from razdel import sentenize
 
     return [(s.start, s.stop) for s in sentenize(text)]
-
-
-def _spans_pysbd(text: str, lang: str) -> list[tuple[int, int]]:
-    import pysbd
-
-    segmenter = pysbd.Segmenter(language=lang, clean=False, char_span=True)
-    return [(s.start, s.end) for s in segmenter.segment(text)]
 
 
 def _glue_closers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -58,7 +51,7 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
         if lang in ("ru", "uk"):
             inner = _spans_razdel(chunk)
         else:
-            inner = _spans_pysbd(chunk, lang if lang in _PYSBD_LANGS else "en")
+            inner = pysbd_spans(chunk, lang if lang in _PYSBD_LANGS else "en")
         spans.extend((line.start() + s, line.start() + e) for s, e in _glue_closers(chunk, inner))
     return spans
 
