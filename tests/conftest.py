@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,19 @@ from compare.ingest import read_article
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def keep_main_module():
+    """Streamlit's AppTest leaves ``sys.modules["__main__"]`` set to app.py. Dask's
+    worker processes are spawned, and a spawned child re-imports the parent's
+    ``__main__``: every worker would then run the whole dashboard, whose model
+    preload thread imports spaCy while the worker unpickles its plugin
+    (``KeyError: 'spacy'``). Each test gets the real main module back."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture
