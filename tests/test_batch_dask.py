@@ -173,3 +173,30 @@ def test_the_local_run_imports_no_dask():
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).resolve().parents[1])
     assert found.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_real_sigint_stops_the_cli_cleanly_and_the_rerun_resumes(tmp_path):
+    """Ctrl-C as a user sends it: SIGINT to ``newscompare --scheduler local:1`` once a story is written."""
+    import subprocess
+    import time
+
+    manifest = many_stories(tmp_path / "corpus", stories=40)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "compare", str(manifest), "--out", str(out), "--backend", "hashing",
+               "--no-progress", "--scheduler", "local:1"]
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not list(out.glob("s*/done.json")) and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=120)
+    finished = sorted(p.parent.name for p in out.glob("s*/done.json"))
+    assert run.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and 1 <= len(finished) < 40
+    again = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=400)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"{len(finished)} already complete" in again.stdout + again.stderr
+    local_run(manifest, tmp_path / "local")
+    assert tree(out) == tree(tmp_path / "local")
