@@ -238,6 +238,35 @@ def _c_as_ts(fx: str, fy: str) -> tuple[str, str]:
     return fx, fy
 
 
+# Russian "ё" after a consonant, romanised "yo" or "e" (Gorbachyov/Gorbachev,
+# Pyotr/Petr, Oryol/Orel, Artyom/Artem): "yo" folds to "o" otherwise.
+_YO = re.compile(r"(?<=[bcdfghklmnprstvz])yo")
+
+
+def _yo_as_e(x: str, y: str, fx: str, fy: str) -> tuple[str, str]:
+    """Keys with a "yo" after a consonant read as "e" when only one name writes it."""
+    px, py = plain(x), plain(y)
+    if _YO.search(px) and not _YO.search(py):
+        return fold(_YO.sub("e", px)), fy
+    if _YO.search(py) and not _YO.search(px):
+        return fx, fold(_YO.sub("e", py))
+    return fx, fy
+
+
+# Shortest key a one-rule variant may have: Lyon/Len (3 letters) are two names.
+ONE_RULE_MIN = 4
+
+
+def _one_rule_score(x: str, y: str, fx: str, fy: str) -> float:
+    """Similarity when one letter rule ("c" = "ts", "yo" = "e") is the only
+    change, but for a vowel pair (Truskawiec/Truskavets); 0.0 otherwise: with
+    other edits too it is a look-alike (Cypress/Tsipras)."""
+    for cx, cy in (_c_as_ts(fx, fy), _yo_as_e(x, y, fx, fy)):
+        if (cx, cy) != (fx, fy) and min(len(cx), len(cy)) >= ONE_RULE_MIN and (cx == cy or _diphthongs_only(cx, cy)):
+            return Levenshtein.normalized_similarity(cx, cy)
+    return 0.0
+
+
 @memo(maxsize=NAME_PAIR_CACHE)
 def transliteration_score(x: str, y: str) -> float:
     """Similarity in [0, 1] of two names as transliterations, 0 when they are
@@ -248,11 +277,9 @@ def transliteration_score(x: str, y: str) -> float:
         return 0.0
     if frozenset((fx, fy)) in distinct_pairs() or frozenset((plain(x), plain(y))) in _distinct_plain():
         return 0.0
-    cx, cy = _c_as_ts(fx, fy)
-    if (cx, cy) != (fx, fy) and (cx == cy or _diphthongs_only(cx, cy)):
-        # "c" for "ts" is the only change, but for a vowel pair (Truskawiec/Truskavets):
-        # with other edits too it is a look-alike (Cypress/Tsipras).
-        return Levenshtein.normalized_similarity(cx, cy)
+    one_rule = _one_rule_score(x, y, fx, fy)
+    if one_rule:
+        return one_rule
     if fx == fy:
         return 1.0
     if fx.startswith(fy) or fy.startswith(fx):  # Niger/Nigeria, Sudan/Sudanese
