@@ -178,7 +178,7 @@ def objective(tally: dict, min_precision: float = 0.6) -> tuple:
     return (precision >= min_precision, found / max(items, 1), precision)
 
 
-SWEEP_GRID = [{"referent_min_similarity": r, "label_min_score": s} for r in (0.0, 0.3, 0.5) for s in (2.0, 3.0)]
+SWEEP_GRID = [{"referent_min_similarity": r, "descriptor_min_mentions": m} for r in (0.3, 0.5) for m in (4, 5, 6)]
 
 
 def sweep(prepared: list[tuple[dict, dict, object]], config: CompareConfig, embedder) -> None:
@@ -197,12 +197,18 @@ def sweep(prepared: list[tuple[dict, dict, object]], config: CompareConfig, embe
         k = max(range(len(SWEEP_GRID)), key=lambda k: objective(merge([t for n, t in enumerate(per_setting[k]) if n != e])))
         picks.append(k)
         held_out.append(per_setting[k][e])
-    for label, tally in (("all-data optimum " + str(SWEEP_GRID[best]), merge(per_setting[best])),
-                         ("leave-one-event-out", merge(held_out))):
+    both = (("all-data optimum " + str(SWEEP_GRID[best]), merge(per_setting[best])),
+            ("leave-one-event-out", merge(held_out)))
+    for label, tally in both:
         found, items, correct, findings = figures(tally)
         print(f"{label}: recall without PROPERTY {found}/{items} = {found / max(items, 1):.3f}, "
               f"precision {correct}/{findings} = {correct / max(findings, 1):.3f}")
     print(f"settings picked per held-out event: {[SWEEP_GRID[k] for k in picks]}")
+    print(f"recall by concept type: {'all-data':>16} {'leave-one-out':>16}")
+    for code_type in sorted(both[0][1]["items"]):
+        cells = [f"{t['found'][code_type]:4d}/{t['items'][code_type]:4d} = {t['found'][code_type] / t['items'][code_type]:.2f}"
+                 for _, t in both]
+        print(f"  {code_type:10s} {cells[0]:>22} {cells[1]:>16}")
 
 
 def report(tally: dict, n_misses: int) -> None:

@@ -199,6 +199,17 @@ class FramingConfig:
     # linked by their head word alone are often two people. See
     # benchmarks/framing_newswcl.py --sweep.
     referent_min_similarity: float = 0.3
+    # Descriptors (words that describe a linked referent on one side only and
+    # that no word list marks: "the secret visit" / "top-secret visit") are
+    # reported for referents the two articles name at least this many times
+    # together: a referent named once on each side is often two things joined
+    # by their head word ("a statement" / "a joint statement"). NewsWCL50 dev
+    # (benchmarks/framing_newswcl.py --sweep), recall without PROPERTY /
+    # precision at referent_min_similarity 0.3: no descriptors 0.177 / 0.823;
+    # 4: 0.328 / 0.564; 5: 0.314 / 0.614; 6: 0.304 / 0.659 (at 0.5: 0.294 /
+    # 0.635, 0.282 / 0.677, 0.272 / 0.709). Leave-one-event-out picks 5 in
+    # four of five folds: 0.309 / 0.619.
+    descriptor_min_mentions: int = 5
     # Rows of the per-outlet referent table (framing/table.py), referents named
     # differently first: a NewsWCL50 dev event of 5 outlets has 40-90 linked
     # referents, most of them named alike.

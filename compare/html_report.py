@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 from .html_common import (CONTEXT_CHARS, FACT_GROUPS, FRAMING_TYPES, HIGHLIGHT_STATUS, SENTENCE_STATUS,  # noqa: F401
                           SUMMARY_LABELS, esc, humanise, page_css, sentence_id)
 from .html_band import DEFAULT_LAYERS, layer_css, layer_legend, render_band, render_outlets_band, with_key_marks
+from .html_referents import referents_link
 from .labels import SIDES, sentence_label
 from .summary import key_differences
 from .tables import alignment_rows, clip, counterparts, sentence_text
@@ -369,16 +370,20 @@ def page_title(data: dict) -> str:
     return f"Comparison: {names[0]} vs {names[1]}"
 
 
-def render_html(data: dict, *, standalone: bool = True, matrix: dict | None = None) -> str:
+def render_html(data: dict, *, standalone: bool = True, matrix: dict | None = None,
+                referents_page: str | None = None) -> str:
     """The whole comparison as HTML: title, summary, legend, the two articles
     side by side, alignment table and findings; with the ``matrix`` of a story
-    of more than two outlets, a line per outlet under the band. ``standalone`` gives a full
-    document with the hover script; otherwise a ``<div>`` fragment (with its
-    ``<style>``) to embed in another page."""
+    of more than two outlets, a line per outlet under the band, and with
+    ``referents_page`` (a file name) a link to the story's page of how every
+    outlet names its referents. ``standalone`` gives a full document with the
+    hover script; otherwise a ``<div>`` fragment (with its ``<style>``) to
+    embed in another page."""
     keys = key_differences(data)
     marked = with_key_marks(data, keys)
     body = (f'<div class="nc-root"><h1>{esc(page_title(data))}</h1>{render_band(data, keys)}'
-            f'{render_outlets_band(matrix) if matrix and len(matrix.get("columns", [])) > 2 else ""}{render_summary(data)}'
+            f'{render_outlets_band(matrix) if matrix and len(matrix.get("columns", [])) > 2 else ""}'
+            f'{referents_link(referents_page) if referents_page else ""}{render_summary(data)}'
             f'{render_side_by_side(marked, links=standalone, toggles=True)}<h2>Sentence alignment</h2>{render_alignment_table(data)}'
             f'<h2>Findings</h2>{render_findings(data)}'
             f'<p class="nc-meta">Model: {esc(data.get("model", ""))} · schema {esc(data.get("schema_version", ""))}</p></div>')

@@ -220,6 +220,53 @@ def _lexicon_variant(x: str, y: str) -> NameVariant | None:
 TRANSLITERATION_MIN_SIMILARITY = 0.65
 
 
+# A "c" that is not part of "ch" (folded to "cg", as every h is g): Polish,
+# Czech, Croatian, Latvian and the Ukrainian scientific romanization write
+# "ts" so (Bila Cerkva/Bila Tserkva, Antracit/Antratsyt, Braclav/Bratslav),
+# English writes "k" or "s".
+_LONE_C = re.compile(r"c(?!g)")
+
+
+def _c_as_ts(fx: str, fy: str) -> tuple[str, str]:
+    """Keys with a lone "c" read as "ts" when the other key writes "ts" and
+    has no lone "c" itself: English names keep their "c" (Colombia/Kolombia
+    stay what the other rules say)."""
+    if _LONE_C.search(fx) and "ts" in fy and not _LONE_C.search(fy):
+        return _LONE_C.sub("ts", fx), fy
+    if _LONE_C.search(fy) and "ts" in fx and not _LONE_C.search(fx):
+        return fx, _LONE_C.sub("ts", fy)
+    return fx, fy
+
+
+# Russian "ё" after a consonant, romanised "yo" or "e" (Gorbachyov/Gorbachev,
+# Pyotr/Petr, Oryol/Orel, Artyom/Artem): "yo" folds to "o" otherwise.
+_YO = re.compile(r"(?<=[bcdfghklmnprstvz])yo")
+
+
+def _yo_as_e(x: str, y: str, fx: str, fy: str) -> tuple[str, str]:
+    """Keys with a "yo" after a consonant read as "e" when only one name writes it."""
+    px, py = plain(x), plain(y)
+    if _YO.search(px) and not _YO.search(py):
+        return fold(_YO.sub("e", px)), fy
+    if _YO.search(py) and not _YO.search(px):
+        return fx, fold(_YO.sub("e", py))
+    return fx, fy
+
+
+# Shortest key a one-rule variant may have: Lyon/Len (3 letters) are two names.
+ONE_RULE_MIN = 4
+
+
+def _one_rule_score(x: str, y: str, fx: str, fy: str) -> float:
+    """Similarity when one letter rule ("c" = "ts", "yo" = "e") is the only
+    change, but for a vowel pair (Truskawiec/Truskavets); 0.0 otherwise: with
+    other edits too it is a look-alike (Cypress/Tsipras)."""
+    for cx, cy in (_c_as_ts(fx, fy), _yo_as_e(x, y, fx, fy)):
+        if (cx, cy) != (fx, fy) and min(len(cx), len(cy)) >= ONE_RULE_MIN and (cx == cy or _diphthongs_only(cx, cy)):
+            return Levenshtein.normalized_similarity(cx, cy)
+    return 0.0
+
+
 @memo(maxsize=NAME_PAIR_CACHE)
 def transliteration_score(x: str, y: str) -> float:
     """Similarity in [0, 1] of two names as transliterations, 0 when they are
@@ -230,6 +277,9 @@ def transliteration_score(x: str, y: str) -> float:
         return 0.0
     if frozenset((fx, fy)) in distinct_pairs() or frozenset((plain(x), plain(y))) in _distinct_plain():
         return 0.0
+    one_rule = _one_rule_score(x, y, fx, fy)
+    if one_rule:
+        return one_rule
     if fx == fy:
         return 1.0
     if fx.startswith(fy) or fy.startswith(fx):  # Niger/Nigeria, Sudan/Sudanese
@@ -268,13 +318,20 @@ SHORT_NAME = 5
 DIPHTHONG_NAME = 5
 
 
+_E_I = frozenset("ei")
+
+
 def _diphthongs_only(fx: str, fy: str) -> bool:
-    """Do ``fx`` and ``fy`` differ only by one vowel added next to another vowel?"""
+    """Do ``fx`` and ``fy`` differ only by one vowel added next to another
+    vowel, or by e/i inside a vowel pair on both sides (al-Qaeda/al-Qaida:
+    ae/ai; not a/e: Macao/Maceio)?"""
     ops = Levenshtein.editops(fx, fy)
     if min(len(fx), len(fy)) < DIPHTHONG_NAME or len(ops) != 1:
         return False
     op, i, j = ops[0]
-    return op != "replace" and _in_vowel_cluster(*((fx, i) if op == "delete" else (fy, j)))
+    if op == "replace":
+        return frozenset((fx[i], fy[j])) == _E_I and _in_vowel_cluster(fx, i) and _in_vowel_cluster(fy, j)
+    return _in_vowel_cluster(*((fx, i) if op == "delete" else (fy, j)))
 
 
 def _same_ending(fx: str, fy: str) -> bool:

@@ -290,11 +290,18 @@ def story_files(story: StoryComparison, formats: Sequence[str]) -> dict[str, str
     if "json" in formats:
         files["story.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if "html" in formats:
+        from .html_referents import REFERENTS_PAGE, render_referents_page, story_texts
         from .html_report import render_html
 
+        # Stories of three or more outlets get the N-column page of how each names
+        # the referents (links stage on); every pair page links to it.
+        wide = len(story.documents) >= 3 and story.referents is not None
+        if wide:
+            files[REFERENTS_PAGE] = render_referents_page(data, story_texts(story))
         for comparison, pair in zip(story.comparisons, data["pairs"]):
             name = f"{slug(comparison.a.article.id)}--{slug(comparison.b.article.id)}.html"
-            files[name] = render_html(pair["comparison"], standalone=True, matrix=data.get("matrix"))
+            files[name] = render_html(pair["comparison"], standalone=True, matrix=data.get("matrix"),
+                                      referents_page=REFERENTS_PAGE if wide else None)
     return files
 
 

@@ -83,7 +83,7 @@ def test_run_completes_with_error_rows_and_exit_code(manifest, tmp_path):
     assert rows[0]["outlet_a"] == "Fox" and float(rows[0]["shared_share_a"]) > 0
     # Complete stories get their outputs and marker; a story with a failed article is redone next time.
     assert sorted(p.name for p in (out / "rates").iterdir()) == [
-        "done.json", "fox--hpo.html", "fox--nyt.html", "matrix.csv", "nyt--hpo.html", "story.json"]
+        "done.json", "fox--hpo.html", "fox--nyt.html", "matrix.csv", "nyt--hpo.html", "referents.html", "story.json"]
     assert (out / "broken" / "story.json").exists() and not (out / "broken" / "done.json").exists()
     story = json.loads((out / "rates" / "story.json").read_text(encoding="utf-8"))
     assert [p["comparison"]["articles"][0]["id"] for p in story["pairs"]] == ["fox", "fox", "nyt"]

@@ -76,6 +76,28 @@ DETECTED = [
     ("Sukhumi", "Sokhumi"),  # Georgian / Abkhaz
 ]
 
+# A "c" read as "ts" (Polish, Czech, Croatian, Georgian, Belarusian Lacinka and the
+# Ukrainian scientific romanization), e/i inside a vowel pair of a short key, "yo" as "e".
+C_AS_TS = [
+    ("Srebrenica", "Srebrenitsa"),  # Bosnia
+    ("Vicebsk", "Vitsebsk"),  # Belarus
+    ("Cetinje", "Tsetinje"),  # Montenegro
+    ("Tsvangirai", "Cvangirai"),  # Zimbabwe, in a Slavic-language press
+    ("Bila Cerkva", "Bila Tserkva"),
+    ("Truskawiec", "Truskavets"),  # Polish: c and an ie vowel pair
+    ("Antracit", "Antratsyt"),
+    ("Cicero", "Tsitsero"),
+    ("al-Qaeda", "al-Qaida"),  # ae/ai in a short key
+    # Russian "ё" after a consonant as "yo" or "e"
+    ("Gorbachyov", "Gorbachev"), ("Pyotr", "Petr"), ("Oryol", "Orel"), ("Artyom", "Artem"),
+    ("Fyodorov", "Fedorov"), ("Khrushchyov", "Khrushchev"),
+]
+
+# "c" read as "ts" and "yo" as "e" only when nothing else changes but a vowel pair.
+C_LOOK_ALIKES = [("Tsipras", "Cypress"), ("Tsipras", "Cyprus"), ("Macao", "Maceio"),
+                 ("Tskhinvali", "Chinvali"), ("Mecca", "Metska"), ("Pretoria", "Pretsoria"), ("Tucson", "Tutsson"),
+                 ("Hubei", "Hebei"), ("Mali", "Male"), ("Lyon", "Len"), ("Pyotr", "Peter")]
+
 # Apostrophes that romanize a soft sign or an Arabic hamza/ayn.
 APOSTROPHES = [("Mariupol'", "Mariupol"), ("Luhans'k", "Luhansk"), ("Khamene'i", "Khamenei"), ("Sana'a", "Sanaa"),
                ("Kostiantynivka", "Kostiantynivka"), ("Ternopil'", "Ternopil")]
@@ -118,6 +140,17 @@ def test_transliterations_outside_the_lexicon_are_found(x, y):
     variant = names.name_variant(x, y)
     assert variant is not None and variant.kind == "transliteration"
     assert variant.source == "" and 0.6 <= variant.score <= 1.0
+
+
+@pytest.mark.parametrize("x,y", C_AS_TS)
+def test_one_letter_rule_variants_are_transliterations(x, y):
+    assert names.detected_transliteration(x, y) >= names.TRANSLITERATION_MIN_SIMILARITY
+    assert names.name_variant(x, y) is not None
+
+
+@pytest.mark.parametrize("x,y", C_LOOK_ALIKES)
+def test_one_letter_rules_merge_no_look_alike(x, y):
+    assert names.detected_transliteration(x, y) == 0.0 and names.name_variant(x, y) is None
 
 
 @pytest.mark.parametrize("x,y", APOSTROPHES)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace as dc_replace
 
 import pytest
 
@@ -13,7 +14,7 @@ from compare.pipeline import compare_articles
 from compare.report import to_dict
 from compare.story import compare_many
 
-EXPLANATION_KEYS = ("Qualifier", "Evaluative word", "Label family", "Role noun", "Event noun")
+EXPLANATION_KEYS = ("Qualifier", "Evaluative word", "Label family", "Role noun", "Event noun", "Descriptor")
 
 
 def run(text_a, text_b, fake_embedder, config):
@@ -82,6 +83,46 @@ def test_word_difference_rules():
     # Label family words used differently ("migrants" / "illegal aliens"; "illegal" is evaluative).
     diff = referents.word_difference(side({"migrant"}, {"migrant"}), side({"refugee"}, {"refugee"}), "group")
     assert diff is not None and diff.why == "label family"
+
+
+def test_descriptor_rules():
+    def side(words, heads=(), descriptors=()):
+        return referents.SideWords((), (), frozenset(words), frozenset(heads), frozenset(descriptors))
+    visit = referents.word_difference(side({"secret", "visit"}, {"visit"}, {"secret"}),
+                                      side({"top-secret", "visit"}, {"visit"}, {"top-secret"}), "nominal")
+    assert visit is not None and visit.why == "descriptor" and visit.marked == ("secret", "top-secret")
+    # one side only: "ballistic missiles" / "missiles"
+    missiles = referents.word_difference(side({"ballistic", "missile"}, {"missile"}, {"ballistic"}),
+                                         side({"missile"}, {"missile"}), "thing")
+    assert missiles is not None and missiles.marked == ("ballistic",)
+    # a word that is not a modifier (a second head noun), a neutral modifier or a title is no descriptor
+    assert referents.word_difference(side({"talk"}, {"talk"}), side({"talk", "meeting"}, {"talk"}), "nominal") is None
+    assert referents.word_difference(side({"new", "deal"}, {"deal"}, {"new"}), side({"deal"}, {"deal"}), "thing") is None
+    # a person's descriptors are titles and roles beside the name: name forms
+    assert referents.word_difference(side({"campaign", "chair"}, (), {"campaign"}), side(set()), "person") is None
+
+
+VISITS = ("Pompeo made a {} visit to Pyongyang on Easter. The {} visit lasted two days. "
+          "During the visit Pompeo met Kim. Officials confirmed the visit on Tuesday.")
+
+
+def test_descriptor_on_one_side_of_a_repeated_referent(fake_embedder, config):
+    result = run(VISITS.format("secret", "secret"), VISITS.format("top-secret", "top-secret"), fake_embedder, config)
+    found = [f for f in from_links(result) if "Descriptor" in f.explanation]
+    assert [(f.type, f.a_text, f.b_text) for f in found] == [("qualifier", "a secret visit", "a top-secret visit")]
+    text_a, text_b = result.a.article.text, result.b.article.text
+    assert {text_a[s.start:s.end] for s in found[0].a_spans} == {"a secret visit", "The secret visit"}
+    assert found[0].explanation.endswith("Descriptors: secret, top-secret.")
+
+
+def test_descriptor_needs_a_referent_named_often(fake_embedder, config):
+    """"a statement" / "a joint statement", each named once: often two statements."""
+    result = run("The ministers issued a statement on Tuesday.", "The ministers issued a joint statement on Tuesday.",
+                 fake_embedder, config)
+    assert not [f for f in from_links(result) if "Descriptor" in f.explanation]
+    result = run(VISITS.format("secret", "secret"), VISITS.format("top-secret", "top-secret"), fake_embedder,
+                 dc_replace(config, framing=dc_replace(config.framing, descriptor_min_mentions=9)))
+    assert not [f for f in from_links(result) if "Descriptor" in f.explanation]
 
 
 def test_unnamed_referents_need_matching_sentences(fake_embedder, config):

@@ -42,6 +42,7 @@ class SideWords:
     phrases: tuple[NounPhrase, ...]
     words: frozenset[str]
     heads: frozenset[str]
+    descriptors: frozenset[str] = frozenset()  # label words that modify a phrase's head ("top-secret")
 
 
 def is_evaluative(word: str) -> bool:
@@ -73,7 +74,37 @@ def side_words(doc: Document, mentions: Sequence[Any], config: FramingConfig, pe
     words = frozenset(_marked_form(w, doc, phrases) for np in phrases for w in label_words(np))
     name_words = {names.fold(w) for m in own for w in m.name.split()}
     heads = frozenset(h for h in (_role(np) for np in phrases) if h and names.fold(h) not in name_words)
-    return SideWords(tuple((m.start, m.end, m.text) for m in own), tuple(phrases), words, heads)
+    descriptors = frozenset(_marked_form(w, doc, phrases) for w in modifier_words(doc, phrases))
+    return SideWords(tuple((m.start, m.end, m.text) for m in own), tuple(phrases), words, heads, descriptors)
+
+
+# Parts of speech of a word that describes the head of its phrase ("the
+# top-secret visit", "ballistic missiles", "the summit meeting"); a verb only
+# as a participle modifier ("the planned meeting").
+_DESCRIPTOR_POS = frozenset({"ADJ", "NOUN"})
+
+
+def modifier_words(doc: Document, phrases: Sequence[NounPhrase]) -> set[str]:
+    """The label words (lemmas) of ``phrases`` that describe their head:
+    adjectives, noun and participle modifiers and hyphen compounds; no names,
+    numbers or dates ("top-secret" and "visit" of "the top-secret visit":
+    only "top-secret")."""
+    descriptors = set()
+    for np in phrases:
+        labels = label_words(np)
+        span = doc.doc.char_span(np.start, np.end, alignment_mode="expand") if doc.doc is not None else None
+        for token in span or ():
+            lemma = token.lemma_.lower()
+            if lemma in labels and lemma != np.head and not token.ent_type_ and _describes(token):
+                descriptors.add(lemma)
+        descriptors.update(w for w in labels if "-" in w and w != np.head and not w[0].isdigit())
+    return descriptors
+
+
+def _describes(token: Any) -> bool:
+    if token.pos_ == "VERB":
+        return token.dep_ == "amod" and token.tag_ in ("VBN", "VBG")
+    return token.pos_ in _DESCRIPTOR_POS and token.dep_ in ("amod", "compound", "nmod")
 
 
 def _marked_form(word: str, doc: Document, phrases: Sequence[NounPhrase]) -> str:
@@ -95,7 +126,7 @@ class WordDifference:
     only_a: frozenset[str]
     only_b: frozenset[str]
     marked: tuple[str, ...]  # the words that carry the framing, sorted
-    why: str  # "qualifier", "evaluative", "label family", "role noun" or "event noun"
+    why: str  # "qualifier", "evaluative", "label family", "role noun", "event noun" or "descriptor"
 
 
 def word_key(word: str) -> str:
@@ -132,7 +163,21 @@ def word_difference(x: SideWords, y: SideWords, kind: str) -> WordDifference | N
     roles_b = sorted(h for h in y.heads if word_key(h) not in ha and _plain_role(h))
     if roles_a and roles_b and (kind == "nominal" or not set(roles_a + roles_b) <= TITLES):
         return WordDifference(only_a, only_b, tuple(roles_a + roles_b), "event noun" if kind == "nominal" else "role noun")
-    return None
+    return descriptor_difference(x, y, only_a, only_b, kind)
+
+
+def descriptor_difference(x: SideWords, y: SideWords, only_a: frozenset[str], only_b: frozenset[str],
+                          kind: str) -> WordDifference | None:
+    """Words that describe the referent on one side only ("the secret visit" /
+    "top-secret visit", "long-range missiles" / "intercontinental ballistic
+    missiles"): word choice, though no word list marks it. Not for a person:
+    what describes a person beside the name is a title or role ("campaign
+    chair Paul Manafort" / "Paul Manafort"), a name form."""
+    if kind == "person":
+        return None
+    desc = sorted(w for w in only_a if w in x.descriptors and _plain_role(w) and w not in TITLES)
+    desc += sorted(w for w in only_b if w in y.descriptors and _plain_role(w) and w not in TITLES)
+    return WordDifference(only_a, only_b, tuple(desc), "descriptor") if desc else None
 
 
 def referent_name(links: Any, members: Sequence[int]) -> str:
@@ -179,7 +224,7 @@ def _surfaces(words, doc: Document, phrases: Sequence[NounPhrase]) -> list[str]:
 
 
 WHY = {"qualifier": "qualifier", "evaluative": "evaluative word", "label family": "label family",
-       "role noun": "role noun", "event noun": "event noun"}
+       "role noun": "role noun", "event noun": "event noun", "descriptor": "descriptor"}
 
 
 def referent_finding(referent: str, docs: tuple[Document, Document], x: SideWords, y: SideWords,
@@ -187,7 +232,7 @@ def referent_finding(referent: str, docs: tuple[Document, Document], x: SideWord
     pa, pb = _showing(x, diff.only_a), _showing(y, diff.only_b)
     ta, tb = _text(x, pa), _text(y, pb)
     heads_same = {_role(np) for np in pa} & {_role(np) for np in pb}
-    kind = "qualifier" if diff.why in ("qualifier", "evaluative") and heads_same else "label"
+    kind = "qualifier" if diff.why in ("qualifier", "evaluative", "descriptor") and heads_same else "label"
     marked_a = _surfaces([w for w in diff.marked if w in diff.only_a or w in x.heads], docs[0], x.phrases)
     marked_b = _surfaces([w for w in diff.marked if w in diff.only_b or w in y.heads], docs[1], y.phrases)
     only_a, only_b = _surfaces(diff.only_a, docs[0], x.phrases), _surfaces(diff.only_b, docs[1], y.phrases)
@@ -243,6 +288,8 @@ def referent_findings(a: Document, b: Document, links: Any, config: FramingConfi
             continue
         named = any(links.mentions[i].name for i in cluster.members)
         if not named and not _sentences_match(a, b, finding, alignment, config):
+            continue
+        if diff.why == "descriptor" and len(x.mentions) + len(y.mentions) < config.descriptor_min_mentions:
             continue
         out.append(finding)
         taken_a += [(s.start, s.end) for s in finding.a_spans]
