@@ -15,7 +15,7 @@ from ..config import FactsConfig
 from ..links.time import anchor, anchors_conflict, publication_date
 from ..names import name_variant, plain
 from ..caches import memo
-from ..lexicon import FACT_ENTITY_LABELS, POSSESSIVE
+from ..lexicon import FACT_ENTITY_LABELS, MEASURE_WORDS, POSSESSIVE
 from ..types import Alignment, Fact, Highlight, Span
 from .events import EventMatch
 from .extract import Side
@@ -80,6 +80,9 @@ def conflicting_number(u: Unit, others: list[Unit], phrases, alignment: Alignmen
     sentences otherwise agree; with a confidence (the sentences' cosine)."""
     for v in others:
         if not same_slot(u, v) or not _counterparts(alignment, phrases, u.sentence, v.sentence):
+            continue
+        if u.noun in MEASURE_WORDS and not (len(u.what) >= 2 and u.what == v.what):
+            # "11 percent" / "20 percent": shares of what? Two polls of different people are two facts
             continue
         # the same specific thing counted ("12 new schools" / "10 new schools") needs less of the rest to agree
         limit = cfg.conflict_max_unique_share_specific if len(u.what) >= 2 and u.what == v.what \

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .figures import RANGE_JOINERS, figure_of, is_hyphen_modifier, is_year, measure_of
-from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, NAME_ENTITY_LABELS, NUMBER_WORDS, PLATFORMS, QUOTE_PAIRS,
-                      REPORT_VERBS, SCALES)
+from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, MEASURE_WORDS, NAME_ENTITY_LABELS, NUMBER_WORDS, PLATFORMS,
+                       QUOTE_PAIRS, REPORT_VERBS, SCALES)
 
 # Dependency labels whose subtree is a claim of its own that one report may
 # add to a sentence the other shares (the "detachable" clauses).
@@ -226,7 +226,7 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
         if value is None or is_hyphen_modifier(doc, group[-1]):
             continue
         qualifier = _qualifier(doc, (first or group)[0], span.start)
-        noun = _counted_noun(doc[group[-1]])
+        noun = _counted_noun(doc[group[-1]]) or (_counted_noun(doc[first[-1]]) if first else None)
         if noun is not None and not span.start <= noun.i < span.end:  # never past the sentence ("49" | "%")
             noun = None
         if is_year(doc, group, noun):
@@ -246,12 +246,14 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
 
 
 def _ranges(runs: list[list[int]], doc: Doc) -> list:
-    """Runs joined by "-", "–" or "to" ("10-12", "10 to 12") become (low run, high run)."""
+    """Runs joined by "-", "–" or "to" ("10-12", "10 to 12"), or "between ... and" ("between
+    10 and 12"), become (low run, high run)."""
     out: list = []
     for run in runs:
         prev = out[-1] if out else None
-        if isinstance(prev, list) and run[0] - prev[-1] == 2 and doc[prev[-1] + 1].lower_ in RANGE_JOINERS \
-                and _lower(prev, run, doc):  # "242-190" is a tally, not a range
+        joiner = doc[prev[-1] + 1].lower_ if isinstance(prev, list) and run[0] - prev[-1] == 2 else ""
+        between = joiner == "and" and prev[0] > 0 and doc[prev[0] - 1].lower_ == "between"  # "between 10 and 12"
+        if (joiner in RANGE_JOINERS or between) and _lower(prev, run, doc):  # "242-190" is a tally, not a range
             out[-1] = (prev, run)
         else:
             out.append(run)
@@ -268,6 +270,9 @@ def _what(noun: Token | None) -> tuple[str, ...]:
     if noun is None:
         return ()
     mods = [c for c in noun.children if c.dep_ in ("amod", "compound") and c.is_alpha and not c.is_stop]
+    if noun.lower_ in MEASURE_WORDS:  # "11 percent of voters": what is counted is the voters
+        mods += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj" and g.is_alpha]
     return tuple(sorted({noun.lemma_.lower(), *(c.lemma_.lower() for c in mods)}))
 
 
