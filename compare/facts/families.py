@@ -20,7 +20,7 @@ from ..types import Alignment, Fact, Highlight, Span
 from .events import EventMatch
 from .extract import Side
 from .match import (date_key, is_absolute_date, name_words, number_counterparts, quote_overlap, same_entity,
-                    same_slot, same_speaker, same_word)
+                    same_referent, same_slot, same_speaker, same_word)
 from .phrases import Phrases
 from .salience import is_fragment
 from .units import Unit
@@ -175,7 +175,7 @@ def referent_groups(side: Side) -> list[list[Unit]]:
                       key=lambda u: -len(u.text))
     groups: list[list[Unit]] = []
     for m in mentions:
-        group = next((g for g in groups if same_entity(g[0].text, m.text)), None)
+        group = next((g for g in groups if same_referent(g[0], m)), None)
         group.append(m) if group is not None else groups.append([m])
     return groups
 
@@ -185,7 +185,7 @@ def entity_facts(sides) -> list[Fact]:
     groups = (referent_groups(sides[0]), referent_groups(sides[1]))
     facts, matched_b = [], set()
     for g in groups[0]:
-        partner = next((h for h in groups[1] if any(same_entity(x.text, y.text) for x in g for y in h)), None)
+        partner = next((h for h in groups[1] if any(same_referent(x, y) for x in g for y in h)), None)
         if partner is None:
             facts.append(_entity_fact(g, (), 0))
             continue

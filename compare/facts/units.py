@@ -56,6 +56,8 @@ class Unit:
     hi: float | None = None
     measure: str = ""
     what: tuple[str, ...] = ()
+    # quotes: character offset of the pronoun the speaker was read from ("he said"), -1 if none
+    speaker_at: int = -1
 
 
 def parse_number(text: str) -> float | None:
@@ -124,11 +126,20 @@ def phrase_chunks(span: SpacySpan, sentence: int, noun_chunks: tuple[SpacySpan, 
     groups: list[list[int]] = []
     for token in span:
         key = labels.get(token.i) or (("vp",) if token.pos_ in ("AUX", "VERB", "PART") else ("tok", token.i))
-        if groups and key == groups[-1][0] and key[0] != "tok" and token.pos_ != "PUNCT":
+        if groups and key == groups[-1][0] and key[0] != "tok" and token.pos_ != "PUNCT" \
+                and not (key[0] == "vp" and _starts_complement(token)):
             groups[-1][1].append(token.i)
         else:
             groups.append((key, [token.i]))
     return tuple(_unit("chunk", doc, ids, sentence) for _, ids in groups)
+
+
+def _starts_complement(token: Token) -> bool:
+    """The first word of a verb's complement ("had begun | evacuating", "were
+    beginning | to return"): its own phrase, since it often says what the
+    other report does not."""
+    verb = token.head if token.pos_ == "PART" and token.dep_ == "aux" else token
+    return verb.dep_ == "xcomp" and verb.pos_ == "VERB" and (token is verb or token.i < verb.i)
 
 
 # ---------------------------------------------------------------- clauses
@@ -140,7 +151,7 @@ def clause_units(span: SpacySpan, sentence: int) -> tuple[Unit, ...]:
     The parser sometimes makes a punctuation token the head of a clause (a
     dash "―" tagged as a verb, "%" as an apposition in "49% to 44%"): the
     clause is then the words next to that token, without the token."""
-    heads = [t for t in span if t.dep_ in CLAUSE_DEPS and _is_clause(t)]
+    heads = [t for t in span if t.dep_ in CLAUSE_DEPS and _is_clause(t) or _absolute_with(t)]
     head_ids = {t.i for t in heads}
     out = []
     for head in heads:
@@ -159,6 +170,12 @@ def _is_clause(token: Token) -> bool:
     # An apposition is a clause-level addition even without a verb ("the
     # speaker of the house, Vyacheslav Volodin"); other dependents need one.
     return token.dep_ == "appos" or token.pos_ in ("VERB", "AUX") or any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _absolute_with(token: Token) -> bool:
+    """"with 351 MPs voting in favor": a clause the parser hangs under "with" as a verb object."""
+    return token.lower_ == "with" and token.dep_ == "prep" and any(
+        c.dep_ == "pobj" and c.pos_ == "VERB" for c in token.children)
 
 
 def _owner(token: Token, head_ids: set[int]) -> int:
@@ -332,9 +349,11 @@ def quote_units(doc: Doc, sentence_of: dict[int, int], ents: tuple[SpacySpan, ..
             continue
         verb = _report_verb(doc, span)
         speaker, how = _speaker(verb, doc, ents) if verb is not None else ("", "")
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None) if verb is not None else None
         out.append(Unit("quote", start, end, sentence_of.get(start, -1), text[start:end],
                         tuple(range(span.start, span.end)), speaker=speaker, label=how,
-                        verb=verb.lemma_.lower() if verb is not None else ""))
+                        verb=verb.lemma_.lower() if verb is not None else "",
+                        speaker_at=subject.idx if subject is not None and subject.pos_ == "PRON" else -1))
     return tuple(out)
 
 
