@@ -168,6 +168,11 @@ class FactsConfig:
     # pair; 1 event links "decision ... made" sentences about two decisions.
     # 0 = off (the aligner's beads and top-k only).
     link_min_events: int = 2
+    # A figure facing a figure of a compatible counted noun in its counterpart
+    # sentence ("37 killed" / "12 killed") is a different value of the same
+    # slot, not a fact of one report alone: its words are not highlighted
+    # unique (a conflict, when the slot and the rest agree, is drawn as one).
+    figure_faces_figure: bool = True
     link_min_entities: int = 1
 
 

@@ -81,8 +81,9 @@ def conflicting_number(u: Unit, others: list[Unit], phrases, alignment: Alignmen
     for v in others:
         if not same_slot(u, v) or not _counterparts(alignment, phrases, u.sentence, v.sentence):
             continue
-        if u.noun in MEASURE_WORDS and not (len(u.what) >= 2 and u.what == v.what):
-            # "11 percent" / "20 percent": shares of what? Two polls of different people are two facts
+        if u.noun in MEASURE_WORDS and u.what != v.what:
+            # "11 percent of Americans" / "20 percent of Republicans" (or of no one said): two shares of
+            # different things, two polls; "45 percent Latino" / "52 percent Latino" may conflict
             continue
         # the same specific thing counted ("12 new schools" / "10 new schools") needs less of the rest to agree
         limit = cfg.conflict_max_unique_share_specific if len(u.what) >= 2 and u.what == v.what \

@@ -18,7 +18,7 @@ from ..lexicon import FACT_ENTITY_LABELS
 from ..types import Alignment
 from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, needed_lemmas
 from .extract import Side
-from .match import date_key, is_absolute_date, name_words, number_counterparts, same_entity, same_word
+from .match import date_key, is_absolute_date, name_words, nouns_compatible, number_counterparts, same_entity, same_word
 from .score import (SentenceTokenVectors, anchored_support, configured_floor, contextual_support,
                     counterpart_sentences, isolate_tokens, lexical_support, phrase_scores, sentence_token_vectors,
                     smooth_clauses, word_weights)
@@ -119,7 +119,9 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
     # A figure facing another figure (a name facing a name of its type) is a
     # counterpart with another value, a conflict candidate: not anchored as
     # "only in this article"; its cosine decides.
-    said = {u: v for u, v in said.items() if v or (u.kind, u.label) not in facing}
+    facing_numbers = [v for j in partners for v in other.units[j] if v.kind == "number"]
+    said = {u: v or cfg.figure_faces_figure and u.kind == "number" and any(nouns_compatible(u, x) for x in facing_numbers)
+            for u, v in said.items() if v or (u.kind, u.label) not in facing or u.kind == "number"}
     anchored = anchored_support(mine.doc.doc, list(units), said, cfg.anchor_missing_name_words)
     difference.update({k: 1.0 - v for k, v in anchored.items()})
     lone_figures = frozenset(k for k, v in anchored.items() if v == 0.0 and mine.doc.doc[k].like_num)
