@@ -158,6 +158,22 @@ class FactsConfig:
     # their words). Below it, with different speakers, they are two quotes.
     # Editorial choice; the conflict benchmark swaps speakers of identical quotes.
     quote_conflict_min_overlap: float = 0.8
+    # Two sentences, one per report, tell one happening when their mentions
+    # share at least this many event clusters of the links (reporting verbs
+    # left out) and this many entity clusters (facts/linked.py); they are then
+    # counterparts whatever the aligner paired. Seed pair: 2 and 1 link A's
+    # "voted to recognize ... breakaway regions" and "appeal to Putin to
+    # recognize" with B's "motion calling on Putin to recognize the Donbass
+    # republics" (gold shared facts) and nothing else but the aligned lead
+    # pair; 1 event links "decision ... made" sentences about two decisions.
+    # 0 = off (the aligner's beads and top-k only).
+    link_min_events: int = 2
+    # A figure facing a figure of a compatible counted noun in its counterpart
+    # sentence ("37 killed" / "12 killed") is a different value of the same
+    # slot, not a fact of one report alone: its words are not highlighted
+    # unique (a conflict, when the slot and the rest agree, is drawn as one).
+    figure_faces_figure: bool = True
+    link_min_entities: int = 1
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
     facts, fact_highlights = (), ()
     if config.facts.enabled:
         t0 = time.perf_counter()
-        facts, fact_highlights = analyse_facts(a, b, alignment, config, embedder, collector)
+        facts, fact_highlights = analyse_facts(a, b, alignment, config, embedder, collector, links)
         timings["facts_s"] = time.perf_counter() - t0
     framing, framing_highlights = (), ()
     if config.framing.enabled:

@@ -39,6 +39,8 @@ def test_half_step_is_the_written_precision(text, step):
     ("Russia has issued more than 700,000 passports.", "Russia has issued 650,000 passports.", False),
     ("Officials said 10-12 people were hurt.", "Officials said 11 people were hurt.", True),
     ("The bill costs $40 million.", "The bill costs 40 million euros.", False),
+    ("The plan would fund between 10 and 12 new schools.", "The plan would fund 11 new schools.", True),
+    ("The plan would fund between 10 and 12 new schools.", "The plan would fund 14 new schools.", False),
 ])
 def test_figures_compare_by_interval_and_measure(nlp, a, b, same):
     x, y = only_number(nlp, a), only_number(nlp, b)
@@ -50,6 +52,13 @@ def test_a_tally_is_not_a_range_and_matches_itself(nlp):
     text = "The House voted 242-190 to pass the bill."
     xs, ys = units(nlp, text, "number"), units(nlp, text, "number")
     assert xs and all(same_figure(x, y, 0.1) for x, y in zip(xs, ys))
+
+
+def test_between_and_is_a_range(nlp):
+    unit = only_number(nlp, "The plan would fund between 10 and 12 new schools.")
+    assert (unit.value, unit.lo, unit.hi, unit.noun) == (12, 9.5, 12.5, "school")
+    # "and" joins a range only after "between": a list of two figures stays two figures
+    assert len(units(nlp, "The plan would fund 10 schools and 12 clinics.", "number")) == 2
 
 
 def test_bounds_leave_one_side_open():
@@ -96,6 +105,29 @@ def test_mayor_schools_is_one_conflict(fake_embedder):
     numbers = [f for f in facts if f.kind == "number"]
     assert [(f.status, f.text) for f in numbers] == [("conflict", "12 new schools / 10 new schools")]
     assert "12 new schools" in numbers[0].reason and "10 new schools" in numbers[0].reason
+
+
+def test_shares_of_different_polls_are_not_a_conflict(fake_embedder):
+    # issue 13, a BASIL pair: "11 percent" and "at 20 percent" were shares from two polls of different people
+    def numbers(a, b):
+        return [(f.status, f.text) for f in facts_of(a, b, fake_embedder) if f.kind == "number"]
+    a = "A new poll found that 11 percent of Americans believe the claim about his birth."
+    for b in ("A new poll found that 20 percent of Republicans believe the claim about his birth.",
+              "A new poll put the share who believe the claim about his birth at 20 percent."):
+        assert not [s for s, _ in numbers(a, b) if s == "conflict"], b
+    # the same share of the same people in the same claim is one
+    same = numbers("A new poll found that 11 percent of voters believe the claim about his birth.",
+                   "A new poll found that 20 percent of voters believe the claim about his birth.")
+    assert [s for s, _ in same] == ["conflict"]
+
+
+def test_range_against_a_figure_outside_it_is_a_conflict(fake_embedder):
+    facts = facts_of("The mayor said the plan would fund between 10 and 12 new schools.",
+                     "The mayor said the plan would fund 14 new schools.", fake_embedder)
+    assert [f.status for f in facts if f.kind == "number"] == ["conflict"]
+    inside = facts_of("The mayor said the plan would fund between 10 and 12 new schools.",
+                      "The mayor said the plan would fund 11 new schools.", fake_embedder)
+    assert [f.status for f in inside if f.kind == "number"] == ["shared"]
 
 
 def test_rounded_figure_is_shared_end_to_end(fake_embedder):

@@ -34,12 +34,23 @@ def test_seed_gold(seed_pair, seed_gold, embedder):
     covered = sum(unique_share(result, side, texts[side], s) > 0.5 for side, s in only)
     alarms = sum(unique_share(result, side, texts[side], s) > 0.5
                  for item in seed_gold["shared_facts"] for side, s in ((0, item["a"]), (1, item["b"])))
-    # The issue's bar: >= 16 of 18 covered and no shared fact marked unique.
+    # Issue 13's bar: >= 17 of 18 covered and no shared fact marked unique.
     # The last two false alarms ("a conflict ... has killed 15,000 people" vs
     # "years of fighting in Ukraine's war-torn east") are linked by facts/events.py.
-    assert covered >= 16
+    assert covered >= 17
     assert alarms == 0
     assert not [f for f in result.facts if f.status == "conflict"], "400 vs 351 MPs are two votes, not a conflict"
+    # every gold shared fact is linked at fact level: a shared fact (not an
+    # entity named on both sides anywhere) with spans on both gold substrings
+    for item in seed_gold["shared_facts"]:
+        ends = [(t.index(s), t.index(s) + len(s)) for t, s in zip(texts, (item["a"], item["b"]))]
+        linked = [f for f in result.facts if f.status == "shared" and f.kind != "entity"
+                  and any(x.start < ends[0][1] and ends[0][0] < x.end for x in f.a_spans)
+                  and any(x.start < ends[1][1] and ends[1][0] < x.end for x in f.b_spans)]
+        linked += [f for f in result.facts if f.status == "shared" and f.kind == "entity"
+                   and any(ends[0][0] <= x.start and x.end <= ends[0][1] for x in f.a_spans)
+                   and any(ends[1][0] <= x.start and x.end <= ends[1][1] for x in f.b_spans)]
+        assert linked, item["note"]
 
 
 def test_casualty_conflict_real_encoder(embedder):
@@ -64,10 +75,15 @@ def test_seed_only_in_one_list_is_short_and_true(seed_pair, embedder):
     a, b = seed_pair
     result = compare_articles(a, b, CompareConfig(), embedder)
     only = {s: [f for f in result.facts if f.status == s] for s in ("only_a", "only_b")}
-    # issue 13: 52 / 43 items before (fragments, names inside one-sided sentences)
-    assert len(only["only_a"]) <= 22 and len(only["only_b"]) <= 17  # 21 / 16 on 2026-12-01
+    for status, facts in only.items():  # for a reader to check by eye (pytest -s)
+        print(f"\n{status}: {len(facts)}")
+        for f in facts:
+            print(f"  [{f.kind}] {f.text}  -- {f.reason}")
+    # issue 13: 52 / 43 items before (fragments, names inside one-sided sentences), 21 / 16 in facts13
+    assert len(only["only_a"]) <= 15 and len(only["only_b"]) <= 15  # 15 / 13 on 2026-12-01
     reasons = [f.reason for fs in only.values() for f in fs]
-    for false_fact in ("A never names Donetsk", "A gives no figure of 2", "B gives no figure of 4", "figure of 1"):
+    for false_fact in ("A never names Donetsk", "A gives no figure of 2", "B gives no figure of 4", "figure of 1",
+                       "B never names Vyacheslav Volodin"):
         assert not any(false_fact in r for r in reasons), false_fact
     texts = {f.text for fs in only.values() for f in fs}
     for fragment in ("Under", "he", "it is", "In a session held", "Vyacheslav Volodin, said"):

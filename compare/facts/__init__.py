@@ -16,15 +16,30 @@ from dataclasses import replace
 from ..config import CompareConfig
 from ..encoders import Embedder
 from ..failsoft import Collector
+from ..links import Links
 from ..types import Alignment, Document, Fact, Highlight
 from .extract import article_side, warm_token_vectors
 from .families import (build_highlights, claim_facts, date_facts, entity_facts, event_facts, number_facts,
                        quote_facts)
 from .match import same_entity
+from .merge import merge_one_sided
+from .linked import linked_facts, linked_pairs, partners_of, pronoun_referents
 from .phrases import event_matches, phrase_verdicts, with_events
 from .salience import salience
 
 __all__ = ["analyse_facts", "warm_token_vectors"]
+
+
+def with_speakers(sides, links: Links | None, window: int):
+    """Each side with the speakers its quotes got from a pronoun ("he said")
+    replaced by the person the links' chain gives that pronoun."""
+    out = []
+    for n, side in enumerate(sides):
+        names = pronoun_referents(links, n, window)
+        quotes = tuple(replace(q, speaker=names[q.speaker_at], label="pronoun") if q.speaker_at in names else q
+                       for q in side.quotes)
+        out.append(replace(side, quotes=quotes))
+    return tuple(out)
 
 
 def fold_nested(facts: list[Fact]) -> list[Fact]:
@@ -94,10 +109,12 @@ def scored(sides, facts: list[Fact]) -> list[Fact]:
 
 
 def analyse_facts(a: Document, b: Document, alignment: Alignment, config: CompareConfig,
-                  embedder: Embedder, collector: Collector | None = None
+                  embedder: Embedder, collector: Collector | None = None, links: Links | None = None
                   ) -> tuple[tuple[Fact, ...], tuple[Highlight, ...]]:
     """Facts of both articles with their status, and phrase-level highlights
     (``shared``/``unique``/``conflict``) that replace the sentence-level ones.
+    ``links``: the pair's link clusters (``compare.links``); facts are judged
+    against every sentence they link, besides the aligned ones.
     Without a spaCy parse there are no units: no facts, no highlights.
     A sentence or a fact family whose analysis raises is left out and
     recorded in ``collector`` (no highlights at all if highlighting fails)."""
@@ -105,19 +122,24 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
         return (), ()
     cfg, run, pair = config.facts, (collector or Collector()).run, (a, b)
     sides = (article_side(a, collector), article_side(b, collector))
+    sides = run("facts.links", pair, lambda: with_speakers(sides, links, config.links.pronoun_window), sides)
+    linked = run("facts.links", pair, lambda: linked_pairs(links, cfg), ())
     events = run("events", pair, lambda: event_matches(sides, cfg, embedder), ())
-    verdicts = run("facts.phrases", pair, lambda: phrase_verdicts(sides, alignment, config, embedder, collector),
-                   ({}, {}))
+    verdicts = run("facts.phrases", pair, lambda: phrase_verdicts(sides, alignment, config, embedder, collector,
+                                                                  partners_of(linked)), ({}, {}))
     phrases = run("events", pair, lambda: with_events(sides, verdicts, events, cfg), verdicts)
     numbers, conflicts = run("facts.numbers", pair, lambda: number_facts(sides, phrases, alignment, cfg), ([], []))
     quotes, quote_conflicts = run("facts.quotes", pair, lambda: quote_facts(sides, cfg), ([], []))
     dates, date_conflicts = run("facts.dates", pair, lambda: date_facts(sides, phrases, alignment, cfg), ([], []))
     facts = (numbers + quotes + dates + run("facts.entities", pair, lambda: entity_facts(sides), [])
              + run("events", pair, lambda: event_facts(sides, events), [])
+             + run("facts.links", pair, lambda: linked_facts(sides, linked), [])
              + run("facts.claims", pair, lambda: claim_facts(sides, phrases, alignment), []))
     highlights = run("facts.highlights", pair, lambda: build_highlights(sides, phrases, conflicts + quote_conflicts + date_conflicts),
                      ())
-    facts = run("facts.salience", pair, lambda: scored(sides, fold_nested(facts)), facts)
+    referents = tuple(pronoun_referents(links, n, config.links.pronoun_window) for n in (0, 1))
+    facts = run("facts.merge", pair, lambda: merge_one_sided(sides, fold_nested(facts), referents), facts)
+    facts = run("facts.salience", pair, lambda: scored(sides, facts), facts)
     order = {"conflict": 0, "only_a": 1, "only_b": 2, "shared": 3}
     facts.sort(key=lambda f: (order[f.status], (f.a_spans or f.b_spans)[0].start if (f.a_spans or f.b_spans) else 0))
     return tuple(facts), highlights

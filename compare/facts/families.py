@@ -15,12 +15,12 @@ from ..config import FactsConfig
 from ..links.time import anchor, anchors_conflict, publication_date
 from ..names import name_variant, plain
 from ..caches import memo
-from ..lexicon import FACT_ENTITY_LABELS, POSSESSIVE
+from ..lexicon import FACT_ENTITY_LABELS, MEASURE_WORDS, POSSESSIVE
 from ..types import Alignment, Fact, Highlight, Span
 from .events import EventMatch
 from .extract import Side
 from .match import (date_key, is_absolute_date, name_words, number_counterparts, quote_overlap, same_entity,
-                    same_slot, same_speaker, same_word)
+                    same_referent, same_slot, same_speaker, same_word)
 from .phrases import Phrases
 from .salience import is_fragment
 from .units import Unit
@@ -80,6 +80,10 @@ def conflicting_number(u: Unit, others: list[Unit], phrases, alignment: Alignmen
     sentences otherwise agree; with a confidence (the sentences' cosine)."""
     for v in others:
         if not same_slot(u, v) or not _counterparts(alignment, phrases, u.sentence, v.sentence):
+            continue
+        if u.noun in MEASURE_WORDS and u.what != v.what:
+            # "11 percent of Americans" / "20 percent of Republicans" (or of no one said): two shares of
+            # different things, two polls; "45 percent Latino" / "52 percent Latino" may conflict
             continue
         # the same specific thing counted ("12 new schools" / "10 new schools") needs less of the rest to agree
         limit = cfg.conflict_max_unique_share_specific if len(u.what) >= 2 and u.what == v.what \
@@ -172,7 +176,7 @@ def referent_groups(side: Side) -> list[list[Unit]]:
                       key=lambda u: -len(u.text))
     groups: list[list[Unit]] = []
     for m in mentions:
-        group = next((g for g in groups if same_entity(g[0].text, m.text)), None)
+        group = next((g for g in groups if same_referent(g[0], m)), None)
         group.append(m) if group is not None else groups.append([m])
     return groups
 
@@ -182,7 +186,7 @@ def entity_facts(sides) -> list[Fact]:
     groups = (referent_groups(sides[0]), referent_groups(sides[1]))
     facts, matched_b = [], set()
     for g in groups[0]:
-        partner = next((h for h in groups[1] if any(same_entity(x.text, y.text) for x in g for y in h)), None)
+        partner = next((h for h in groups[1] if any(same_referent(x, y) for x in g for y in h)), None)
         if partner is None:
             facts.append(_entity_fact(g, (), 0))
             continue

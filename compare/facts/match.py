@@ -54,6 +54,15 @@ def same_entity(x: str, y: str) -> bool:
     return any(same_word(long_[-1], s) for s in short) and all(any(same_word(s, w) for w in long_) for s in short)
 
 
+def same_referent(x: Unit, y: Unit) -> bool:
+    """Two entity mentions name one referent (``same_entity``), unless a
+    place sits inside an organisation's name: "United Russia" (a party) is
+    not "Russia" (a country), whatever their words share."""
+    if not same_entity(x.text, y.text):
+        return False
+    return plain(x.text) == plain(y.text) or {x.label, y.label} != {"GPE", "ORG"}
+
+
 def same_value(x: float, y: float, approx: bool, tolerance: float) -> bool:
     """Equal numbers; with a qualifier ("about", "more than") a relative gap
     up to ``tolerance`` still counts as the same figure."""

@@ -18,7 +18,7 @@ from ..lexicon import FACT_ENTITY_LABELS
 from ..types import Alignment
 from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, needed_lemmas
 from .extract import Side
-from .match import date_key, is_absolute_date, name_words, number_counterparts, same_entity, same_word
+from .match import date_key, is_absolute_date, name_words, nouns_compatible, number_counterparts, same_entity, same_word
 from .score import (SentenceTokenVectors, anchored_support, configured_floor, contextual_support,
                     counterpart_sentences, isolate_tokens, lexical_support, phrase_scores, sentence_token_vectors,
                     smooth_clauses, word_weights)
@@ -37,13 +37,16 @@ class Phrases:
 
 
 def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: CompareConfig,
-                    embedder: Embedder, collector: Collector | None = None
+                    embedder: Embedder, collector: Collector | None = None,
+                    linked: tuple[dict[int, set[int]], dict[int, set[int]]] = ({}, {})
                     ) -> tuple[dict[int, Phrases], dict[int, Phrases]]:
-    """Per side, per aligned sentence: each phrase's difference score and
-    verdict; a sentence whose scoring raises gets none (see ``collector``)."""
+    """Per side, per aligned or linked sentence: each phrase's difference
+    score and verdict; a sentence whose scoring raises gets none (see
+    ``collector``). ``linked``: per side, sentences the links pair with
+    other sentences (``linked.partners_of``), counterparts besides the aligner's."""
     cfg = config.facts
-    contexts = tuple(counterpart_sentences(alignment, side, cfg.counterpart_top_k, configured_floor(config))
-                     for side in (0, 1))
+    contexts = tuple(with_linked(counterpart_sentences(alignment, side, cfg.counterpart_top_k, configured_floor(config)),
+                                 linked[side]) for side in (0, 1))
     vectors: tuple[dict[int, SentenceTokenVectors], ...] = ({}, {})
     if cfg.use_token_vectors:
         needed = ({i for i in contexts[0]} | {j for js in contexts[1].values() for j in js},
@@ -58,6 +61,14 @@ def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: Comp
                 sides, side, i, partners, vectors, said, cfg), None, sides[side].doc.sentences[i])
             if verdict is not None:
                 out[side][i] = verdict
+    return out
+
+
+def with_linked(contexts: dict[int, tuple[int, ...]], linked: dict[int, set[int]]) -> dict[int, tuple[int, ...]]:
+    """Counterpart sentences with the linked ones added (a sentence in no bead gets its linked ones)."""
+    out = dict(contexts)
+    for i, js in linked.items():
+        out[i] = tuple(sorted(set(out.get(i, ())) | js))
     return out
 
 
@@ -108,15 +119,18 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
     # A figure facing another figure (a name facing a name of its type) is a
     # counterpart with another value, a conflict candidate: not anchored as
     # "only in this article"; its cosine decides.
-    said = {u: v for u, v in said.items() if v or (u.kind, u.label) not in facing}
+    facing_numbers = [v for j in partners for v in other.units[j] if v.kind == "number"]
+    said = {u: v or cfg.figure_faces_figure and u.kind == "number" and any(nouns_compatible(u, x) for x in facing_numbers)
+            for u, v in said.items() if v or (u.kind, u.label) not in facing or u.kind == "number"}
     anchored = anchored_support(mine.doc.doc, list(units), said, cfg.anchor_missing_name_words)
     difference.update({k: 1.0 - v for k, v in anchored.items()})
-    chunks = isolate_tokens(chunks, mine.doc.doc, {k for k, v in anchored.items()
-                                                   if v == 0.0 and mine.doc.doc[k].like_num})
+    lone_figures = frozenset(k for k, v in anchored.items() if v == 0.0 and mine.doc.doc[k].like_num)
+    chunks = isolate_tokens(chunks, mine.doc.doc, lone_figures)
     weights = dict(zip(token_ids, word_weights(tokens, cfg.stop_weight).tolist()))
     scores = phrase_scores(chunks, difference, weights)
     unique = [not np.isnan(s) and s >= threshold for s in scores]
-    unique = smooth_clauses(chunks, unique, [u for u in units if u.kind == "clause"], cfg.clause_unique_share, weights)
+    unique = smooth_clauses(chunks, unique, [u for u in units if u.kind == "clause"], cfg.clause_unique_share, weights,
+                            lone_figures)
     return Phrases(tuple(chunks), tuple(scores), tuple(unique),
                    tuple(sum(weights[t] for t in c.tokens) for c in chunks), partners)
 

@@ -136,16 +136,21 @@ def phrase_scores(chunks: list[Unit], difference: dict[int, float], weights: dic
 
 
 def smooth_clauses(chunks: list[Unit], unique: list[bool], clauses: list[Unit], share: float,
-                   weights: dict[int, float]) -> list[bool]:
+                   weights: dict[int, float], figures: frozenset[int] = frozenset()) -> list[bool]:
     """A detachable clause whose phrases are mostly unique (by content weight
     >= ``share``) is unique as a whole: the reader sees the clause one
-    report adds, not a patchwork of its words."""
+    report adds, not a patchwork of its words. So is an absolute "with"
+    clause that holds a figure the other report never gives (token indices
+    ``figures``): the figure is what it says ("with 351 MPs voting in
+    favor"); a main or reported clause keeps its shared words ("has killed
+    15,000 people" against "has killed people")."""
     out = list(unique)
     for clause in clauses:
         inside = [n for n, c in enumerate(chunks) if clause.start <= c.start and c.end <= clause.end]
         total = sum(sum(weights[i] for i in chunks[n].tokens) for n in inside)
         hit = sum(sum(weights[i] for i in chunks[n].tokens) for n in inside if unique[n])
-        if total and hit / total >= share:
+        lone_figure = clause.dep == "prep" and any(figures.intersection(chunks[n].tokens) for n in inside)
+        if total and (hit / total >= share or lone_figure):
             for n in inside:
                 out[n] = True
     return out

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .figures import RANGE_JOINERS, figure_of, is_hyphen_modifier, is_year, measure_of
-from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, NAME_ENTITY_LABELS, NUMBER_WORDS, PLATFORMS, QUOTE_PAIRS,
-                      REPORT_VERBS, SCALES)
+from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, MEASURE_WORDS, NAME_ENTITY_LABELS, NUMBER_WORDS, PLATFORMS,
+                       QUOTE_PAIRS, REPORT_VERBS, SCALES)
 
 # Dependency labels whose subtree is a claim of its own that one report may
 # add to a sentence the other shares (the "detachable" clauses).
@@ -56,6 +56,8 @@ class Unit:
     hi: float | None = None
     measure: str = ""
     what: tuple[str, ...] = ()
+    # quotes: character offset of the pronoun the speaker was read from ("he said"), -1 if none
+    speaker_at: int = -1
 
 
 def parse_number(text: str) -> float | None:
@@ -124,11 +126,20 @@ def phrase_chunks(span: SpacySpan, sentence: int, noun_chunks: tuple[SpacySpan, 
     groups: list[list[int]] = []
     for token in span:
         key = labels.get(token.i) or (("vp",) if token.pos_ in ("AUX", "VERB", "PART") else ("tok", token.i))
-        if groups and key == groups[-1][0] and key[0] != "tok" and token.pos_ != "PUNCT":
+        if groups and key == groups[-1][0] and key[0] != "tok" and token.pos_ != "PUNCT" \
+                and not (key[0] == "vp" and _starts_complement(token)):
             groups[-1][1].append(token.i)
         else:
             groups.append((key, [token.i]))
     return tuple(_unit("chunk", doc, ids, sentence) for _, ids in groups)
+
+
+def _starts_complement(token: Token) -> bool:
+    """The first word of a verb's complement ("had begun | evacuating", "were
+    beginning | to return"): its own phrase, since it often says what the
+    other report does not."""
+    verb = token.head if token.pos_ == "PART" and token.dep_ == "aux" else token
+    return verb.dep_ == "xcomp" and verb.pos_ == "VERB" and (token is verb or token.i < verb.i)
 
 
 # ---------------------------------------------------------------- clauses
@@ -140,7 +151,7 @@ def clause_units(span: SpacySpan, sentence: int) -> tuple[Unit, ...]:
     The parser sometimes makes a punctuation token the head of a clause (a
     dash "―" tagged as a verb, "%" as an apposition in "49% to 44%"): the
     clause is then the words next to that token, without the token."""
-    heads = [t for t in span if t.dep_ in CLAUSE_DEPS and _is_clause(t)]
+    heads = [t for t in span if t.dep_ in CLAUSE_DEPS and _is_clause(t) or _absolute_with(t)]
     head_ids = {t.i for t in heads}
     out = []
     for head in heads:
@@ -159,6 +170,12 @@ def _is_clause(token: Token) -> bool:
     # An apposition is a clause-level addition even without a verb ("the
     # speaker of the house, Vyacheslav Volodin"); other dependents need one.
     return token.dep_ == "appos" or token.pos_ in ("VERB", "AUX") or any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _absolute_with(token: Token) -> bool:
+    """"with 351 MPs voting in favor": a clause the parser hangs under "with" as a verb object."""
+    return token.lower_ == "with" and token.dep_ == "prep" and any(
+        c.dep_ == "pobj" and c.pos_ == "VERB" for c in token.children)
 
 
 def _owner(token: Token, head_ids: set[int]) -> int:
@@ -226,7 +243,7 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
         if value is None or is_hyphen_modifier(doc, group[-1]):
             continue
         qualifier = _qualifier(doc, (first or group)[0], span.start)
-        noun = _counted_noun(doc[group[-1]])
+        noun = _counted_noun(doc[group[-1]]) or (_counted_noun(doc[first[-1]]) if first else None)
         if noun is not None and not span.start <= noun.i < span.end:  # never past the sentence ("49" | "%")
             noun = None
         if is_year(doc, group, noun):
@@ -246,12 +263,14 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
 
 
 def _ranges(runs: list[list[int]], doc: Doc) -> list:
-    """Runs joined by "-", "–" or "to" ("10-12", "10 to 12") become (low run, high run)."""
+    """Runs joined by "-", "–" or "to" ("10-12", "10 to 12"), or "between ... and" ("between
+    10 and 12"), become (low run, high run)."""
     out: list = []
     for run in runs:
         prev = out[-1] if out else None
-        if isinstance(prev, list) and run[0] - prev[-1] == 2 and doc[prev[-1] + 1].lower_ in RANGE_JOINERS \
-                and _lower(prev, run, doc):  # "242-190" is a tally, not a range
+        joiner = doc[prev[-1] + 1].lower_ if isinstance(prev, list) and run[0] - prev[-1] == 2 else ""
+        between = joiner == "and" and prev[0] > 0 and doc[prev[0] - 1].lower_ == "between"  # "between 10 and 12"
+        if (joiner in RANGE_JOINERS or between) and _lower(prev, run, doc):  # "242-190" is a tally, not a range
             out[-1] = (prev, run)
         else:
             out.append(run)
@@ -268,6 +287,9 @@ def _what(noun: Token | None) -> tuple[str, ...]:
     if noun is None:
         return ()
     mods = [c for c in noun.children if c.dep_ in ("amod", "compound") and c.is_alpha and not c.is_stop]
+    if noun.lower_ in MEASURE_WORDS:  # "11 percent of voters": what is counted is the voters
+        mods += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj" and g.is_alpha]
     return tuple(sorted({noun.lemma_.lower(), *(c.lemma_.lower() for c in mods)}))
 
 
@@ -327,9 +349,11 @@ def quote_units(doc: Doc, sentence_of: dict[int, int], ents: tuple[SpacySpan, ..
             continue
         verb = _report_verb(doc, span)
         speaker, how = _speaker(verb, doc, ents) if verb is not None else ("", "")
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None) if verb is not None else None
         out.append(Unit("quote", start, end, sentence_of.get(start, -1), text[start:end],
                         tuple(range(span.start, span.end)), speaker=speaker, label=how,
-                        verb=verb.lemma_.lower() if verb is not None else ""))
+                        verb=verb.lemma_.lower() if verb is not None else "",
+                        speaker_at=subject.idx if subject is not None and subject.pos_ == "PRON" else -1))
     return tuple(out)
 
 
