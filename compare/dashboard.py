@@ -43,6 +43,11 @@ MODELS: dict[str, tuple[str, str]] = {
 # differences, conflicts and framing terms; all one-sided facts and shared facts
 # are switched on by the reader (on the seed pair they mark 60-98% of the text).
 DEFAULT_LAYERS = BAND_DEFAULT_LAYERS
+# Not a finding: marks every mention whose referent the other report names
+# (the links stage), with the other report's words for it on hover
+# (``html_report.link_marks``, escaped like every text). On when the page opens.
+LINK_LAYER = "link"
+PAGE_LAYERS = DEFAULT_LAYERS + (LINK_LAYER,)
 
 # Input modes: radio label -> mode.
 INPUT_MODES = {"Story from the corpus": "corpus", "Paste text": "paste", "Upload files": "upload", "URLs": "url",
