@@ -460,3 +460,10 @@ def test_cross_article_link_serves_the_whole_event_chain():
     assert [set(c.members) for c in on.clusters] == [{0, 1, 2}]
     off = cluster_mentions(mentions, vectors, LinksConfig(within_event_min_cosine=1.01))
     assert [set(c.members) for c in off.clusters] == [{1, 2}]
+
+
+def test_nouns_of_happenings_are_events_without_a_story_verb(nlp):
+    doc = nlp("The blaze gutted the old house. Firefighters blamed the heater.")
+    kinds = {m.text: m.kind for m in extract_mentions(0, doc)}
+    assert kinds["blaze"] == "event"                  # event-noun list, no verb "blaze" in the story
+    assert kinds["house"] == kinds["heater"] == "entity"
