@@ -307,15 +307,15 @@ def threshold_sliders() -> dict[str, float]:
 def layer_switches() -> list[str]:
     """The phrase marks the reader switches on (sentence colours are always on)."""
     st.sidebar.subheader("Marks in the text")
-    st.sidebar.caption("Sentence colours are always on. Key differences, conflicts, framing terms and the "
-                       "words whose referent the other report names (hover: its words for it) are marked by "
-                       "default; marking every fact would underline most of both texts.")
+    st.sidebar.caption("Sentence colours are always on. Key differences, conflicts and framing terms are "
+                       "marked by default; marking every fact would underline most of both texts. Hover a word "
+                       "to see how the other report names the same person, place, thing or event.")
     return [status for status, label in LAYERS.items()
-            if st.sidebar.checkbox(label, value=status in ui.PAGE_LAYERS, key=f"layer_{status}")]
+            if st.sidebar.checkbox(label, value=status in ui.DEFAULT_LAYERS, key=f"layer_{status}")]
 
 
 def finding_filters(data: dict) -> tuple[dict, bool]:
-    """The data with the findings the reader chose, and whether linked mentions are marked."""
+    """The data with the findings the reader chose, and whether linked mentions are underlined."""
     options = ui.finding_options(data)
     layers = layer_switches()
     with st.sidebar.expander("Show findings", expanded=False):
@@ -466,12 +466,12 @@ keys = key_differences(full)
 st.html(page_css() + render_band(full, keys))
 if len(articles) > 2:
     st.html(page_css() + render_outlets_band(guarded(story_matrix, tuple(articles), config)))
-view, show_links = finding_filters(with_key_marks(full, keys))
+view, underline_links = finding_filters(with_key_marks(full, keys))
 export_buttons(full, view)
 
 summary_metrics(full)
 # each fragment carries its style: no ordering race; linked mentions list their counterparts on hover
-st.html(page_css() + render_side_by_side(view, links=show_links))
+st.html(page_css() + render_side_by_side(view, links=True, underline_links=underline_links))
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)
 # a page drawn from the saved comparison needs no model: load them now, for the reader's next step

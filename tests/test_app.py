@@ -184,16 +184,24 @@ def test_malicious_article_shows_as_text_on_the_page(app):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in words and "&lt;img src=x onerror=" in words
 
 
+def link_marks_of_a(at: AppTest) -> list[tuple[str, str]]:
+    """(tooltip, words) of each same-referent mark in article A's column."""
+    body_a = side_by_side(at).split('id="nc-body-A"')[1].split('id="nc-body-B"')[0]
+    return re.findall(r'<mark class="nc-h nc-h-link" title="([^"]*)">([^<]*)<', body_a)
+
+
 def test_linked_mentions_show_their_counterparts_on_hover(app):
     paste(app, TEXT_A + " Putin <b>spoke</b> in Kyiv.", TEXT_B + " Putin said nothing.")
-    body_a = side_by_side(app).split('id="nc-body-A"')[1].split('id="nc-body-B"')[0]
     # A's "Putin" and "Moscow" carry B's words for them in the tooltip (the HTML report's markup)
-    marks = re.findall(r'<mark class="nc-h nc-h-link" title="([^"]*)">([^<]*)<', body_a)
+    marks = link_marks_of_a(app)
     assert ("Same referent in the other report (hover): B: “Putin” (entity, person)", "Putin") in marks
     assert any(word == "Moscow" and "B: “Moscow”" in title for title, word in marks)
-    assert "<b>" not in body_a and "&lt;b&gt;spoke&lt;/b&gt;" in visible(body_a)  # user text is never raw HTML
-    app.checkbox(key="layer_link").uncheck().run()
-    assert 'class="nc-h nc-h-link"' not in side_by_side(app).split('id="nc-body-A"')[1]
+    html = side_by_side(app)
+    assert "<b>" not in html and "&lt;b&gt;spoke&lt;/b&gt;" in visible(html)  # user text is never raw HTML
+    underline = ".nc-body mark.nc-h-link{"
+    assert underline not in html                     # off by default: the hover alone, as in the HTML report
+    app.checkbox(key="layer_link").check().run()
+    assert underline in side_by_side(app) and link_marks_of_a(app) == marks
 
 
 # ---------------------------------------------------------------- limits, problems, serving defaults
@@ -316,8 +324,8 @@ def test_html_export_escapes_malicious_article(app, downloads):
 def test_layer_switches_default_to_the_salient_marks_and_switch_marks(app):
     app.run()
     switches = {c.key: c.value for c in app.checkbox if c.key.startswith("layer_")}
-    assert switches == {f"layer_{k}": k in ui.PAGE_LAYERS for k in LAYERS}
-    assert set(ui.DEFAULT_LAYERS) == {"key", "conflict", "framing"} and ui.LINK_LAYER in ui.PAGE_LAYERS
+    assert switches == {f"layer_{k}": k in ui.DEFAULT_LAYERS for k in LAYERS}
+    assert set(ui.DEFAULT_LAYERS) == {"key", "conflict", "framing"}
     key, unique = 'class="nc-h nc-h-key"', 'class="nc-h nc-h-unique"'
     body = side_by_side(app).split('id="nc-body-A"')[1]
     assert key in body and unique not in body

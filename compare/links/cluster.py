@@ -171,8 +171,9 @@ def event_chain_links(mentions: Sequence[Mention], vectors: np.ndarray | None, c
     earlier event of its article (contextual cosine of the head words at
     least ``within_event_min_cosine``) in another sentence at most
     ``within_event_max_sentences`` before it ("killed" ... "the murder",
-    "struck" ... "hit"). Events of one sentence are mostly different steps
-    of a story ("shot and killed"), so they never join here."""
+    "struck" ... "hit"), unless the two are anchored to different days.
+    Events of one sentence are mostly different steps of a story ("shot and
+    killed"), so they never join here."""
     if vectors is None or config.within_event_min_cosine > 1:
         return []
     by_article: dict[int, list[int]] = defaultdict(list)
@@ -181,16 +182,15 @@ def event_chain_links(mentions: Sequence[Mention], vectors: np.ndarray | None, c
             by_article[m.article].append(i)
     out = []
     for events in by_article.values():
-        for n, j in enumerate(events):
-            b = mentions[j]
-            earlier = [i for i in events[:n] if 0 < b.sentence - mentions[i].sentence <= config.within_event_max_sentences
-                       and not time_conflict(mentions[i], b)]
-            if not earlier:
-                continue
-            i = max(earlier, key=lambda k: float(vectors[k] @ vectors[j]))
-            cosine = float(vectors[i] @ vectors[j])
-            if cosine >= config.within_event_min_cosine:
-                out.append((i, j, f"same event in one report '{mentions[i].head}' / '{b.head}' (cosine {cosine:.2f})"))
+        sentence = np.array([mentions[i].sentence for i in events])
+        gap = sentence[:, None] - sentence[None, :]  # [n, k]: sentences from earlier event k to event n
+        sims = np.where((gap > 0) & (gap <= config.within_event_max_sentences),
+                        vectors[events] @ vectors[events].T, -np.inf)
+        for n in np.flatnonzero(sims.max(axis=1, initial=-np.inf) >= config.within_event_min_cosine):
+            i, j = events[int(np.argmax(sims[n]))], events[n]
+            if not time_conflict(mentions[i], mentions[j]):
+                out.append((i, j, f"same event in one report '{mentions[i].head}' / '{mentions[j].head}' "
+                                  f"(cosine {sims[n].max():.2f})"))
     return out
 
 
