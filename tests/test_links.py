@@ -467,3 +467,10 @@ def test_nouns_of_happenings_are_events_without_a_story_verb(nlp):
     kinds = {m.text: m.kind for m in extract_mentions(0, doc)}
     assert kinds["blaze"] == "event"                  # event-noun list, no verb "blaze" in the story
     assert kinds["house"] == kinds["heater"] == "entity"
+
+
+def test_people_places_and_institutions_with_an_event_suffix_stay_entities(nlp):
+    doc = nlp("The parliament approved the treatment. An official at the hospital confirmed the arrival.")
+    kinds = {m.text: m.kind for m in extract_mentions(0, doc)}
+    assert kinds["parliament"] == kinds["official"] == kinds["hospital"] == "entity"
+    assert kinds["treatment"] == kinds["arrival"] == "event"     # the suffix rule still names happenings
