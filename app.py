@@ -308,19 +308,21 @@ def layer_switches() -> list[str]:
     """The phrase marks the reader switches on (sentence colours are always on)."""
     st.sidebar.subheader("Marks in the text")
     st.sidebar.caption("Sentence colours are always on. Key differences, conflicts and framing terms are "
-                       "marked by default; marking every fact would underline most of both texts.")
-    return [status for status, label in LAYERS.items() if status != "link"
-            and st.sidebar.checkbox(label, value=status in ui.DEFAULT_LAYERS, key=f"layer_{status}")]
+                       "marked by default; marking every fact would underline most of both texts. Hover a word "
+                       "to see how the other report names the same person, place, thing or event.")
+    return [status for status, label in LAYERS.items()
+            if st.sidebar.checkbox(label, value=status in ui.DEFAULT_LAYERS, key=f"layer_{status}")]
 
 
-def finding_filters(data: dict) -> dict:
+def finding_filters(data: dict) -> tuple[dict, bool]:
+    """The data with the findings the reader chose, and whether linked mentions are underlined."""
     options = ui.finding_options(data)
     layers = layer_switches()
     with st.sidebar.expander("Show findings", expanded=False):
         kinds = st.multiselect("Fact kinds", options["fact_kinds"], default=options["fact_kinds"])
         types = st.multiselect("Framing types", options["framing_types"], default=options["framing_types"],
                                format_func=lambda k: FRAMING_TYPES.get(k, k))
-    return ui.filter_data(data, layers, kinds, types)
+    return ui.filter_data(data, layers, kinds, types), ui.LINK_LAYER in layers
 
 
 def export_buttons(full: dict, view: dict) -> None:
@@ -464,11 +466,12 @@ keys = key_differences(full)
 st.html(page_css() + render_band(full, keys))
 if len(articles) > 2:
     st.html(page_css() + render_outlets_band(guarded(story_matrix, tuple(articles), config)))
-view = finding_filters(with_key_marks(full, keys))
+view, underline_links = finding_filters(with_key_marks(full, keys))
 export_buttons(full, view)
 
 summary_metrics(full)
-st.html(page_css() + render_side_by_side(view))  # each fragment carries its style: no ordering race
+# each fragment carries its style: no ordering race; linked mentions list their counterparts on hover
+st.html(page_css() + render_side_by_side(view, links=True, underline_links=underline_links))
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)
 # a page drawn from the saved comparison needs no model: load them now, for the reader's next step

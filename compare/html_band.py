@@ -96,12 +96,16 @@ def layer_legend(shown: Sequence[str], toggles: bool = False) -> str:
     return "".join(items) or '<span class="nc-legend-t">none (switch a layer on)</span>'
 
 
-def layer_css(toggles: bool) -> str:
+def layer_css(toggles: bool, unstyled: Sequence[str] = ()) -> str:
     """Phrase mark styles: always in the legend; in the text, only while the
-    layer's checkbox is on (``toggles``) or always (pages that filter marks themselves)."""
+    layer's checkbox is on (``toggles``) or always (pages that filter marks
+    themselves), except the ``unstyled`` layers (their marks keep only their
+    tooltip: the dashboard's same-referent marks while that layer is off)."""
     rules = []
     for status, (_, css) in HIGHLIGHT_STATUS.items():
         rules.append(f".nc-legend mark.nc-h-{status}{{{css}}}")
+        if status in unstyled:
+            continue
         scope = f".nc-root:has(#nc-layer-{status}:checked) " if toggles and status in LAYERS else ""
         rules.append(f"{scope}.nc-body mark.nc-h-{status}{{{css}}}")
     return "<style>" + "".join(rules) + "</style>"

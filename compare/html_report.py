@@ -186,16 +186,19 @@ def hover_css(data: dict) -> str:
     return f"<style>{','.join(rules)}{{box-shadow:0 0 0 2px #0969da}}</style>" if rules else ""
 
 
-def render_side_by_side(data: dict, links: bool = False, toggles: bool = False) -> str:
+def render_side_by_side(data: dict, links: bool = False, toggles: bool = False, underline_links: bool = True) -> str:
     """Legend and the two articles in columns; ``links`` marks every mention
-    whose referent the other report names (its counterparts on hover). With
-    ``toggles`` every layer of marks is in the page and the legend switches
-    them (default: ``DEFAULT_LAYERS``); without, the marks given are shown."""
+    whose referent the other report names (its counterparts on hover;
+    without ``underline_links``, the hover alone). With ``toggles`` every
+    layer of marks is in the page and the legend switches them (default:
+    ``DEFAULT_LAYERS``); without, the marks given are shown."""
     columns = "".join(f'<div class="nc-article">{article_header(data["articles"][side], side)}'
                       f'<div class="nc-body" id="nc-body-{SIDES[side]}">{article_body(data, side, links)}</div></div>'
                       for side in (0, 1))
-    shown = sorted({h["status"] for h in data.get("highlights", [])} | ({"link"} if links else set()))
-    return f'{hover_css(data)}{layer_css(toggles)}{render_legend(shown, toggles)}<div class="nc-cols">{columns}</div>'
+    underlined = links and (underline_links or toggles)
+    shown = sorted({h["status"] for h in data.get("highlights", [])} | ({"link"} if underlined else set()))
+    css = layer_css(toggles, unstyled=() if underlined else ("link",))
+    return f'{hover_css(data)}{css}{render_legend(shown, toggles)}<div class="nc-cols">{columns}</div>'
 
 
 # ---------------------------------------------------------------- summary and alignment table

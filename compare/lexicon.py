@@ -56,6 +56,10 @@ TITLES_WITH_INSTITUTIONS = TITLES | _set("title_institutions")
 # Nouns too generic to identify an organisation on their own ("the Ministry").
 GENERIC_HEADS = _set("generic_heads")
 PERSON_PRONOUNS = _set("person_pronouns")
+# Nouns of happenings without an event suffix ("the blaze", "the heist"): event mentions.
+EVENT_NOUNS = _set("event_nouns")
+# Nouns with an event suffix that name people, places or things ("official", "hospital").
+NOT_EVENT_NOUNS = _set("not_event_nouns")
 CAPITALISED_NON_NAMES = _set("capitalised_non_names")
 # A possessive ending on a name: "Putin's", "Putin’s", "Jones'".
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")

@@ -42,6 +42,11 @@ def side_by_side(at: AppTest) -> str:
     return next(h.value for h in at.html if 'id="nc-body-A"' in h.value)
 
 
+def visible(html: str) -> str:
+    """The page's words: our own tags (phrase and same-referent marks split the text) removed."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 def paste(at: AppTest, text_a: str, text_b: str) -> AppTest:
     at.run()
     at.radio(key="mode").set_value("Paste text").run()
@@ -60,7 +65,7 @@ def test_default_story_loads_without_setup(app):
     html = side_by_side(app)
     for side in ("A", "B"):
         assert f'id="nc-{side}-s0"' in html
-    assert "Russian lawmakers on Tuesday voted" in html  # the seed pair's article A
+    assert "Russian lawmakers on Tuesday voted" in visible(html)  # the seed pair's article A
     assert metric(app, "A in both").endswith("%")
     assert [t.label.split(" (")[0] for t in app.tabs][:2] == ["Alignment table", "Shared facts"]
     heatmap = next(t for t in app.tabs if t.label == "Similarity heatmap")
@@ -71,7 +76,7 @@ def test_pasted_texts_compare(app):
     paste(app, TEXT_A, TEXT_B)
     assert not app.exception and not app.error
     html = side_by_side(app)
-    assert "Weather in Moscow was cold" in html and "Western governments threatened" in html
+    assert "Weather in Moscow was cold" in visible(html) and "Western governments threatened" in visible(html)
     # the first sentences are near-identical: aligned to each other
     assert 'id="nc-A-s0" data-side="A" data-index="0" data-counterparts="nc-B-s0"' in html
     assert metric(app, "Sentences only in A") != "0"
@@ -175,8 +180,28 @@ def test_malicious_article_shows_as_text_on_the_page(app):
     assert not app.exception and not app.error
     html = side_by_side(app)
     assert "<script>" not in html and "<img" not in html
-    words = re.sub(r"<[^>]+>", "", html)  # our own tags (phrase marks may split the text) removed
+    words = visible(html)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in words and "&lt;img src=x onerror=" in words
+
+
+def link_marks_of_a(at: AppTest) -> list[tuple[str, str]]:
+    """(tooltip, words) of each same-referent mark in article A's column."""
+    body_a = side_by_side(at).split('id="nc-body-A"')[1].split('id="nc-body-B"')[0]
+    return re.findall(r'<mark class="nc-h nc-h-link" title="([^"]*)">([^<]*)<', body_a)
+
+
+def test_linked_mentions_show_their_counterparts_on_hover(app):
+    paste(app, TEXT_A + " Putin <b>spoke</b> in Kyiv.", TEXT_B + " Putin said nothing.")
+    # A's "Putin" and "Moscow" carry B's words for them in the tooltip (the HTML report's markup)
+    marks = link_marks_of_a(app)
+    assert ("Same referent in the other report (hover): B: “Putin” (entity, person)", "Putin") in marks
+    assert any(word == "Moscow" and "B: “Moscow”" in title for title, word in marks)
+    html = side_by_side(app)
+    assert "<b>" not in html and "&lt;b&gt;spoke&lt;/b&gt;" in visible(html)  # user text is never raw HTML
+    underline = ".nc-body mark.nc-h-link{"
+    assert underline not in html                     # off by default: the hover alone, as in the HTML report
+    app.checkbox(key="layer_link").check().run()
+    assert underline in side_by_side(app) and link_marks_of_a(app) == marks
 
 
 # ---------------------------------------------------------------- limits, problems, serving defaults
@@ -299,7 +324,7 @@ def test_html_export_escapes_malicious_article(app, downloads):
 def test_layer_switches_default_to_the_salient_marks_and_switch_marks(app):
     app.run()
     switches = {c.key: c.value for c in app.checkbox if c.key.startswith("layer_")}
-    assert switches == {f"layer_{k}": k in ui.DEFAULT_LAYERS for k in LAYERS if k != "link"}
+    assert switches == {f"layer_{k}": k in ui.DEFAULT_LAYERS for k in LAYERS}
     assert set(ui.DEFAULT_LAYERS) == {"key", "conflict", "framing"}
     key, unique = 'class="nc-h nc-h-key"', 'class="nc-h nc-h-unique"'
     body = side_by_side(app).split('id="nc-body-A"')[1]

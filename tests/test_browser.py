@@ -169,6 +169,7 @@ def test_pasted_html_shows_as_text_in_real_browser(server, browser):
 # ---------------------------------------------------------------- the reader's view (issue 15)
 
 # Characters of a column inside a phrase mark, and all its characters (sentence badges such as "A3↔B1" left out).
+# Same-referent marks ("nc-h-link") carry only a tooltip unless the reader switches their layer on: not counted.
 MARKED_SHARE = """side => {
     const body = document.getElementById('nc-body-' + side);
     const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
@@ -177,7 +178,7 @@ MARKED_SHARE = """side => {
         if (node.parentElement.closest('.nc-sid')) continue;
         const n = node.textContent.replace(/\\s+/g, '').length;
         all += n;
-        if (node.parentElement.closest('mark.nc-h')) marked += n;
+        if (node.parentElement.closest('mark.nc-h:not(.nc-h-link)')) marked += n;
     }
     return marked / Math.max(all, 1);
 }"""

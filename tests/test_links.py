@@ -407,3 +407,70 @@ def test_its_joins_the_organisation_named_in_its_sentence(nlp):
     links = [(found[i].text, found[j].text) for i, j, _ in pronoun_links(found, 1)]
     assert ("Microsoft", "its") in links
     assert not any(b == "It" for _, b in links)  # the next sentence names no organisation
+
+
+# --- within-article event chains -------------------------------------------
+
+def unit(*xs) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def at(m: Mention, sentence: int) -> Mention:
+    from dataclasses import replace
+
+    return replace(m, sentence=sentence)
+
+
+def test_event_joins_its_most_similar_earlier_event_of_the_article():
+    from compare.links.cluster import event_chain_links
+
+    mentions = [at(mention(head="kill", start=0), 1), at(mention(head="injure", start=10), 1),
+                at(mention(head="murder", subtype="nominal", start=40), 3)]
+    vectors = np.stack([unit(1, 0.3, 0), unit(0.8, 0.6, 0), unit(1, 0.2, 0)])  # murder closest to kill
+    assert [(i, j) for i, j, _ in event_chain_links(mentions, vectors, CFG)] == [(0, 2)]
+    assert event_chain_links(mentions, None, CFG) == []                           # needs token vectors
+
+
+@pytest.mark.parametrize("first, second, cosine_ok", [
+    (1, 1, True),    # one sentence: mostly different steps of a story ("shot and killed")
+    (1, 1 + CFG.within_event_max_sentences + 1, True),   # too far apart
+    (1, 3, False),   # below the cosine threshold
+])
+def test_event_chain_refuses(first, second, cosine_ok):
+    from compare.links.cluster import event_chain_links
+
+    mentions = [at(mention(head="kill"), first), at(mention(head="murder", start=30), second)]
+    far = unit(1, 0, 0) if cosine_ok else unit(0, 1, 0)
+    assert event_chain_links(mentions, np.stack([unit(1, 0, 0), far]), CFG) == []
+
+
+def test_event_chain_refuses_events_of_different_days():
+    from compare.links.cluster import event_chain_links
+
+    mentions = [at(mention(head="kill", time="2022-02-14"), 1), at(mention(head="murder", start=30, time="2022-02-15"), 2)]
+    assert event_chain_links(mentions, np.stack([unit(1, 0), unit(1, 0)]), CFG) == []
+
+
+def test_cross_article_link_serves_the_whole_event_chain():
+    mentions = [at(mention(head="kill", start=0), 1), at(mention(head="murder", subtype="nominal", start=40), 2),
+                at(mention(article=1, head="murder", subtype="nominal", start=5), 0)]
+    vectors = np.stack([unit(1, 0.2), unit(1, 0.25), unit(1, 0.25)])
+    on = cluster_mentions(mentions, vectors, CFG)
+    assert [set(c.members) for c in on.clusters] == [{0, 1, 2}]
+    off = cluster_mentions(mentions, vectors, LinksConfig(within_event_min_cosine=1.01))
+    assert [set(c.members) for c in off.clusters] == [{1, 2}]
+
+
+def test_nouns_of_happenings_are_events_without_a_story_verb(nlp):
+    doc = nlp("The blaze gutted the old house. Firefighters blamed the heater.")
+    kinds = {m.text: m.kind for m in extract_mentions(0, doc)}
+    assert kinds["blaze"] == "event"                  # event-noun list, no verb "blaze" in the story
+    assert kinds["house"] == kinds["heater"] == "entity"
+
+
+def test_people_places_and_institutions_with_an_event_suffix_stay_entities(nlp):
+    doc = nlp("The parliament approved the treatment. An official at the hospital confirmed the arrival.")
+    kinds = {m.text: m.kind for m in extract_mentions(0, doc)}
+    assert kinds["parliament"] == kinds["official"] == kinds["hospital"] == "entity"
+    assert kinds["treatment"] == kinds["arrival"] == "event"     # the suffix rule still names happenings

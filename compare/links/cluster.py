@@ -20,11 +20,11 @@ from typing import Sequence
 import numpy as np
 
 from .mentions import Mention
-from .signals import TYPED, bare_name, name_match, pair_evidence, token_cosine
+from .signals import TYPED, bare_name, name_match, pair_evidence, time_conflict, token_cosine
 from .time import anchors_conflict
 
 # Merge order: stronger kinds of evidence first.
-PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "similar": 1.0}
+PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "chain": 1.0, "similar": 1.0}
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,34 @@ def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True)
     return out
 
 
+def event_chain_links(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> list[tuple[int, int, str]]:
+    """Within-article event coreference: each event joins the most similar
+    earlier event of its article (contextual cosine of the head words at
+    least ``within_event_min_cosine``) in another sentence at most
+    ``within_event_max_sentences`` before it ("killed" ... "the murder",
+    "struck" ... "hit"), unless the two are anchored to different days.
+    Events of one sentence are mostly different steps of a story ("shot and
+    killed"), so they never join here."""
+    if vectors is None or config.within_event_min_cosine > 1:
+        return []
+    by_article: dict[int, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.kind == "event" and not m.pronoun:
+            by_article[m.article].append(i)
+    out = []
+    for events in by_article.values():
+        sentence = np.array([mentions[i].sentence for i in events])
+        gap = sentence[:, None] - sentence[None, :]  # [n, k]: sentences from earlier event k to event n
+        sims = np.where((gap > 0) & (gap <= config.within_event_max_sentences),
+                        vectors[events] @ vectors[events].T, -np.inf)
+        for n in np.flatnonzero(sims.max(axis=1, initial=-np.inf) >= config.within_event_min_cosine):
+            i, j = events[int(np.argmax(sims[n]))], events[n]
+            if not time_conflict(mentions[i], mentions[j]):
+                out.append((i, j, f"same event in one report '{mentions[i].head}' / '{mentions[j].head}' "
+                                  f"(cosine {sims[n].max():.2f})"))
+    return out
+
+
 def ambiguous_surnames(mentions: Sequence[Mention]) -> frozenset[str]:
     """Lower-cased surnames that the full names of two different people in
     the story share ("Clinton" when both Hillary and Bill Clinton are named;
@@ -191,6 +219,8 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
     ambiguous = ambiguous_surnames(mentions)
     floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
     edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window, config.syntactic_links)]
+    edges += [(PRIORITY["chain"] + float(vectors[i] @ vectors[j]), i, j, why)
+              for i, j, why in event_chain_links(mentions, vectors, config)]
     for i, j in candidate_pairs(mentions, vectors, floors):
         a, b = mentions[i], mentions[j]
         if a.article == b.article and a.kind == "event" and not config.event_heads_within_article:
