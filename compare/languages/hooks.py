@@ -45,11 +45,29 @@ def needs_multilingual(articles: Sequence[Article]) -> bool:
     return any(language_of(a) != "en" for a in articles)
 
 
-def embedder_for(articles: Sequence[Article], config: CompareConfig, english: Callable[[], object]):
-    """The multilingual encoder when any article is not English, else ``english()``."""
+def embedder_for(articles: Sequence[Article], config: CompareConfig, english: Callable[[], object],
+                 multilingual: Callable[[], object] | None = None):
+    """The multilingual encoder when any article is not English, else
+    ``english()``. ``multilingual()`` (default: the process-wide
+    ``config.multilingual.encoder``) lets a front end give its own copy
+    (gated, warmed)."""
     if needs_multilingual(articles):
-        return get_multilingual_embedder(config.multilingual.encoder)
+        return multilingual() if multilingual else multilingual_embedder(config.multilingual.encoder)
     return english()
+
+
+def multilingual_embedder(encoder: str):
+    """The process-wide multilingual encoder ``encoder`` (every front end gets it here)."""
+    return get_multilingual_embedder(encoder)
+
+
+def keep_language(article: Article, prepared: Article) -> Article:
+    """``article`` with the language recorded on ``prepared`` (the same text,
+    prepared under another id or with other metadata)."""
+    lang = dict(prepared.extra).get("language")
+    if lang is None or "language" in dict(article.extra):
+        return article
+    return replace(article, extra=article.extra + (("language", lang),))
 
 
 def parse_by_language(articles: list[Article], config: CompareConfig,
