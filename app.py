@@ -38,36 +38,60 @@ def load_embedder(model: str, backend: str, batch_size: int):
     return embedder
 
 
+@st.cache_resource(show_spinner="Loading the multilingual sentence model (once per server)…")
+def load_multilingual(encoder: str):
+    from compare.languages.hooks import multilingual_embedder
+
+    embedder = multilingual_embedder(encoder)
+    embedder.encode(["Loading."])
+    return embedder
+
+
+def encoders(config: CompareConfig) -> tuple:
+    """The page's (English, multilingual) encoder loaders, for pipeline.embedder_for."""
+    return (partial(load_embedder, config.model, config.backend, config.batch_size),
+            partial(load_multilingual, config.multilingual.encoder))
+
+
+def embedder_for(docs: list, config: CompareConfig):
+    """The encoder the library compares these documents with (English, or multilingual when one is not English)."""
+    from compare.pipeline import embedder_for
+
+    return embedder_for([d.article for d in docs], config, *encoders(config))
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)  # progress: the status box in compare_with_progress
 def prepare(articles: tuple, config: CompareConfig):
-    from compare.pipeline import prepare_documents  # spaCy and torch load here, not for a saved comparison
+    """Each article parsed and encoded in its own language's encoder."""
+    from compare.pipeline import prepare_each  # spaCy and torch load here, not for a saved comparison
 
-    embedder = load_embedder(config.model, config.backend, config.batch_size)
-    return prepare_documents(list(articles), config, embedder)
+    return prepare_each(list(articles), config, *encoders(config))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def comparison_for(articles: tuple, i: int, j: int, config: CompareConfig):
-    """Comparison of articles i and j; a threshold change re-labels the cached
-    default-threshold comparison instead of re-embedding."""
-    from compare.pipeline import compare_documents, relabel
+    """Comparison of articles i and j, with the encoder the library picks for
+    the pair; a threshold change re-labels the cached default-threshold
+    comparison instead of re-embedding."""
+    from compare.pipeline import compare_documents, encoded_with, relabel
 
     base_config = replace(config, align=AlignConfig())
-    embedder = load_embedder(config.model, config.backend, config.batch_size)
+    pair = [prepare(articles, base_config)[k] for k in (i, j)]
+    embedder = embedder_for(pair, config)
     if config != base_config:
         return relabel(comparison_for(articles, i, j, base_config), config, embedder)
-    docs = prepare(articles, base_config)
-    return compare_documents(docs[i], docs[j], config, embedder)
+    return compare_documents(*encoded_with(pair, embedder), config, embedder)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def story_views(articles: tuple, config: CompareConfig) -> dict:
     """The story's fact matrix and per-outlet referent table (one story comparison for both)."""
+    from compare.pipeline import encoded_with
     from compare.story import compare_story
 
-    embedder = load_embedder(config.model, config.backend, config.batch_size)
     docs = prepare(articles, replace(config, align=AlignConfig()))
-    story = compare_story(docs, config, embedder).to_dict()
+    embedder = embedder_for(docs, config)
+    story = compare_story(encoded_with(docs, embedder), config, embedder).to_dict()
     return {"matrix": story["matrix"], "referents": story["referents"]}
 
 

@@ -9,7 +9,10 @@ Run orchestration for many stories at once:
 - stories are grouped into chunks of about ``chunk_articles`` new texts, in
   corpus order as long as reads keep up;
   each chunk goes through ``prepare_documents`` (one spaCy stream, one large
-  encoder call), so batches are large and the model is loaded once;
+  encoder call per language group: English texts with the English encoder,
+  the others with the multilingual one), so batches are large and each model
+  is loaded once; a story is compared with the encoder the library would
+  choose for it (``pipeline.embedder_for``);
 - with ``workers`` > 1 chunks run in threads: one chunk parses and compares
   (spaCy and the analysis hold the GIL) while another encodes (torch and
   ONNX Runtime release it), so the two overlap (50 BASIL stories on 2 cores:
@@ -41,7 +44,9 @@ from .failures import comparison_warnings, describe_failure, error_row, failure_
 from .ingest import IngestError
 from .outputs import (PAIR_FIELDS, Location, completed_story, is_remote, join, out_folder_lock, read_error_row,
                       remove_stale_temporaries, run_log, slug, story_files, story_fingerprint, write_story)
-from .pipeline import ComparisonError, prepare_documents
+from .languages.hooks import keep_language, multilingual_embedder
+from .pipeline import ComparisonError, embedder_for, encoded_with, prepare_each
+from .document_store import DocumentStore
 from .report import summary
 from .labels import unique_ids
 from .story import StoryComparison, compare_story
@@ -190,77 +195,39 @@ def plan_chunks(jobs: Sequence[StoryJob], chunk_articles: int) -> list[list[Stor
     return [c for c in chunks if c]
 
 
-class DocumentStore:
-    """Prepared documents by text, shared between chunk threads: the first
-    chunk that needs a text prepares it, later ones wait for it. Chunks are
-    registered as they are planned; once the last one is (``close``), a
-    document is dropped when its last story has used it."""
-
-    def __init__(self, chunks: Sequence[Sequence[StoryJob]] = (), complete: bool = True):
-        self.owner: dict[str, int] = {}
-        self.uses: dict[str, int] = {}
-        self.futures: dict[str, Future] = {}
-        self._lock = threading.Lock()
-        self.closed = False
-        for index, chunk in enumerate(chunks):
-            self.register(index, chunk)
-        if complete:  # ``chunks`` are all there will be
-            self.close()
-
-    def register(self, index: int, chunk: Sequence[StoryJob]) -> None:
-        with self._lock:
-            for job in chunk:
-                for article in job.articles:
-                    if isinstance(article, Article):
-                        if article.text not in self.futures:
-                            self.owner[article.text] = index
-                            self.futures[article.text] = Future()
-                        self.uses[article.text] = self.uses.get(article.text, 0) + 1
-
-    def close(self) -> None:
-        """No more chunks will come: drop the documents no story waits for."""
-        with self._lock:
-            self.closed = True
-            for text in [t for t, n in self.uses.items() if n == 0]:
-                self.futures.pop(text, None)
-
-    def owned(self, index: int, chunk: Sequence[StoryJob]) -> list[Article]:
-        """The articles whose text chunk ``index`` prepares, each text once."""
-        found: dict[str, Article] = {}
-        for job in chunk:
-            for article in job.articles:
-                if isinstance(article, Article) and self.owner[article.text] == index:
-                    found.setdefault(article.text, article)
-        return list(found.values())
-
-    def put(self, text: str, outcome: Document | Exception) -> None:
-        future = self.futures[text]
-        future.set_exception(outcome) if isinstance(outcome, Exception) else future.set_result(outcome)
-
-    def take(self, text: str) -> Document:
-        """The document of ``text`` (waits for its chunk; raises its error)."""
-        with self._lock:
-            future = self.futures[text]
-            self.uses[text] -= 1
-            if self.uses[text] == 0 and self.closed:
-                del self.futures[text]
-        return future.result()
-
-
 @dataclass
 class RunContext:
     config: CompareConfig
-    gate: EncoderGate
+    gate: EncoderGate  # the English encoder
     options: BatchOptions
     store: DocumentStore
     on_done: Callable[[StoryResult], None]
     stop: threading.Event = field(default_factory=threading.Event)
     timings: dict[str, float] = field(default_factory=lambda: {"compare_s": 0.0, "write_s": 0.0})
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # the multilingual encoder, gated; made on the first non-English article
+    multilingual_gate: EncoderGate | None = None
 
     def add(self, key: str, seconds: float) -> None:
         with self.lock:
             self.timings[key] = self.timings.get(key, 0.0) + seconds
+
+    def multilingual(self) -> EncoderGate:
+        with self.lock:
+            if self.multilingual_gate is None:
+                self.multilingual_gate = EncoderGate(multilingual_embedder(self.config.multilingual.encoder))
+            return self.multilingual_gate
+
+    def gate_for(self, articles: Sequence[Article]) -> EncoderGate:
+        """The gated encoder the library would compare ``articles`` with (pipeline.embedder_for)."""
+        return embedder_for(articles, self.config, lambda: self.gate, self.multilingual)
+
+    def gate_timings(self) -> dict[str, float]:
+        """Parse and encode time of both encoders, added up."""
+        out = dict(self.gate.timings)
+        for key, seconds in (self.multilingual_gate.timings.items() if self.multilingual_gate else ()):
+            out[key] = out.get(key, 0.0) + seconds
+        return out
 
 
 def prepare_owned(articles: list[Article], ctx: RunContext) -> None:
@@ -270,7 +237,9 @@ def prepare_owned(articles: list[Article], ctx: RunContext) -> None:
         return
     try:
         with ctx.gate.parsing():
-            documents = prepare_documents(articles, ctx.config, ctx.gate)
+            # each text with its own language's encoder; a story mixing
+            # languages re-encodes its English texts (run_story)
+            documents = prepare_each(articles, ctx.config, lambda: ctx.gate, ctx.multilingual)
     except Exception as exc:
         if len(articles) == 1:  # its stories' error rows report it; the traceback goes to run.log
             log.info("article %s failed: %s", articles[0].id, exc,
@@ -296,7 +265,8 @@ def story_documents(job: StoryJob, store: DocumentStore) -> tuple[list[Document]
             continue
         article = next(renamed)
         try:
-            documents.append(replace(store.take(item.text), article=article))
+            document = store.take(item.text)
+            documents.append(replace(document, article=keep_language(article, document.article)))
         except IngestError as exc:  # a refused text (e.g. not English): the user's input, no traceback
             errors.append(error_row(job.story, f"{ref.location}: {exc}", article.id, article.source, "prepare"))
         except Exception as exc:
@@ -310,7 +280,8 @@ def compare_or_error(documents: list[Document], job: StoryJob, ctx: RunContext) 
     """The story's comparison, or an error row naming the pair, stage and sentence that failed."""
     started = time.perf_counter()
     try:
-        story = compare_story(documents, ctx.config, ctx.gate, job.story)
+        gate = ctx.gate_for([d.article for d in documents])
+        story = compare_story(encoded_with(documents, gate), ctx.config, gate, job.story)
     except Exception as exc:
         log.info("story %s: comparison failed", job.story, exc_info=True)
         failure = describe_failure(exc)
@@ -490,7 +461,7 @@ def locked_run(corpus: dict[str, list[ArticleRef]], config: CompareConfig, embed
     bar.close()
     results = [done[story] for story in corpus if story in done]
     write_run_outputs(options.out_dir, results)
-    timings = dict(ctx.gate.timings)
+    timings = ctx.gate_timings()
     timings.update(ctx.timings)
     timings["total_s"] = time.perf_counter() - started
     result = BatchResult(results, {k: round(v, 3) for k, v in timings.items()}, interrupted)

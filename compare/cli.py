@@ -20,7 +20,7 @@ from .encoders import BACKENDS, Embedder, ModelLoadError
 from .failures import describe_failure
 from .ingest import IngestError, read_article
 from .outputs import SUMMARY_FILE, LOG_FILE, OutFolderBusy, as_location, atomic_write, is_remote, join, story_files
-from .pipeline import ComparisonError, default_embedder
+from .pipeline import ComparisonError, default_embedder, embedder_for
 from .report import text_report, to_dict
 from .segment import SEGMENTERS, SpacyLoadError
 from .story import StoryComparison, compare_many, matrix_text
@@ -252,7 +252,7 @@ def run_single(args: argparse.Namespace, config: CompareConfig, formats: tuple[s
     if args.out is not None and is_remote(args.out):
         raise UsageError("a URL as --out is for corpus runs; give a file or folder for articles")
     articles = [read_input(location, args.allow_private_urls) for location in args.inputs]
-    story = compare_many(articles, config, encoder(args, config))
+    story = compare_many(articles, config, embedder_for(articles, config, lambda: encoder(args, config)))
     if args.out:
         write_single(story, args.out, formats)
     else:

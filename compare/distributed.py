@@ -42,6 +42,7 @@ from .corpus_tables import write_run_outputs
 from .encoders import EncoderGate
 from .failures import describe_failure, failure_row, problem_line
 from .outputs import is_remote, out_folder_lock, remove_stale_temporaries, run_log
+from .languages.hooks import multilingual_embedder
 from .pipeline import default_embedder
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,15 @@ def worker_gate(setup: WorkerSetup) -> EncoderGate:
         return _GATES[key]
 
 
+def worker_multilingual_gate(setup: WorkerSetup) -> EncoderGate:
+    """The worker process's multilingual encoder (for stories with a non-English article), built once."""
+    with _GATES_LOCK:
+        key = "multilingual:" + setup.config.multilingual.encoder
+        if key not in _GATES:
+            _GATES[key] = EncoderGate(multilingual_embedder(setup.config.multilingual.encoder))
+        return _GATES[key]
+
+
 _WARMED: set[str] = set()
 _WARM_LOCK = threading.Lock()
 
@@ -132,7 +142,8 @@ def story_task(job: StoryJob, setup: WorkerSetup, options: BatchOptions) -> Task
     gate = worker_gate(setup)
     job.articles = [read_or_error(ref, options.allow_private_urls) for ref in job.refs]
     store = DocumentStore([[job]])
-    ctx = RunContext(setup.config, gate, options, store, on_done=lambda result: None)
+    ctx = RunContext(setup.config, gate, options, store, on_done=lambda result: None,
+                     multilingual_gate=worker_multilingual_gate(setup))
     prepare_owned(store.owned(0, [job]), ctx)
     result = run_story(job, ctx)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux

@@ -17,7 +17,7 @@ from .html_common import (CONTEXT_CHARS, FACT_GROUPS, FRAMING_TYPES, HIGHLIGHT_S
                           SUMMARY_LABELS, esc, humanise, page_css, sentence_id)
 from .html_band import DEFAULT_LAYERS, layer_css, layer_legend, render_band, render_outlets_band, with_key_marks
 from .html_referents import referents_link
-from .labels import SIDES, sentence_label
+from .labels import LANGUAGE_NAMES, SIDES, language_label, sentence_label
 from .summary import key_differences
 from .tables import alignment_rows, clip, counterparts, sentence_text
 
@@ -157,11 +157,18 @@ def article_body(data: dict, side: int, links: bool = False) -> str:
 
 
 def article_header(article: dict, side: int) -> str:
-    meta = " · ".join(esc(v) for v in (article.get("source"), article.get("date")) if v)
+    language = language_label(article.get("language"))
+    meta = " · ".join(esc(v) for v in (article.get("source"), article.get("date"), language) if v)
     title = article.get("title") or article.get("id") or f"Article {SIDES[side]}"
     link = f' <a href="{esc(article["url"])}" rel="noopener noreferrer">source</a>' if safe_url(article.get("url")) else ""
     return (f'<div class="nc-head"><span class="nc-side">{SIDES[side]}</span> <strong>{esc(title)}</strong>'
             f'<div class="nc-meta">{meta}{link}</div></div>')
+
+
+def lang_attribute(article: dict) -> str:
+    """The body's ``lang`` attribute (fonts, hyphenation, screen readers) for a detected language."""
+    code = article.get("language")
+    return f' lang="{esc(code)}"' if code in LANGUAGE_NAMES else ""
 
 
 def safe_url(url: str | None) -> bool:
@@ -193,8 +200,8 @@ def render_side_by_side(data: dict, links: bool = False, toggles: bool = False, 
     layer of marks is in the page and the legend switches them (default:
     ``DEFAULT_LAYERS``); without, the marks given are shown."""
     columns = "".join(f'<div class="nc-article">{article_header(data["articles"][side], side)}'
-                      f'<div class="nc-body" id="nc-body-{SIDES[side]}">{article_body(data, side, links)}</div></div>'
-                      for side in (0, 1))
+                      f'<div class="nc-body" id="nc-body-{SIDES[side]}"{lang_attribute(data["articles"][side])}>'
+                      f'{article_body(data, side, links)}</div></div>' for side in (0, 1))
     underlined = links and (underline_links or toggles)
     shown = sorted({h["status"] for h in data.get("highlights", [])} | ({"link"} if underlined else set()))
     css = layer_css(toggles, unstyled=() if underlined else ("link",))

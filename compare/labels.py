@@ -11,6 +11,15 @@ from typing import Sequence
 
 from .types import Article
 
+# The supported languages (languages/detect.py), as the reports name them.
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "de": "German", "fr": "French",
+                  "es": "Spanish"}
+
+
+def language_label(code: str | None) -> str:
+    """How reports name a detected language: "Russian (ru)"; "" when none was recorded."""
+    return f"{LANGUAGE_NAMES.get(code, code)} ({code})" if code else ""
+
 SIDES = ("A", "B")  # the two articles of a comparison, left and right
 
 

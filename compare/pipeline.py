@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -71,9 +71,57 @@ def prepare_documents(articles: Sequence[Article], config: CompareConfig,
     vectors = embedder.encode(texts)
     docs, offset = [], 0
     for article, (doc, sentences, warnings) in zip(articles, parsed):
-        docs.append(Document(article, sentences, vectors[offset:offset + len(sentences)], doc, warnings))
+        docs.append(Document(article, sentences, vectors[offset:offset + len(sentences)], doc, warnings,
+                             getattr(embedder, "name", "")))
         offset += len(sentences)
     return docs
+
+
+# ---------------------------------------------------------------- the encoder of a pair or story
+# Every front end (library, batch, Dask workers, dashboard) chooses the
+# encoder with ``embedder_for``: the English one for English articles, the
+# multilingual one as soon as one article compared together is not English.
+# ``english``/``multilingual`` give a front end's own copies (gated, cached,
+# warmed); by default the configured process-wide encoders.
+
+def embedder_for(articles: Sequence[Article], config: CompareConfig, english: Callable[[], Embedder] | None = None,
+                 multilingual: Callable[[], Embedder] | None = None) -> Embedder:
+    """The encoder the library compares ``articles`` with, together (a pair in
+    ``compare_articles``, a story in ``compare_many``); languages are detected
+    when not yet recorded (an unsupported one is refused)."""
+    return languages.embedder_for(detect_languages(articles, config), config,
+                                  english or (lambda: default_embedder(config)), multilingual)
+
+
+def prepare_each(articles: Sequence[Article], config: CompareConfig, english: Callable[[], Embedder] | None = None,
+                 multilingual: Callable[[], Embedder] | None = None) -> list[Document]:
+    """``prepare_documents`` with each article encoded by its own language's
+    encoder (``embedder_for([article])``), one call per encoder, order kept:
+    for front ends that prepare texts once and compare them in several pairs
+    or stories (then ``encoded_with`` the pair's or story's encoder)."""
+    articles = detect_languages(articles, config)
+    groups: dict[int, tuple[Embedder, list[int]]] = {}
+    for n, article in enumerate(articles):
+        embedder = embedder_for([article], config, english, multilingual)
+        groups.setdefault(id(embedder), (embedder, []))[1].append(n)
+    out: list[Document | None] = [None] * len(articles)
+    for embedder, members in groups.values():
+        for n, document in zip(members, prepare_documents([articles[n] for n in members], config, embedder)):
+            out[n] = document
+    return out  # type: ignore[return-value]
+
+
+def encoded_with(documents: Sequence[Document], embedder: Embedder) -> list[Document]:
+    """``documents`` with their sentences encoded by ``embedder``: those
+    prepared with another encoder are re-encoded (one call; the sentence
+    cache makes a repeat free)."""
+    name = getattr(embedder, "name", "")
+    stale = [d for d in documents if d.encoder != name]
+    if not stale:
+        return list(documents)
+    vectors = iter(np.split(embedder.encode([s.text for d in stale for s in d.sentences]),
+                            np.cumsum([len(d.sentences) for d in stale])[:-1]))
+    return [replace(d, embeddings=next(vectors), encoder=name) if d.encoder != name else d for d in documents]
 
 
 def detect_languages(articles: Sequence[Article], config: CompareConfig) -> list[Article]:
@@ -195,6 +243,6 @@ def compare_articles(a: Article | str, b: Article | str, config: CompareConfig |
     """
     config = config or CompareConfig()
     articles = detect_languages(unique_ids([as_article(a, "A"), as_article(b, "B")]), config)
-    embedder = embedder or languages.embedder_for(articles, config, lambda: default_embedder(config))
+    embedder = embedder or embedder_for(articles, config)
     doc_a, doc_b = prepare_documents(articles, config, embedder)
     return compare_documents(doc_a, doc_b, config, embedder)

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from . import tables
-from .labels import warning_line
+from .labels import language_label, warning_line
 from . import summary as reader_summary
 from .summary import STATUS_WORDS, coverage_line
 from .tables import clip
@@ -152,8 +152,9 @@ def framing_frame(comparison: Comparison):
 # ---------------------------------------------------------------- plain text
 
 def article_line(side: str, article: dict) -> str:
+    language = article.get("language")
     return (f"{side}: {article['title'] or article['id']} ({article['source'] or 'unknown outlet'}, "
-            f"{article['date'] or 'no date'})")
+            f"{article['date'] or 'no date'}{'; ' + language_label(language) if language else ''})")
 
 
 def text_report(comparison: Comparison, width: int = 100) -> str:

@@ -20,8 +20,7 @@ from .ingest import IngestError
 from .links import link_mentions, links_dict
 from .framing.table import ReferentTable, referent_table
 from .labels import column_labels as article_columns, side_letter, unique_ids
-from .languages import hooks as languages
-from .pipeline import as_article, compare_documents, default_embedder, detect_languages, prepare_documents
+from .pipeline import as_article, compare_documents, detect_languages, embedder_for, prepare_documents
 from .report import SCHEMA_VERSION, referents_dict, to_dict, warning_dict
 from .failsoft import Collector
 from .types import AnalysisWarning, Article, Comparison, Document, Span
@@ -261,7 +260,7 @@ def compare_many(articles: Sequence[Article | str], config: CompareConfig | None
     config = config or CompareConfig()
     labels = [side_letter(n) for n in range(len(articles))]
     checked = detect_languages(unique_ids([as_article(item, label) for item, label in zip(articles, labels)]), config)
-    embedder = embedder or languages.embedder_for(checked, config, lambda: default_embedder(config))
+    embedder = embedder or embedder_for(checked, config)
     documents = prepare_documents(checked, config, embedder)
     return compare_story(documents, config, embedder, story)
 
@@ -286,7 +285,8 @@ def story_dict(story: StoryComparison) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "story": story.story,
         "articles": [{"id": d.article.id, "source": d.article.source, "title": d.article.title,
-                      "date": d.article.date, "url": d.article.url} for d in story.documents],
+                      "date": d.article.date, "url": d.article.url,
+                      "language": dict(d.article.extra).get("language", "")} for d in story.documents],
         "pairs": [{"a": i, "b": j, "comparison": to_dict(c)} for (i, j), c in zip(story.pairs, story.comparisons)],
         "matrix": story.matrix.to_dict(),
         "warnings": [warning_dict(w) for w in story.warnings],

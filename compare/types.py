@@ -152,6 +152,7 @@ class Document:
     embeddings: np.ndarray = field(repr=False)  # (n_sentences, d) float32, L2-normalised
     doc: Any = field(default=None, repr=False, compare=False)
     warnings: tuple[AnalysisWarning, ...] = ()  # segmentation steps that failed
+    encoder: str = field(default="", compare=False)  # name of the encoder that made ``embeddings``
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -644,3 +645,21 @@ def test_unsupported_language_switch_turns_the_check_off_with_a_warning(app):
     assert not app.error and not app.exception
     assert any("unreliable" in w.value for w in app.sidebar.warning)
     assert not ui.build_config(next(iter(ui.MODELS)), {}, allow_non_english=True).require_english
+
+
+def test_russian_article_is_compared_with_the_multilingual_encoder_and_its_language_shown(app, monkeypatch):
+    from compare.encoders import HashingEmbedder
+    from compare.languages import hooks
+
+    fake = HashingEmbedder()
+    fake.name = "fake-multilingual"
+    monkeypatch.setattr(hooks, "get_multilingual_embedder", lambda name: fake)
+    st.cache_resource.clear()  # an earlier page may have loaded (and cached) the real multilingual encoder
+    russian = ("Во вторник депутаты проголосовали за признание двух регионов Украины. "
+               "За решение высказались 351 депутат. В Москве всю неделю было холодно и снежно.")
+    paste(app, russian, TEXT_B)
+    assert not app.exception and not app.error
+    html = side_by_side(app)
+    assert "Russian (ru)" in html and "English (en)" in html and 'lang="ru"' in html
+    assert any("Model: fake-multilingual" in c.value for c in app.caption)
+    assert fake.calls > 0

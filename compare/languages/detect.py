@@ -12,9 +12,10 @@ from ..caches import memo
 from ..ingest import IngestError, detect_language
 from ..types import Article
 
-SUPPORTED = ("en", "ru", "uk", "de", "fr", "es")
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "de": "German", "fr": "French",
-                  "es": "Spanish"}
+from ..labels import LANGUAGE_NAMES, language_label  # noqa: F401 - the names live with the other labels
+
+SUPPORTED = tuple(LANGUAGE_NAMES)
+
 # Ukrainian letters that Russian lacks, and Russian letters that Ukrainian lacks.
 _UK_ONLY = frozenset("іїєґІЇЄҐ")
 _RU_ONLY = frozenset("ыэъёЫЭЪЁ")

@@ -45,11 +45,29 @@ def needs_multilingual(articles: Sequence[Article]) -> bool:
     return any(language_of(a) != "en" for a in articles)
 
 
-def embedder_for(articles: Sequence[Article], config: CompareConfig, english: Callable[[], object]):
-    """The multilingual encoder when any article is not English, else ``english()``."""
+def embedder_for(articles: Sequence[Article], config: CompareConfig, english: Callable[[], object],
+                 multilingual: Callable[[], object] | None = None):
+    """The multilingual encoder when any article is not English, else
+    ``english()``. ``multilingual()`` (default: the process-wide
+    ``config.multilingual.encoder``) lets a front end give its own copy
+    (gated, warmed)."""
     if needs_multilingual(articles):
-        return get_multilingual_embedder(config.multilingual.encoder)
+        return multilingual() if multilingual else multilingual_embedder(config.multilingual.encoder)
     return english()
+
+
+def multilingual_embedder(encoder: str):
+    """The process-wide multilingual encoder ``encoder`` (every front end gets it here)."""
+    return get_multilingual_embedder(encoder)
+
+
+def keep_language(article: Article, prepared: Article) -> Article:
+    """``article`` with the language recorded on ``prepared`` (the same text,
+    prepared under another id or with other metadata)."""
+    lang = dict(prepared.extra).get("language")
+    if lang is None or "language" in dict(article.extra):
+        return article
+    return replace(article, extra=article.extra + (("language", lang),))
 
 
 def parse_by_language(articles: list[Article], config: CompareConfig,
@@ -70,10 +88,14 @@ def align_config(config: CompareConfig, embedder: object) -> AlignConfig:
 
 
 def stretched_alignment(a: np.ndarray, b: np.ndarray, lexical: np.ndarray | None, cfg: AlignConfig,
-                        offset: float) -> Alignment:
-    """``align.align`` on cosines stretched from ``offset`` up: the thresholds
-    see (cos - offset) / (1 - offset) + lexical weight x ``lexical``."""
-    sim = (align_stage.similarity_matrix(a, b) - offset) / (1.0 - offset)
+                        offset: float, from_median: bool = False) -> Alignment:
+    """``align.align`` on cosines stretched from a floor up: the thresholds
+    see (cos - floor) / (1 - floor) + lexical weight x ``lexical``. The floor
+    is ``offset``, or with ``from_median`` the pair's median cosine +
+    ``offset`` (each pair's, so each language's, background)."""
+    cosine = align_stage.similarity_matrix(a, b)
+    floor = float(np.median(cosine)) + offset if from_median and cosine.size else offset
+    sim = (cosine - floor) / (1.0 - floor)
     if lexical is not None and cfg.lexical_weight:
         sim = sim + cfg.lexical_weight * lexical
     # Below the offset a stretched cosine is negative: floored for the margin
@@ -91,7 +113,7 @@ def align_documents(a: Document, b: Document, config: CompareConfig, embedder: o
     if name not in MULTILINGUAL_ENCODERS:
         return align_stage.align(a.embeddings, b.embeddings, config.align, lexical)
     return stretched_alignment(a.embeddings, b.embeddings, lexical, config.multilingual.align_for(name),
-                               config.multilingual.offset_for(name))
+                               config.multilingual.offset_for(name), config.multilingual.from_median_for(name))
 
 
 def is_crosslingual(a: Document, b: Document) -> bool:
