@@ -9,6 +9,7 @@ import copy
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -133,15 +134,40 @@ def build_config(model_choice: str, thresholds: dict[str, float], allow_non_engl
 
 
 def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, segmenter: str) -> None:
-    """Load the sentence model and spaCy (the page starts this in a thread while it draws)."""
-    from .encoders import get_embedder
-    from .segment import load_spacy
+    """Load what a comparison needs, in two threads (the page starts this while it draws): the
+    sentence model in one; spaCy (without torch: ``compare.imports``), the language identifiers
+    and the pipeline's modules in the other. On 2 cores the encoder's native loading
+    overlaps the Python imports (figures: docs/dashboard.md, Speed)."""
+    encoder = threading.Thread(target=_quietly, args=(_load_encoder, model, backend, batch_size),
+                               name="newscompare-preload-encoder", daemon=True)
+    encoder.start()
+    _quietly(_load_text_tools, spacy_model, segmenter)
+    encoder.join()
 
+
+def _quietly(load: Callable, *args) -> None:
     try:
-        get_embedder(model, backend, batch_size).encode(["Loading."])
-        load_spacy(spacy_model, segmenter)
+        load(*args)
     except Exception as exc:  # the comparison itself reports the failure to the reader
         log.warning("preloading the models failed: %s", exc)
+
+
+def _load_encoder(model: str, backend: str, batch_size: int) -> None:
+    from .encoders import get_embedder
+
+    get_embedder(model, backend, batch_size).encode(["Loading."])
+
+
+def _load_text_tools(spacy_model: str, segmenter: str) -> None:
+    from .imports import import_spacy
+
+    import_spacy()
+    from . import pipeline  # noqa: F401  (the fact, link and framing stages' modules)
+    from .languages.detect import supported_language
+    from .segment import load_spacy
+
+    load_spacy(spacy_model, segmenter)
+    supported_language("Loading the language identifiers.")  # loads both (ingest's and the restricted one)
 
 
 def default_thresholds() -> dict[str, float]:
