@@ -8,8 +8,8 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import importlib
 import re
-import threading
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -134,40 +134,24 @@ def build_config(model_choice: str, thresholds: dict[str, float], allow_non_engl
 
 
 def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, segmenter: str) -> None:
-    """Load what a comparison needs, in two threads (the page starts this while it draws): the
-    sentence model in one; spaCy (without torch: ``compare.imports``), the language identifiers
-    and the pipeline's modules in the other. On 2 cores the encoder's native loading
-    overlaps the Python imports (figures: docs/dashboard.md, Speed)."""
-    encoder = threading.Thread(target=_quietly, args=(_load_encoder, model, backend, batch_size),
-                               name="newscompare-preload-encoder", daemon=True)
-    encoder.start()
-    _quietly(_load_text_tools, spacy_model, segmenter)
-    encoder.join()
-
-
-def _quietly(load: Callable, *args) -> None:
-    try:
-        load(*args)
-    except Exception as exc:  # the comparison itself reports the failure to the reader
-        log.warning("preloading the models failed: %s", exc)
-
-
-def _load_encoder(model: str, backend: str, batch_size: int) -> None:
-    from .encoders import get_embedder
-
-    get_embedder(model, backend, batch_size).encode(["Loading."])
-
-
-def _load_text_tools(spacy_model: str, segmenter: str) -> None:
+    """Load what a comparison needs (the page runs this in a thread after it draws): spaCy without
+    torch (``compare.imports``), the pipeline's modules, the language identifiers, and the sentence
+    model. One thread: two (encoder beside spaCy) cost more CPU and no less wall time on the
+    loaded 2-core machine (docs/dashboard.md, Speed)."""
     from .imports import import_spacy
 
-    import_spacy()
-    from . import pipeline  # noqa: F401  (the fact, link and framing stages' modules)
-    from .languages.detect import supported_language
-    from .segment import load_spacy
+    try:
+        import_spacy()  # first: the modules below import spaCy
+        importlib.import_module(".pipeline", __package__)  # the fact, link and framing stages' modules
+        from .encoders import get_embedder
+        from .languages.detect import supported_language
+        from .segment import load_spacy
 
-    load_spacy(spacy_model, segmenter)
-    supported_language("Loading the language identifiers.")  # loads both (ingest's and the restricted one)
+        load_spacy(spacy_model, segmenter)
+        supported_language("Loading the language identifiers.")  # ingest's and the restricted one
+        get_embedder(model, backend, batch_size).encode(["Loading."])
+    except Exception as exc:  # the comparison itself reports the failure to the reader
+        log.warning("preloading the models failed: %s", exc)
 
 
 def default_thresholds() -> dict[str, float]:
