@@ -28,7 +28,7 @@ encoded), then rerun: the median server time of the reruns is what a reader
 waits after a widget change. A first comparison of new texts with warm models
 is timed too.
 
-Stages (``--stages``): a fresh Python process imports, loads and compares the
+Stages (always printed first; ``--stages-only`` stops after them): a fresh Python process imports, loads and compares the
 bundled story step by step as the page's cold path does, printing wall and
 CPU seconds per step. The article texts are read at run time from corpus/.
 
@@ -278,11 +278,11 @@ def print_browser(figures: dict) -> None:
         f = figures[run]
         print(f"cold start, bundled story, {run}: page {f['page_s']:.1f} s wall, server CPU "
               f"{f['server_cpu_s']:.1f} s for the page (+{f['server_start_cpu_s']:.1f} s at server start); "
-              f"result -> key difference clicked and scrolled to {f['to_clicked_s']:.2f} s, run finished "
-              f"{f['to_run_finished_s']:.2f} s")
+              f"result -> key difference clicked and scrolled to {f['to_clicked_s']:.2f} s (long tasks "
+              f"{f['long_tasks_s']:.2f} s), run finished {f['to_run_finished_s']:.2f} s")
     f = figures["pasted pair (warm models)"]
-    print(f"pasted seed pair in the browser: result -> key difference clicked and scrolled to {f['to_clicked_s']:.2f} s, "
-          f"run finished {f['to_run_finished_s']:.2f} s")
+    print(f"pasted seed pair in the browser: result -> key difference clicked and scrolled to {f['to_clicked_s']:.2f} s "
+          f"(long tasks {f['long_tasks_s']:.2f} s), run finished {f['to_run_finished_s']:.2f} s")
 
 
 def main() -> None:
