@@ -136,6 +136,26 @@ def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, 
     return thread
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def warm_up(articles: tuple, i: int, j: int, config: CompareConfig) -> threading.Thread:
+    """Once per server and pair, after a page drawn without a model (the saved comparison): load
+    the models, then parse, encode and compare the pair in memory, in a thread. The reader's first
+    threshold change then re-runs only the stages that read the alignment (``pipeline.relabel``)
+    instead of every stage; if it comes first, it waits for this work (the caches' locks)."""
+    thread = threading.Thread(target=warm_comparison, args=(articles, i, j, config), name="newscompare-warm-up",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_comparison(articles: tuple, i: int, j: int, config: CompareConfig) -> None:
+    preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter).join()
+    try:
+        comparison_for(articles, i, j, config)
+    except Exception as exc:  # the page's own comparison reports it, if the reader asks for one
+        log.warning("comparing the pair in the background failed: %s", exc)
+
+
 def compare_with_progress(articles: tuple, i: int, j: int, config: CompareConfig, cached: bool):
     """The comparison, with a status box that names each stage while it runs
     (the pipeline has no stage callback: the box labels the calls made here).
@@ -410,30 +430,41 @@ def selected_sentence(data: dict, comparison) -> None:
 
 
 def panels(data: dict, comparison, articles: list, config: CompareConfig) -> None:
+    """The detail tabs. Only the open tab is drawn (a tab switch reruns the page, ~0.5 s warm):
+    drawing all of them (two tables, the heatmap, five HTML lists) kept the browser busy for
+    seconds after the result (benchmarks/dashboard_cold_start.py, docs/dashboard.md). Labels
+    carry no counts, so that the open tab stays open when a filter or threshold changes them."""
     cols = st.columns(2)
     significant_only = cols[0].toggle("Significant facts only (numbers, quotes, names, conflicts)",
                                       key="significant_only")
     by_salience = cols[1].toggle("Sort by salience (most salient first)", value=True, key="by_salience")
-    groups = [(status, title, ui.fact_view(data, facts, significant_only, by_salience))
-              for status, title, facts in fact_groups(data)]
-    names = (["Alignment table"] + [f"{title} ({len(facts)})" for _, title, facts in groups]
-             + [f"Framing ({len(data['framing'])})", "Similarity heatmap", NAMING_TAB]
-             + ([f"All {len(articles)} outlets"] if len(articles) > 2 else []))
-    tabs = st.tabs(names)
-    with tabs[0]:
-        st.dataframe(ui.alignment_display_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
-    for tab, (_, title, facts) in zip(tabs[1:], groups):
-        with tab:
-            st.html(page_css() + render_fact_group(data, facts, empty=f"No {title[0].lower() + title[1:]} found."))
-    with tabs[len(groups) + 1]:
-        st.html(page_css() + render_framing(data))
-    with tabs[len(groups) + 2]:
-        st.altair_chart(ui.heatmap_chart(ui.heatmap_frame(comparison.alignment.similarity, data)), width="stretch")
-    with tabs[len(groups) + 3]:
-        naming_table(data, articles, config)
-    if len(articles) > 2:
-        with tabs[-1]:
-            outlets_matrix(articles, config)
+    groups = [(title, ui.fact_view(data, facts, significant_only, by_salience)) for _, title, facts in fact_groups(data)]
+    views = ([("Alignment table", lambda: alignment_table(data))]
+             + [(title, partial(fact_tab, data, title, facts)) for title, facts in groups]
+             + [("Framing", lambda: framing_tab(data)),
+                ("Similarity heatmap", lambda: st.altair_chart(ui.heatmap_chart(ui.heatmap_frame(
+                    comparison.alignment.similarity, data)), width="stretch")),
+                (NAMING_TAB, lambda: naming_table(data, articles, config))]
+             + ([(f"All {len(articles)} outlets", lambda: outlets_matrix(articles, config))] if len(articles) > 2 else []))
+    for tab, (_, draw) in zip(st.tabs([name for name, _ in views], key="detail_tab", on_change="rerun"), views):
+        if tab.open:
+            with tab:
+                draw()
+
+
+def alignment_table(data: dict) -> None:
+    st.dataframe(ui.alignment_display_frame(data), hide_index=True, column_config=ALIGNMENT_COLUMNS)
+
+
+def fact_tab(data: dict, title: str, facts: list) -> None:
+    st.caption(f"{len(facts)} {'fact' if len(facts) == 1 else 'facts'}")
+    st.html(page_css() + render_fact_group(data, facts, empty=f"No {title[0].lower() + title[1:]} found."))
+
+
+def framing_tab(data: dict) -> None:
+    count = len(data["framing"])
+    st.caption(f"{count} framing {'difference' if count == 1 else 'differences'}")
+    st.html(page_css() + render_framing(data))
 
 
 NAMING_TAB = "Naming per outlet"
@@ -498,5 +529,5 @@ summary_metrics(full)
 st.html(page_css() + render_side_by_side(view, links=True, underline_links=underline_links))
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)
-# a page drawn from the saved comparison needs no model: load them now, for the reader's next step
-preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter)
+# a page drawn from the saved comparison needed no model: load them and compare the pair in memory now
+warm_up(tuple(articles), i, j, replace(config, align=AlignConfig()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import importlib
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -140,13 +141,22 @@ def build_config(model_choice: str, thresholds: dict[str, float], allow_non_engl
 
 
 def preload_models(model: str, backend: str, batch_size: int, spacy_model: str, segmenter: str) -> None:
-    """Load the sentence model and spaCy (the page starts this in a thread while it draws)."""
-    from .encoders import get_embedder
-    from .segment import load_spacy
+    """Load what a comparison needs (the page runs this in a thread after it draws): spaCy without
+    torch (``compare.imports``), the pipeline's modules, the language identifiers, and the sentence
+    model. One thread: two (encoder beside spaCy) cost more CPU and no less wall time on the
+    loaded 2-core machine (docs/dashboard.md, Speed)."""
+    from .imports import import_spacy
 
     try:
-        get_embedder(model, backend, batch_size).encode(["Loading."])
+        import_spacy()  # first: the modules below import spaCy
+        importlib.import_module(".pipeline", __package__)  # the fact, link and framing stages' modules
+        from .encoders import get_embedder
+        from .languages.detect import supported_language
+        from .segment import load_spacy
+
         load_spacy(spacy_model, segmenter)
+        supported_language("Loading the language identifiers.")  # ingest's and the restricted one
+        get_embedder(model, backend, batch_size).encode(["Loading."])
     except Exception as exc:  # the comparison itself reports the failure to the reader
         log.warning("preloading the models failed: %s", exc)
 

@@ -319,12 +319,13 @@ def check_article(article: Article, label: str = "article") -> Article:
 
 def detect_language(text: str) -> tuple[str, float]:
     """Best-guess ISO 639-1 language of ``text`` and a 0-1 confidence (py3langid)."""
-    lang, prob = _language_identifier().classify(text[:5000])
+    lang, prob = language_identifier().classify(text[:5000])
     return lang, float(prob)
 
 
 @memo(maxsize=1, model=True)
-def _language_identifier():
+def language_identifier():
+    """py3langid's identifier over all its languages, loaded once."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

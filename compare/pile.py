@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from .grouping import Grouping
 from .ingest import IngestError
 from .types import Article
+
+if TYPE_CHECKING:  # the grouping stage (scipy) loads only when a pile is grouped
+    from .grouping import Grouping
 
 # URLs in a pasted list: one per line; blank lines and "#" comments skipped.
 _URL_LINE = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.I)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -223,14 +223,17 @@ def _compare_documents(a: Document, b: Document, config: CompareConfig, embedder
 
 
 def relabel(comparison: Comparison, config: CompareConfig, embedder: Embedder) -> Comparison:
-    """Re-run alignment and analysis with new thresholds, reusing embeddings
-    and the similarity matrices (no encoder call for sentences)."""
+    """Re-run the stages that read the alignment (align, facts, framing) with
+    new thresholds, reusing the embeddings, the similarity matrices (no
+    encoder call for sentences) and the mention links, which no threshold
+    changes (unless ``config`` changes the links stage's own settings)."""
     a, b = comparison.a, comparison.b
     combined = comparison.alignment.combined
     cfg = languages.align_config(config, embedder)
     alignment = align_stage.align_from_scores(
         combined, align_stage.margin_matrix(combined, cfg.margin_k), a.embeddings, b.embeddings, cfg)
-    return compare_documents(a, b, config, embedder, alignment)
+    same_links = dict(comparison.meta).get("config", {}).get("links") == asdict(config.links)
+    return compare_documents(a, b, config, embedder, alignment, comparison.links if same_links else None)
 
 
 def compare_articles(a: Article | str, b: Article | str, config: CompareConfig | None = None,

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -68,9 +69,18 @@ def test_default_story_loads_without_setup(app):
         assert f'id="nc-{side}-s0"' in html
     assert "Russian lawmakers on Tuesday voted" in visible(html)  # the seed pair's article A
     assert metric(app, "A in both").endswith("%")
-    assert [t.label.split(" (")[0] for t in app.tabs][:2] == ["Alignment table", "Shared facts"]
-    heatmap = next(t for t in app.tabs if t.label == "Similarity heatmap")
+    assert [t.label for t in app.tabs][:2] == ["Alignment table", "Shared facts"]
+    assert app.tabs[0].dataframe and not app.get("vega_lite_chart"), "only the open tab is drawn"
+    heatmap = open_tab(app, "Similarity heatmap")
     assert heatmap.get("vega_lite_chart"), "no similarity heatmap"
+    assert not app.tabs[0].dataframe
+
+
+def open_tab(at: AppTest, label: str):
+    """Switch the detail tabs to ``label`` (as a click does: the page reruns) and return that tab."""
+    at.session_state["detail_tab"] = label
+    at.run()
+    return next(t for t in at.tabs if t.label == label)
 
 
 def test_pasted_texts_compare(app):
@@ -117,6 +127,34 @@ def test_threshold_change_relabels_without_reembedding(app, monkeypatch):
     app.button(key="reset_thresholds").click().run()
     assert app.slider(key="thr_related_cosine").value == pytest.approx(ui.default_thresholds()["related_cosine"])
     assert side_by_side(app) == before and not app.warning
+
+
+def join_background_work(timeout_s: float = TIMEOUT_S) -> None:
+    for thread in threading.enumerate():
+        if thread.name.startswith("newscompare-"):
+            thread.join(timeout_s)
+
+
+def test_threshold_change_after_a_saved_page_reruns_only_the_alignment_stages(app, monkeypatch):
+    app.run()  # a first server compares the bundled story and saves the result
+    join_background_work()
+    st.cache_resource.clear()  # a fresh server: the comparison on disk, nothing in memory
+    preparations = counting(monkeypatch, compare.pipeline, "prepare_documents")
+    comparisons = counting(monkeypatch, compare.pipeline, "compare_documents")
+    linkings = counting(monkeypatch, compare.pipeline, "link_mentions")
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not fresh.exception and not fresh.error
+    assert any(s.label.startswith("Loaded the saved comparison") for s in fresh.status)
+    before = side_by_side(fresh)
+    join_background_work()  # the models load and the pair is compared in memory, after the page
+    assert (len(preparations), len(comparisons), len(linkings)) == (1, 1, 1)
+    fresh.slider(key="thr_related_cosine").set_value(0.1)
+    fresh.slider(key="thr_related_margin").set_value(0.6).run()
+    assert not fresh.exception and not fresh.error
+    assert len(preparations) == 1, "a threshold change must not parse or encode the articles again"
+    assert len(linkings) == 1, "a threshold change must not link the mentions again"
+    assert len(comparisons) == 2  # align, facts and framing once more, with the new thresholds
+    assert side_by_side(fresh).count("nc-s-unique") < before.count("nc-s-unique")
 
 
 @pytest.mark.parametrize("text_a, text_b, message", [
@@ -172,7 +210,7 @@ def test_more_than_two_reports_pick_the_pair(app):
     assert "Weather in Moscow" in text and "400 deputies" not in text
     assert any("Per outlet" in h.value for h in app.html)  # the band's line per outlet
     assert app.tabs[-1].label == "All 3 outlets"
-    matrix = app.tabs[-1].dataframe[0].value
+    matrix = open_tab(app, "All 3 outlets").dataframe[0].value
     assert list(matrix.columns)[-3:] == ["A", "B", "C"] and len(matrix) >= 1
 
 

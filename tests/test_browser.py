@@ -184,6 +184,13 @@ MARKED_SHARE = """side => {
 }"""
 
 
+# The Streamlit script has finished its run (set on the app's root element).
+RUN_FINISHED = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# The run is over and the visible tab has content (a tab switch reruns the page to draw it).
+OPEN_TAB_DRAWN = f"""() => document.querySelector("{RUN_FINISHED}") && [...document.querySelectorAll('[role=tabpanel]')]
+    .some(p => p.offsetParent !== null && p.querySelector('[data-testid=stElementContainer]'))"""
+
+
 # Scroll a tab to the top of the page, below Streamlit's header bar.
 SCROLL_TO_TOP = """el => { el.scrollIntoView({block: 'start'}); let box = el.parentElement;
     while (box && !(box.scrollHeight > box.clientHeight && getComputedStyle(box).overflowY !== 'visible')) box = box.parentElement;
@@ -251,7 +258,9 @@ def test_screenshots_of_the_landing_page_band_and_tabs(server, browser, width):
         tab.click()
         page.wait_for_function("el => el.getAttribute('aria-selected') === 'true'", arg=tab.element_handle(),
                                timeout=30_000)
-        page.wait_for_timeout(1000)  # charts and tables draw after the switch
+        # only the open tab is drawn: the switch reruns the page; charts and tables draw after it
+        page.wait_for_function(OPEN_TAB_DRAWN, timeout=COLD_TIMEOUT_S * 1000)
+        page.wait_for_timeout(1000)
         tab.evaluate(SCROLL_TO_TOP)
         shots.append(SHOT_DIR / f"tab-{name}-{width}.png")
         page.screenshot(path=str(shots[-1]))

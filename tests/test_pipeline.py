@@ -1,6 +1,8 @@
 """compare_articles end to end: fast with the fake embedder, slow with the real model."""
 import json
 
+from dataclasses import replace
+
 import numpy as np
 
 import pytest
@@ -98,6 +100,24 @@ def test_relabel_does_not_re_embed_sentences():
     assert not sentences_text & set(embedder.seen)
     assert set(strict.alignment.status_a) == {"partial"}
     assert np.array_equal(strict.alignment.similarity, result.alignment.similarity)
+
+
+def test_relabel_keeps_the_links_and_relinks_only_for_new_link_settings(monkeypatch):
+    import compare.pipeline
+
+    embedder = RecordingEmbedder()
+    result = compare_articles(STORY, STORY.replace("Tuesday", "Monday"), embedder=embedder)
+    assert result.links is not None and result.links.clusters
+    linked = []
+    original = compare.pipeline.link_mentions
+    monkeypatch.setattr(compare.pipeline, "link_mentions", lambda *a: linked.append(a) or original(*a))
+    strict = relabel(result, CompareConfig().with_align(equivalent_margin=9.0), embedder)
+    assert not linked and strict.links is result.links  # a threshold change never re-links
+    assert strict.alignment.status_a != result.alignment.status_a
+    assert strict.referents == result.referents
+    other = CompareConfig().with_align(equivalent_margin=9.0)
+    relabel(result, replace(other, links=replace(other.links, same_head_min_cosine=0.9)), embedder)
+    assert len(linked) == 1, "new link settings are applied, not the old links reused"
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "12 34 ..."])
