@@ -96,14 +96,26 @@ def nouns_compatible(u: Unit, v: Unit) -> bool:
 def same_slot(u: Unit, v: Unit) -> bool:
     """Two numbers count the same thing: the same counted noun (known) and the
     same measure. The verb may differ ("fund 12 schools" / "pay for 10 schools");
-    the caller checks that the sentences say the same otherwise."""
-    return bool(u.noun and u.noun == v.noun and (not u.measure or not v.measure or u.measure == v.measure))
+    the caller checks that the sentences say the same otherwise. Two figures
+    that count nothing named fill one slot when the same content word comes
+    right before them ("aged 16" / "aged 21", "his early 20s" / "his early 30s")."""
+    if u.measure and v.measure and u.measure != v.measure:
+        return False
+    if u.noun or v.noun:
+        return u.noun == v.noun
+    return bool(u.preceding and u.preceding.lower() == v.preceding.lower())
 
 
 def number_counterparts(u: Unit, others: list[Unit], tolerance: float) -> list[Unit]:
     """Numbers of the other article that may be ``u``'s figure: the intervals
     overlap and they may count the same thing."""
     return [v for v in others if same_figure(u, v, tolerance) and nouns_compatible(u, v)]
+
+
+def counts_same(u: Unit, v: Unit) -> bool:
+    """Both figures say what they count, and it is the same thing (``nouns_compatible``
+    without its benefit of the doubt for a figure that counts nothing named)."""
+    return bool(u.noun and v.noun) and nouns_compatible(u, v)
 
 
 def long_words(text: str) -> set[str]:
