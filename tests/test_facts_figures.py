@@ -251,3 +251,14 @@ def test_a_changed_weekday_conflicts_when_the_parser_reads_its_verb_differently(
     a = Article("The Times reports Liz Cheney on Friday first articulated her position on the issue.", date="2013-08-31")
     b = Article("The Times reports Liz Cheney on Saturday first articulated her position on the issue.", date="2013-08-31")
     assert [f.status for f in facts_of(a, b, fake_embedder) if f.kind == "date"] == ["conflict"]
+
+
+def test_two_bounds_of_one_kind_compare_by_value(nlp):
+    # held-out conflict benchmark: "up to 1.6 million women" / "up to 2.6 million women" were one figure
+    def number(text):
+        return only_number(nlp, text)
+    assert not same_figure(number("The suit speaks for up to 1.6 million women."),
+                           number("The suit speaks for up to 2.6 million women."), 0.1)
+    assert not same_figure(number("He will bring more than 600 donors."), number("He will bring more than 780 donors."), 0.1)
+    assert same_figure(number("Russia has issued more than 700,000 passports."),
+                       number("Russia has issued more than 720,000 passports."), 0.1)
