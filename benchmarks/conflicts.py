@@ -1,9 +1,11 @@
 """Conflict benchmark: copies of BASIL dev articles with one fact changed.
 
 For each BASIL dev story the first article (its first ``--sentences``
-sentences) is copied and one thing is changed in one sentence:
+sentences; ``--article 1`` or ``2``: another outlet's article, a held-out
+sample) is copied and one thing is changed in one sentence:
 
-- number: the first figure that is not a year ("15" -> "19", "3.5" -> "4.5");
+- number: the first figure that is not a year ("15" -> "19", "3.5" -> "4.5",
+  a decade "20s" -> "30s");
 - date: the first weekday or month name -> the next one ("Tuesday" -> "Wednesday");
 - speaker: a quote's named speaker -> another person the article names;
 
@@ -16,7 +18,7 @@ covers the changed words; a control raises a false alarm when it has any
 conflict. Prints recall per kind and the false-alarm rate. Texts are read
 from ../shared at run time; nothing is written.
 
-    python benchmarks/conflicts.py [--stories 50] [--sentences 12]
+    python benchmarks/conflicts.py [--stories 50] [--sentences 12] [--article 0]
 """
 from __future__ import annotations
 
@@ -58,6 +60,8 @@ def change_number(sentence: str) -> tuple[int, int, str] | None:
             continue  # a year or a day of the month is a date
         value = float(digits)
         new = value + max(4, round(value * 0.3)) if "." not in digits else value + 1.0
+        if sentence[m.end():m.end() + 1] == "s" and value % 10 == 0:
+            new = value + 10  # a decade ("in his early 20s" -> "30s"), not "26s"
         text = f"{new:,.0f}" if "," in whole else (f"{new:g}" if "." in digits else str(int(new)))
         return m.start(), m.end(), text
     return None
@@ -100,8 +104,10 @@ def people_of(text: str) -> list[str]:
     return sorted(set(found))
 
 
-def cases(story: dict, n_sentences: int):
-    article = story["articles"][0]
+def cases(story: dict, n_sentences: int, article_index: int = 0):
+    if article_index >= len(story["articles"]):
+        return
+    article = story["articles"][article_index]
     sentences = [s.strip() for s in article["sentences"] if s.strip()][:n_sentences]
     text = " ".join(sentences)
     for kind, change in (("number", change_number), ("date", change_date),
@@ -127,13 +133,15 @@ def main() -> None:
     parser.add_argument("--basil", default=str(BASIL))
     parser.add_argument("--stories", type=int, default=50)
     parser.add_argument("--sentences", type=int, default=12, help="sentences of each article used")
+    parser.add_argument("--article", type=int, default=0,
+                        help="which article of each story is copied (0 = the dev figures; 1, 2 = held-out samples)")
     args = parser.parse_args()
     config = CompareConfig()
     embedder = get_embedder(config.model, config.backend, config.batch_size)
     found = {k: [0, 0] for k in ("number", "date", "speaker")}
     alarms, controls, extra, started = 0, 0, 0, time.time()
     for story in read_jsonl(Path(args.basil))[: args.stories]:
-        for kind, original, changed, where, date in cases(story, args.sentences):
+        for kind, original, changed, where, date in cases(story, args.sentences, args.article):
             result = compare_articles(Article(original, date=date), Article(changed, date=date), config, embedder)
             conflicts = [f for f in result.facts if f.status == "conflict"]
             if kind == "control":
@@ -148,7 +156,7 @@ def main() -> None:
             extra += len(conflicts) - len(hit)
             if not hit:
                 print(f"  missed {kind}: {changed[where[0] - 40:where[1] + 20]!r}")
-    print(f"\n{args.stories} BASIL dev stories, first {args.sentences} sentences ({time.time() - started:.0f} s)")
+    print(f"\n{args.stories} BASIL dev stories, article {args.article}, first {args.sentences} sentences ({time.time() - started:.0f} s)")
     for kind, (hit, total) in found.items():
         print(f"recall {kind:8s} {hit}/{total} = {hit / max(total, 1):.2f}")
     numbers_dates = found["number"][0] + found["date"][0], found["number"][1] + found["date"][1]

@@ -8,7 +8,7 @@ import pytest
 from compare.config import CompareConfig, FactsConfig
 from compare.facts.families import conflicting_number, unique_runs
 from compare.facts.match import number_counterparts, quote_overlap, same_entity, same_slot, same_speaker, same_value
-from compare.facts.phrases import Phrases
+from compare.facts.phrases import Phrases, title_cased
 from compare.facts.score import (SentenceTokenVectors, anchored_support, contextual_support, counterpart_sentences,
                                  phrase_scores, smooth_clauses)
 from compare.facts.units import Unit
@@ -251,3 +251,22 @@ def test_warm_token_vectors_serves_a_batch_from_the_cache():
     compare_documents(docs[0], docs[1], CONFIG, embedder)
     compare_documents(docs[1], docs[2], CONFIG, embedder)
     assert inner.calls == calls
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Keita Wins Mali Presidential Election", True),
+    ("Mali Counts Votes After Presidential Runoff", True),
+    ("Mali due to vote for president", False),
+    ("Senate Judiciary Committee nearing final big decisions in shaping immigration bill", False),
+    ("Russia's State Duma voted on Tuesday to ask Vladimir Putin to recognize the regions.", False),
+    ("Obama Wins", False),  # too few long words to tell
+])
+def test_title_case_is_told_by_its_long_words(text, title):
+    # in title case the recogniser's "names" are runs of capitalised words: a missing one is not anchored unique
+    class Token:
+        def __init__(self, word):
+            self.text, self.is_alpha = word, word.isalpha()
+
+        def __len__(self):
+            return len(self.text)
+    assert title_cased([Token(w) for w in text.replace(".", " .").split()]) is title

@@ -19,8 +19,8 @@ from ..lexicon import FACT_ENTITY_LABELS, MEASURE_WORDS, POSSESSIVE
 from ..types import Alignment, Fact, Highlight, Span
 from .events import EventMatch
 from .extract import Side
-from .match import (date_key, is_absolute_date, name_words, number_counterparts, quote_overlap, same_entity,
-                    same_referent, same_slot, same_speaker, same_word)
+from .match import (counts_same, date_key, is_absolute_date, name_words, number_counterparts, quote_overlap, same_entity,
+                    same_figure, same_referent, same_slot, same_speaker, same_word)
 from .phrases import Phrases
 from .salience import is_fragment
 from .units import Unit
@@ -48,7 +48,11 @@ def number_facts(sides, phrases, alignment: Alignment, cfg: FactsConfig) -> tupl
     facts, conflicts, used_b = [], [], set()
     for u in nums[0]:
         same = number_counterparts(u, nums[1], cfg.number_tolerance)
-        rival = None if same else conflicting_number(u, nums[1], phrases, alignment, cfg)
+        # a figure of another value in u's slot in a matching sentence outweighs the same value elsewhere
+        # counting nothing named ("the top 2 percent" / "the top 6 percent", and a bare "two" elsewhere)
+        settled = any(counts_same(u, v) or same_slot(u, v) for v in same)
+        rival = None if settled else conflicting_number(u, nums[1], phrases, alignment, cfg)
+        same = [] if rival is not None else same
         if same:
             used_b.update(id(v) for v in same)
             facts.append(Fact("number", "shared", u.text, (Span(u.start, u.end),), tuple(Span(v.start, v.end) for v in same),
@@ -57,7 +61,7 @@ def number_facts(sides, phrases, alignment: Alignment, cfg: FactsConfig) -> tupl
             used_b.add(id(rival[0]))
             conflicts.append(Fact("number", "conflict", f"{u.text} / {rival[0].text}", (Span(u.start, u.end),),
                                   (Span(rival[0].start, rival[0].end),),
-                                  f"both count {u.noun} in matching sentences, with different figures: "
+                                  f"{_slot_words(u)} in matching sentences, with different figures: "
                                   f"A \u201c{u.text}\u201d, B \u201c{rival[0].text}\u201d", rival[1]))
         else:
             facts.append(_only_number(u, 0))
@@ -65,6 +69,10 @@ def number_facts(sides, phrases, alignment: Alignment, cfg: FactsConfig) -> tupl
         if id(v) not in used_b and not number_counterparts(v, nums[0], cfg.number_tolerance):
             facts.append(_only_number(v, 1))
     return facts + conflicts, conflicts
+
+
+def _slot_words(u: Unit) -> str:
+    return f"both count {u.noun}" if u.noun else f"both give a figure after \u201c{u.preceding}\u201d"
 
 
 def _only_number(u: Unit, side: int) -> Fact:
@@ -79,7 +87,8 @@ def conflicting_number(u: Unit, others: list[Unit], phrases, alignment: Alignmen
     """A number of B in ``u``'s slot, in a sentence aligned with ``u``'s, whose
     sentences otherwise agree; with a confidence (the sentences' cosine)."""
     for v in others:
-        if not same_slot(u, v) or not _counterparts(alignment, phrases, u.sentence, v.sentence):
+        if not same_slot(u, v) or same_figure(u, v, cfg.number_tolerance) or \
+                not _counterparts(alignment, phrases, u.sentence, v.sentence):
             continue
         if u.noun in MEASURE_WORDS and u.what != v.what:
             # "11 percent of Americans" / "20 percent of Republicans" (or of no one said): two shares of
@@ -281,6 +290,24 @@ def _date_verb(side: Side, u: Unit) -> str:
     return next((t.lemma_.lower() for t in (token, *token.ancestors) if t.pos_ in ("VERB", "AUX")), "")
 
 
+def _word_before(side: Side, u: Unit) -> str:
+    """The content word right before a date, past a preposition or article ("Cheney on Saturday"
+    -> "cheney"), or ""."""
+    doc, i = side.doc.doc, u.tokens[0] - 1
+    while i >= 0 and u.tokens[0] - i <= 2 and (doc[i].is_stop or doc[i].is_punct):
+        i -= 1
+    return doc[i].lower_ if i >= 0 and doc[i].is_alpha and not doc[i].is_stop else ""
+
+
+def _same_date_slot(sides, u: Unit, v: Unit) -> bool:
+    """Two dates belong to one happening: the same verb or, where the parser reads two copies of
+    one sentence differently ("document on Thursday didn't recite"), the same word before them."""
+    if not u.tokens or not v.tokens:
+        return True
+    before = _word_before(sides[0], u)
+    return _date_verb(sides[0], u) == _date_verb(sides[1], v) or bool(before) and before == _word_before(sides[1], v)
+
+
 def _date_conflicts(sides, dates, keys, phrases, alignment: Alignment, cfg: FactsConfig) -> list[tuple]:
     """Two dates for one happening: same granularity (day and day, month and
     month), same verb, counterpart sentences that otherwise agree, each date
@@ -295,7 +322,7 @@ def _date_conflicts(sides, dates, keys, phrases, alignment: Alignment, cfg: Fact
     for u, ku in zip(dates[0], keys[0]):
         for v, kv in zip(dates[1], keys[1]):
             if id(v) in used or not _dates_differ(ku, kv) or len(ku) != len(kv) or \
-                    date_key(u.text) == date_key(v.text) or _date_verb(sides[0], u) != _date_verb(sides[1], v):
+                    date_key(u.text) == date_key(v.text) or not _same_date_slot(sides, u, v):
                 continue
             # the two sentences say the same thing, each with a date the other sentence lacks
             if not _counterparts(alignment, phrases, u.sentence, v.sentence) or ku in in_sentence(1, v.sentence) \

@@ -22,6 +22,7 @@ from ..lexicon import (APPROXIMATELY, BOUND_AT_LEAST as _AT_LEAST, BOUND_AT_MOST
 
 _DECIMALS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_DECADE = re.compile(r"^[1-9]0s$")
 RANGE_JOINERS = ("-", "\u2013", "\u2014", "to")
 
 
@@ -76,6 +77,22 @@ def measure_of(doc: Doc, first: int, last: int, noun: Token | None) -> str:
         return CURRENCY_SIGNS[before]
     words = [t.lower_ for t in doc[last + 1:last + 3]] + ([noun.lemma_.lower()] if noun is not None else [])
     return next((MEASURE_WORDS[w] for w in words if w in MEASURE_WORDS), "")
+
+
+def is_year_text(text: str) -> bool:
+    """A four-digit number 1800-2100 ("2014"): a year when nothing plural follows it."""
+    return bool(_YEAR.match(text))
+
+
+def is_decade(token: Token) -> bool:
+    """"20s" in "his early 20s": the decade of an age (or a temperature), a figure; not "'90s", a date."""
+    return bool(_DECADE.match(token.text)) and not (token.i > 0 and token.nbor(-1).text in ("'", "\u2019"))
+
+
+def decade_figure(text: str, measure: str = "") -> Figure:
+    """"20s" -> [20, 30): any value of the decade."""
+    low = float(text[:-1])
+    return Figure(low, low + 10, measure)
 
 
 def is_year(doc: Doc, group: list[int], noun: Token | None) -> bool:

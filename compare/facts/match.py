@@ -7,6 +7,7 @@ slot (what they count, which verb), quotes by wording. No model is called.
 """
 from __future__ import annotations
 
+import math
 import re
 
 from ..caches import memo
@@ -83,7 +84,20 @@ def figure(u: Unit, tolerance: float) -> Figure:
 def same_figure(u: Unit, v: Unit, tolerance: float) -> bool:
     """Two written figures that may stand for one value: "13.6 million" ~
     "13,625,777", "35.7" ~ "35.72", "about 15,000" ~ "14,000", "more than 700,000" ~ "720,000"."""
-    return u.value is not None and v.value is not None and overlap(figure(u, tolerance), figure(v, tolerance))
+    if u.value is None or v.value is None:
+        return False
+    x, y = figure(u, tolerance), figure(v, tolerance)
+    if _same_bound(x, y, u, v):
+        # two bounds of one kind ("up to 1.6 million" / "up to 2.6 million", "more than 600" / "more than
+        # 780") are two figures unless their values are within the tolerance
+        return same_value(u.value, v.value, True, tolerance)
+    return overlap(x, y)
+
+
+def _same_bound(x: Figure, y: Figure, u: Unit, v: Unit) -> bool:
+    """Both figures are lower bounds (open above), or both upper bounds (from zero)."""
+    return math.isinf(x.hi) and math.isinf(y.hi) or \
+        u.approx and v.approx and x.lo <= 0 < (u.value or 0) and y.lo <= 0 < (v.value or 0)
 
 
 def nouns_compatible(u: Unit, v: Unit) -> bool:
@@ -96,14 +110,27 @@ def nouns_compatible(u: Unit, v: Unit) -> bool:
 def same_slot(u: Unit, v: Unit) -> bool:
     """Two numbers count the same thing: the same counted noun (known) and the
     same measure. The verb may differ ("fund 12 schools" / "pay for 10 schools");
-    the caller checks that the sentences say the same otherwise."""
-    return bool(u.noun and u.noun == v.noun and (not u.measure or not v.measure or u.measure == v.measure))
+    the caller checks that the sentences say the same otherwise. Two figures
+    that count nothing named fill one slot when the same content word comes
+    right before them ("aged 16" / "aged 21", "his early 20s" / "his early 30s")."""
+    if u.measure and v.measure and u.measure != v.measure:
+        return False
+    if u.noun and v.noun:
+        return u.noun == v.noun
+    # no counted noun on one side at least (the parser may find it in one copy only: "Senate Bill 1062")
+    return bool(u.preceding and u.preceding.lower() == v.preceding.lower())
 
 
 def number_counterparts(u: Unit, others: list[Unit], tolerance: float) -> list[Unit]:
     """Numbers of the other article that may be ``u``'s figure: the intervals
     overlap and they may count the same thing."""
     return [v for v in others if same_figure(u, v, tolerance) and nouns_compatible(u, v)]
+
+
+def counts_same(u: Unit, v: Unit) -> bool:
+    """Both figures say what they count, and it is the same thing (``nouns_compatible``
+    without its benefit of the doubt for a figure that counts nothing named)."""
+    return bool(u.noun and v.noun) and nouns_compatible(u, v)
 
 
 def long_words(text: str) -> set[str]:

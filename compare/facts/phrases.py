@@ -24,6 +24,9 @@ from .score import (SentenceTokenVectors, anchored_support, configured_floor, co
                     smooth_clauses, word_weights)
 from .units import Unit
 
+# Share of a sentence's long words capitalised above which it is in title case.
+TITLE_CASE_SHARE = 0.8
+
 
 @dataclass(frozen=True)
 class Phrases:
@@ -122,7 +125,10 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
     facing_numbers = [v for j in partners for v in other.units[j] if v.kind == "number"]
     said = {u: v or cfg.figure_faces_figure and u.kind == "number" and any(nouns_compatible(u, x) for x in facing_numbers)
             for u, v in said.items() if v or (u.kind, u.label) not in facing or u.kind == "number"}
-    anchored = anchored_support(mine.doc.doc, list(units), said, cfg.anchor_missing_name_words)
+    # in title case ("Keita Wins Mali Presidential Election") capitals mark no names: the recogniser's
+    # "names" there are runs of words, and a missing one is left to its cosine
+    name_words_anchored = 0 if title_cased(tokens) else cfg.anchor_missing_name_words
+    anchored = anchored_support(mine.doc.doc, list(units), said, name_words_anchored)
     difference.update({k: 1.0 - v for k, v in anchored.items()})
     lone_figures = frozenset(k for k, v in anchored.items() if v == 0.0 and mine.doc.doc[k].like_num)
     chunks = isolate_tokens(chunks, mine.doc.doc, lone_figures)
@@ -133,6 +139,12 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
                             lone_figures)
     return Phrases(tuple(chunks), tuple(scores), tuple(unique),
                    tuple(sum(weights[t] for t in c.tokens) for c in chunks), partners)
+
+
+def title_cased(tokens) -> bool:
+    """Most words of four letters or more are capitalised (a headline in title case)."""
+    long_words = [t.text for t in tokens if t.is_alpha and len(t) >= 4]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= TITLE_CASE_SHARE * len(long_words)
 
 
 def _sentence_tokens(side: Side, j: int):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from .figures import RANGE_JOINERS, figure_of, is_hyphen_modifier, is_year, measure_of
+from .figures import (RANGE_JOINERS, decade_figure, figure_of, is_decade, is_hyphen_modifier, is_year,
+                      is_year_text, measure_of)
 from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, MEASURE_WORDS, NAME_ENTITY_LABELS, NUMBER_WORDS, PLATFORMS,
                        QUOTE_PAIRS, REPORT_VERBS, SCALES)
 
@@ -25,6 +26,8 @@ _NUMBER_PART = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s\u00a0\u202f](?=\d{3}\b)")
 MIN_QUOTE_WORDS = 3
 _AGE = re.compile(r"-old\b|\baged?\b|\b\d0s\b", re.I)
+# Words that join the numbers of one figure ("16 and 13", "10 to 12"), not date words.
+_NUMBER_JOINERS = frozenset({"and", "to", "or"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Unit:
     hi: float | None = None
     measure: str = ""
     what: tuple[str, ...] = ()
+    preceding: str = ""  # the content word right before the figure: its slot when it counts nothing named
     # quotes: character offset of the pronoun the speaker was read from ("he said"), -1 if none
     speaker_at: int = -1
 
@@ -218,7 +222,18 @@ def entity_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) ->
 
 def date_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...]) -> tuple[Unit, ...]:
     return tuple(_unit("date", span.doc, [t.i for t in ent], sentence, label=ent.label_)
-                 for ent in ents if ent.label_ in DATE_ENTITY_LABELS)
+                 for ent in ents if reads_as_date(ent))
+
+
+def reads_as_date(ent: SpacySpan) -> bool:
+    """A DATE/TIME entity that names a time: it holds a word that is not a number ("Tuesday", "three
+    days", "the next day") or a year ("2014"). The recogniser also tags bare numbers as dates, for some
+    values and not for others ("Senate Bill 1381" but not "Senate Bill 1062", "aged 16 and" but not
+    "13"): those are figures, so that both copies of one slot are read alike. An age ("64-year-old",
+    "aged 21", "his early 20s") is a figure too."""
+    if ent.label_ not in DATE_ENTITY_LABELS or _AGE.search(ent.text):
+        return False
+    return any(not (t.like_num or t.is_punct or t.lower_ in _NUMBER_JOINERS) or is_year_text(t.text) for t in ent)
 
 
 # ---------------------------------------------------------------- numbers
@@ -231,9 +246,8 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
     "four-way" and a bare "one" count nothing and are left out."""
     doc = span.doc
     # an age ("64-year-old", "aged 21", "in his early 20s") is a figure, though the recogniser calls it a date
-    in_date = {t.i for ent in ents if ent.label_ in DATE_ENTITY_LABELS | {"ORDINAL"} and not _AGE.search(ent.text)
-               for t in ent}
-    out, ids = [], [t.i for t in span if t.like_num and t.i not in in_date]
+    in_date = {t.i for ent in ents if reads_as_date(ent) or ent.label_ == "ORDINAL" for t in ent}
+    out, ids = [], [t.i for t in span if (t.like_num or is_decade(t)) and t.i not in in_date]
     for group in _ranges(_runs(ids, doc), doc):
         low, first = None, None
         if isinstance(group, tuple):  # a range "10-12", "10 to 12"
@@ -253,12 +267,13 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
             continue
         tokens = qualifier + (first or []) + group + ([noun.i] if noun is not None and noun.i > group[-1] and noun.i - group[-1] <= 3 else [])
         verb = _governing_verb(noun if noun is not None else doc[group[-1]])
-        text = " ".join(doc[i].text for i in group)
-        fig = figure_of(value, low, text, " ".join(doc[i].lower_ for i in qualifier), measure_of(doc, min(tokens), group[-1], noun),
-                        tolerance)
+        text, measure = " ".join(doc[i].text for i in group), measure_of(doc, min(tokens), group[-1], noun)
+        fig = decade_figure(text, measure) if is_decade(doc[group[-1]]) else \
+            figure_of(value, low, text, " ".join(doc[i].lower_ for i in qualifier), measure, tolerance)
         out.append(_unit("number", doc, list(range(min(tokens), max(tokens) + 1)), sentence, value=value,
                          noun=noun.lemma_.lower() if noun is not None else "", verb=verb, approx=bool(qualifier),
-                         lo=fig.lo, hi=fig.hi, measure=fig.measure, what=_what(noun)))
+                         lo=fig.lo, hi=fig.hi, measure=fig.measure, what=_what(noun),
+                         preceding=_preceding_word(doc, min(tokens), span.start)))
     return tuple(out)
 
 
@@ -291,6 +306,17 @@ def _what(noun: Token | None) -> tuple[str, ...]:
         mods += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
                  for g in c.children if g.dep_ == "pobj" and g.is_alpha]
     return tuple(sorted({noun.lemma_.lower(), *(c.lemma_.lower() for c in mods)}))
+
+
+def _preceding_word(doc: Doc, first: int, floor: int) -> str:
+    """The content word right before a figure, past a comma ("aged" in "aged 16", "early" in "his early
+    20s", "McCarthy" in "McCarthy, 49,"); "" after a function word. It stands for the slot of a figure
+    that counts nothing named."""
+    i = first - 1
+    while i > floor and doc[i].is_punct and first - i <= 2:
+        i -= 1
+    token = doc[i]
+    return token.text if i >= floor and token.is_alpha and not token.is_stop else ""
 
 
 def _runs(ids: list[int], doc: Doc) -> list[list[int]]:
