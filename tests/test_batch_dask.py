@@ -186,7 +186,10 @@ def test_a_real_sigint_stops_the_cli_cleanly_and_the_rerun_resumes(tmp_path):
     command = [sys.executable, "-m", "compare", str(manifest), "--out", str(out), "--backend", "hashing",
                "--no-progress", "--scheduler", "local:1"]
     root = Path(__file__).resolve().parents[1]
-    run = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A job started in the background of a non-interactive shell (as CI may be) inherits SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt handler: give the child a terminal's default.
+    run = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 240
     while not list(out.glob("s*/done.json")) and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
