@@ -148,7 +148,15 @@ def warm_up(articles: tuple, i: int, j: int, config: CompareConfig) -> threading
     return thread
 
 
+# Seconds the background warm-up waits before it starts: the page drawn from the saved comparison
+# is still being sent and rendered, and loading spaCy holds the GIL the server needs to send it.
+# benchmarks/dashboard_cold_start.py, idle machine: result -> key difference clicked 2.77 s when the
+# warm-up started at once, see docs/dashboard.md for the figure with this wait.
+WARM_UP_DELAY_S = 4.0
+
+
 def warm_comparison(articles: tuple, i: int, j: int, config: CompareConfig) -> None:
+    time.sleep(WARM_UP_DELAY_S)
     preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter).join()
     try:
         comparison_for(articles, i, j, config)
@@ -522,12 +530,14 @@ st.html(page_css() + render_band(full, keys))
 if len(articles) > 2:
     st.html(page_css() + render_outlets_band(guarded(story_matrix, tuple(articles), config)))
 view, underline_links = finding_filters(with_key_marks(full, keys))
-export_buttons(full, view)
+export_slot = st.container()  # filled last: building the exports (pandas) would delay the columns by ~0.5 s
 
 summary_metrics(full)
 # each fragment carries its style: no ordering race; linked mentions list their counterparts on hover
 st.html(page_css() + render_side_by_side(view, links=True, underline_links=underline_links))
 selected_sentence(full, comparison)
 panels(view, comparison, articles, config)
+with export_slot:
+    export_buttons(full, view)
 # a page drawn from the saved comparison needed no model: load them and compare the pair in memory now
 warm_up(tuple(articles), i, j, replace(config, align=AlignConfig()))
