@@ -221,11 +221,13 @@ class FramingConfig:
     # together: a referent named once on each side is often two things joined
     # by their head word ("a statement" / "a joint statement"). NewsWCL50 dev
     # (benchmarks/framing_newswcl.py --sweep), recall without PROPERTY /
-    # precision at referent_min_similarity 0.3: no descriptors 0.177 / 0.823;
-    # 4: 0.328 / 0.564; 5: 0.314 / 0.614; 6: 0.304 / 0.659 (at 0.5: 0.294 /
-    # 0.635, 0.282 / 0.677, 0.272 / 0.709). Leave-one-event-out picks 5 in
-    # four of five folds: 0.309 / 0.619.
-    descriptor_min_mentions: int = 5
+    # precision at referent_min_similarity 0.3, with the links of issue 12's
+    # event chains and event nouns: 4: 0.324 / 0.548; 5: 0.312 / 0.597;
+    # 6: 0.302 / 0.637 (at 0.5: 0.289 / 0.616, 0.278 / 0.652, 0.268 / 0.675).
+    # 6 is the all-data optimum (best recall at precision >= 0.60);
+    # leave-one-event-out 0.297 / 0.613 (folds pick 6, 5, 6, 5 at 0.5, 5).
+    # Before those links, 5 was the optimum (0.314 / 0.614).
+    descriptor_min_mentions: int = 6
     # Rows of the per-outlet referent table (framing/table.py), referents named
     # differently first: a NewsWCL50 dev event of 5 outlets has 40-90 linked
     # referents, most of them named alike.
