@@ -6,6 +6,7 @@ instant word-hashing stand-in instead of the sentence model (tests, CI).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import replace
@@ -151,12 +152,20 @@ def warm_up(articles: tuple, i: int, j: int, config: CompareConfig) -> threading
 # Seconds the background warm-up waits before it starts: the page drawn from the saved comparison
 # is still being sent and rendered, and loading spaCy holds the GIL the server needs to send it.
 # benchmarks/dashboard_cold_start.py, idle machine: result -> key difference clicked 2.77 s when the
-# warm-up started at once, see docs/dashboard.md for the figure with this wait.
+# warm-up started at once (docs/dashboard.md). $NEWSCOMPARE_WARM_UP_DELAY overrides it (the tests: 0).
 WARM_UP_DELAY_S = 4.0
+WARM_UP_DELAY_ENV = "NEWSCOMPARE_WARM_UP_DELAY"
+
+
+def warm_up_delay() -> float:
+    try:
+        return max(0.0, float(os.environ.get(WARM_UP_DELAY_ENV, WARM_UP_DELAY_S)))
+    except ValueError:
+        return WARM_UP_DELAY_S
 
 
 def warm_comparison(articles: tuple, i: int, j: int, config: CompareConfig) -> None:
-    time.sleep(WARM_UP_DELAY_S)
+    time.sleep(warm_up_delay())
     preload_models(config.model, config.backend, config.batch_size, config.spacy_model, config.segmenter).join()
     try:
         comparison_for(articles, i, j, config)

@@ -37,6 +37,7 @@ XSS = ('Officials said <script>alert("x")</script> and <img src=x onerror="alert
 def app(monkeypatch, tmp_path) -> AppTest:
     monkeypatch.setenv(ui.BACKEND_ENV, "hashing")
     monkeypatch.setenv(DASHBOARD_CACHE_ENV, str(tmp_path / "dashboard-cache"))
+    monkeypatch.setenv("NEWSCOMPARE_WARM_UP_DELAY", "0")  # no background work left running into later tests
     return AppTest.from_file(APP, default_timeout=TIMEOUT_S)
 
 
