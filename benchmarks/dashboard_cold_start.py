@@ -52,7 +52,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, RUN_FINISHED, free_port, wait_healthy  # noqa: E402
+from test_browser import CHROMIUM, CHROMIUM_ARGS, RUN_FINISHED, free_port, stop, wait_healthy  # noqa: E402
 
 SEED = REPO / "corpus" / "duma-recognition"
 
@@ -103,11 +103,7 @@ def server(cache: Path):
         wait_healthy(url, proc)
         yield url, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def until_interactive(page, timeout_s: float = 600) -> dict[str, float]:
