@@ -303,6 +303,13 @@ class LinksConfig:
     syntactic_links: bool = True
 
 
+# Pair weights of GroupingConfig.fast(), fitted as the default's but on leads
+# without function words and int8 vectors (benchmarks/grouping.py --fit --fast
+# --backend onnx-int8, mixed dev pile).
+FAST_WEIGHTS = {"bias": -7.69, "weight_lead": 5.58, "weight_words": 5.40, "weight_names": 6.02,
+                "weight_numbers": 4.73}
+
+
 @dataclass(frozen=True)
 class GroupingConfig:
     """Story grouping (compare/grouping): figures from ``benchmarks/grouping.py``
@@ -311,6 +318,10 @@ class GroupingConfig:
 
     # Characters of the text after the title that form the embedded lead.
     lead_chars: int = 600
+    # The encoder reads the lead without its function words (lexicon
+    # LEAD_FUNCTION_WORDS): for large piles, see ``fast``. Off by default:
+    # it costs quality (docs/grouping.md, "Scale").
+    drop_lead_function_words: bool = False
     # Leads per encoder call. One call for the whole pile held every lead's
     # token vectors at once (the caching wrapper keeps them for the fact
     # stage): peak memory 2.8 GB at 10,000 articles against 0.9 GB with the
@@ -346,6 +357,22 @@ class GroupingConfig:
     # weights tuned on 4 folds): ECB+ 0.922 / 0.926, mixed 0.943 / 0.945.
     merge_threshold: float = 0.45
     merge_coherence: float = 0.5
+
+    @classmethod
+    def fast(cls) -> "GroupingConfig":
+        """The large-pile preset, meant with the int8 encoder (``--backend
+        onnx-int8``): leads without function words (real short leads 67 -> 50
+        wordpieces, encoder CPU per lead 19 -> 12.7 ms, loaded machine;
+        benchmarks/grouping_scale.py --leads) and pair weights refitted on
+        them (benchmarks/grouping.py --fit --fast --backend onnx-int8). Dev
+        piles, int8 (B-cubed P / F1, threshold 0.45; 5-fold): ECB+ 0.944 /
+        0.933 (0.940 / 0.930), mixed 0.935 / 0.931 (0.943 / 0.943), BASIL
+        1.000 / 0.986 (1.000 / 1.000); the default on fp32: ECB+ 0.942 /
+        0.932, mixed 0.953 / 0.941. These leads on fp32 vectors lose on the
+        mixed pile (0.935 / 0.929), hence opt-in. Tried and not shipped
+        (docs/grouping.md, "Scale"): scikit-learn's stop list, also dropping
+        punctuation, caps of 64/96 wordpieces, MiniLM's first 3 or 4 layers."""
+        return cls(drop_lead_function_words=True, **FAST_WEIGHTS)
 
 
 @dataclass(frozen=True)

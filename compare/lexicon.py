@@ -56,11 +56,17 @@ TITLES_WITH_INSTITUTIONS = TITLES | _set("title_institutions")
 # Nouns too generic to identify an organisation on their own ("the Ministry").
 GENERIC_HEADS = _set("generic_heads")
 PERSON_PRONOUNS = _set("person_pronouns")
+# Pronouns that stand for an organisation named earlier ("Microsoft ... its").
+GROUP_PRONOUNS = _set("group_pronouns")
+# Words a continuing sentence may open with before its subject or definite phrase.
+SENTENCE_OPENERS = _set("sentence_openers")
 # Nouns of happenings without an event suffix ("the blaze", "the heist"): event mentions.
 EVENT_NOUNS = _set("event_nouns")
 # Nouns with an event suffix that name people, places or things ("official", "hospital").
 NOT_EVENT_NOUNS = _set("not_event_nouns")
 CAPITALISED_NON_NAMES = _set("capitalised_non_names")
+# Dropped from a lead before the grouping encodes it: fewer tokens, same story signal.
+LEAD_FUNCTION_WORDS = _set("lead_function_words")
 # A possessive ending on a name: "Putin's", "Putin’s", "Jones'".
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 

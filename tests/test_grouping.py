@@ -13,8 +13,8 @@ from compare.cli import main
 from compare.corpus import load_manifest
 from compare.grouping import GroupingConfig
 from compare.grouping.cluster import average_linkage
-from compare.grouping.features import lead_text, name_tokens, number_tokens, publication_day
-from compare.grouping.neighbours import top_k_neighbours, unique_pairs
+from compare.grouping.features import content_words, lead_text, name_tokens, number_tokens, publication_day
+from compare.grouping.neighbours import row_top_k, top_k_neighbours, unique_pairs
 
 QUAKE_A = ("A magnitude 7.1 earthquake struck central Chile on Tuesday, killing 12 people in Talca, "
            "officials in Santiago said. Rescuers in Talca searched collapsed homes.")
@@ -62,12 +62,47 @@ def test_lead_text_puts_the_title_first_and_cuts_at_a_word():
     assert lead_text(article, 12) == "Headline. one two"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The quake struck Chile, officials said.", "quake struck Chile, officials"),
+    ("A fire in the \u201cold\u201d town of Talca", "fire \u201cold\u201d town Talca"),
+    ("Fire\nkills 12 (THE police say)", "Fire kills 12 police say)"),
+    ("", ""),
+    ("the of and", ""),
+])
+def test_content_words_drops_function_words_and_keeps_the_rest_as_written(text, expected):
+    assert content_words(text) == expected
+
+
 def test_top_k_neighbours_finds_each_rows_nearest_without_self_pairs():
     vectors = np.eye(4, dtype=np.float32)
     vectors[1] = vectors[0]                       # 0 and 1 identical
     rows, cols = top_k_neighbours(vectors, k=1, block=2)
     assert (0, 1) in set(zip(rows.tolist(), cols.tolist()))
     assert np.all(rows < cols)
+
+
+@pytest.mark.parametrize("shape, k", [((3, 5), 1), ((3, 5), 5), ((4, 200), 30), ((5, 1000), 30), ((2, 257), 7)])
+def test_row_top_k_equals_a_full_sort(shape, k):
+    sims = np.random.default_rng(sum(shape) + k).standard_normal(shape).astype(np.float32)
+    sims[0, 0] = -np.inf                          # a masked self-similarity
+    expected = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    assert np.array_equal(row_top_k(sims, k), expected)
+
+
+def test_row_top_k_breaks_ties_by_the_lower_column():
+    sims = np.array([[0.5, 0.9, 0.5, 0.5, 0.1, 0.5]], dtype=np.float32)
+    assert row_top_k(sims, 3).tolist() == [[1, 0, 2]]
+
+
+def test_top_k_neighbours_equals_brute_force_on_random_vectors():
+    vectors = np.random.default_rng(3).standard_normal((300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -np.inf)
+    best = np.argsort(-sims, axis=1)[:, :5]
+    expected = unique_pairs(np.repeat(np.arange(300), 5), best.ravel())
+    got = top_k_neighbours(vectors, k=5, block=64)
+    assert all(np.array_equal(g, e) for g, e in zip(got, expected))
 
 
 def test_unique_pairs_orders_and_deduplicates():
@@ -156,6 +191,34 @@ def test_group_command_writes_a_manifest_the_corpus_command_reads(tmp_path):
     story = {r["id"]: r["story"] for r in written}
     assert story["a0"] == story["a2"] != story["a3"]
     assert all(0 <= float(r["confidence"]) <= 1 for r in written)
+
+
+def test_group_command_fast_groups_the_same_events(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": f"a{i}", "text": text} for i, text in enumerate([QUAKE_A, OSCARS, QUAKE_B, QUAKE_OTHER])]
+    feed.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "manifest.csv"
+    assert main(["group", str(feed), "--out", str(out), "--backend", "hashing", "--fast"]) == 0
+    story = {r["id"]: r["story"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert story["a0"] == story["a2"] != story["a3"]
+
+
+def test_the_fast_preset_encodes_leads_without_function_words(fake_embedder):
+    seen = []
+
+    class Recording:
+        name = "recording"
+
+        def encode(self, texts):
+            seen.extend(texts)
+            return fake_embedder.encode(texts)
+
+    group_with_confidence(pile(), GroupingConfig.fast(), Recording())
+    words = {w.lower() for text in seen for w in text.split()}
+    assert seen and not words & {"the", "a", "of", "in"}
+    seen.clear()
+    group_with_confidence(pile(), GroupingConfig(), Recording())
+    assert {"the", "in"} <= {w.lower() for text in seen for w in text.split()}
 
 
 def test_group_command_reads_a_folder_and_writes_relative_paths(tmp_path):

@@ -25,14 +25,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
-from ..lexicon import REPORT_VERBS
+from ..lexicon import REPORT_VERBS, SENTENCE_OPENERS
 from ..types import Fact, Span
 from .match import same_entity
 
 SHORT_QUOTE_WORDS = 5
 STATUS_ONLY = ("only_a", "only_b")
-# Words a continuing sentence may open with before its subject or definite phrase.
-_OPENERS = frozenset({"but", "and", "after", "before", "following", "in", "at", "during", "since", "also", "then"})
 
 
 def _own(fact: Fact, side: int) -> tuple[Span, ...]:
@@ -163,7 +161,7 @@ def _refers_back(doc, n: int) -> bool:
     before = {t.lemma_.lower() for t in spans[0] if t.pos_ == "NOUN"}
     tokens = list(spans[1])
     k = 0
-    while k < len(tokens) and tokens[k].lower_ in _OPENERS:
+    while k < len(tokens) and tokens[k].lower_ in SENTENCE_OPENERS:
         k += 1
     return k + 1 < len(tokens) and tokens[k].lower_ == "the" and tokens[k + 1].pos_ == "NOUN" \
         and tokens[k + 1].lemma_.lower() in before

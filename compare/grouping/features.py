@@ -17,13 +17,14 @@ from scipy import sparse
 
 from ..types import Article
 from ..config import GroupingConfig
-from ..lexicon import CAPITALISED_NON_NAMES
+from ..lexicon import CAPITALISED_NON_NAMES, LEAD_FUNCTION_WORDS
 
 # A name token: a capitalised word not at the start of a sentence or line
 # (sentence-initial words are capitalised whatever they are), or an acronym.
 _NAME = re.compile(r"(?<![.!?\n]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*|[A-Z]{2,})\b", re.M)
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_EDGE_PUNCTUATION = ".,;:!?'\"()[]\u201c\u201d\u2018\u2019"
 
 
 
@@ -45,6 +46,13 @@ def lead_text(article: Article, lead_chars: int) -> str:
         body = body[:lead_chars].rsplit(" ", 1)[0]
     title = article.title.strip()
     return f"{title}. {body}" if title and not body.startswith(title) else body
+
+
+def content_words(text: str) -> str:
+    """``text`` without its function words (``lexicon.LEAD_FUNCTION_WORDS``,
+    matched without case or the punctuation around a word), whitespace
+    collapsed: what the encoder reads of a lead, about a quarter fewer tokens."""
+    return " ".join(w for w in text.split() if w.lower().strip(_EDGE_PUNCTUATION) not in LEAD_FUNCTION_WORDS)
 
 
 def body_text(article: Article, text_chars: int) -> str:
@@ -104,6 +112,8 @@ def article_features(articles: Sequence[Article], embedder, config: GroupingConf
     """Everything the pair scores read, computed once per pile."""
     bodies = [body_text(a, config.text_chars) for a in articles]
     leads = [lead_text(a, config.lead_chars) for a in articles]
+    if config.drop_lead_function_words:
+        leads = [content_words(lead) for lead in leads]
     lead = encode_leads(leads, embedder, config.encode_chunk) if embedder is not None else None
     return ArticleFeatures(
         lead=lead if lead is not None else np.zeros((len(articles), 0), np.float32),

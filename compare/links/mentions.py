@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from ..caches import memo
-from ..lexicon import EVENT_NOUNS, NAME_ENTITY_LABELS, NOT_EVENT_NOUNS, PERSON_PRONOUNS
+from ..lexicon import EVENT_NOUNS, GROUP_PRONOUNS, NAME_ENTITY_LABELS, NOT_EVENT_NOUNS, PERSON_PRONOUNS
 from ..segment import sentences_from_doc
 from . import time as timex
 
@@ -29,8 +29,6 @@ SUBTYPES = {
     "QUANTITY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "event",
     "PRODUCT": "thing", "WORK_OF_ART": "thing", "LAW": "thing", "LANGUAGE": "thing",
 }
-# Pronouns that stand for an organisation named earlier ("Microsoft ... its").
-GROUP_PRONOUNS = frozenset({"they", "them", "their", "it", "its"})
 # Suffixes of nouns that name happenings (arrest-ment, elect-ion, fail-ure ...),
 # used with "the lemma is also a verb in this story" to tell events from things.
 EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "ery", "ade")
