@@ -3,6 +3,7 @@
     python benchmarks/grouping.py                    # every pile, tool + baselines, k-fold and all-data
     python benchmarks/grouping.py --piles ecb,mixed  # some piles
     python benchmarks/grouping.py --fit              # refit the pair weights (prints them for config.py)
+    python benchmarks/grouping.py --fast --backend onnx-int8 --methods tool   # the large-pile preset
 
 Time and memory on large piles: benchmarks/grouping_scale.py.
 
@@ -137,12 +138,13 @@ def log(message: str) -> None:
 class DiskCachedEmbedder:
     """The packaged encoder with its vectors kept in /tmp between benchmark runs (the dev leads never change)."""
 
-    def __init__(self, path: Path = Path("/tmp/grouping-bench-vectors.npz")):
+    def __init__(self, backend: str = "onnx"):
         from compare.encoders import get_embedder
 
-        self.inner, self.path = get_embedder(), path
+        suffix = "" if backend == "onnx" else f"-{backend}"
+        self.inner, self.path = get_embedder(backend=backend), Path(f"/tmp/grouping-bench-vectors{suffix}.npz")
         self.name = self.inner.name
-        self.cache = dict(np.load(path)) if path.exists() else {}
+        self.cache = dict(np.load(self.path)) if self.path.exists() else {}
 
     def encode(self, texts):
         import hashlib
@@ -157,11 +159,12 @@ class DiskCachedEmbedder:
 
 
 _EMBEDDER = []
+BACKEND = ["onnx"]  # the encoder runtime of every method (--backend)
 
 
 def embedder():
     if not _EMBEDDER:
-        _EMBEDDER.append(DiskCachedEmbedder())
+        _EMBEDDER.append(DiskCachedEmbedder(BACKEND[0]))
     return _EMBEDDER[0]
 
 
@@ -229,6 +232,9 @@ def kfold(items, sweep_fn, fit_fn=None) -> np.ndarray:
     return pred
 
 
+METHODS = ["tfidf+agglo", "minilm+agglo", "tool"]
+
+
 def evaluate(name: str, items, config: GroupingConfig) -> list[dict]:
     gold = np.array([i.story for i in items])
     rows = []
@@ -236,6 +242,8 @@ def evaluate(name: str, items, config: GroupingConfig) -> list[dict]:
                "minilm+agglo": (lambda it, _: baseline_sweep(it, embedding_vectors), None),
                "tool": (lambda it, fitted: tool_sweep(it, fitted or config), lambda it: fitted_config(it, config))}
     for method, (sweep_fn, fit_fn) in methods.items():
+        if method not in METHODS:
+            continue
         sweep = sweep_fn(items, None)
         t = best_threshold(sweep, gold)
         rows.append({"pile": name, "method": method, "eval": f"in-sample best t={t}", **scores(sweep[t], gold)})
@@ -277,8 +285,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--piles", default=",".join(PILES))
     parser.add_argument("--fit", action="store_true")
+    parser.add_argument("--backend", default="onnx", help="encoder runtime (onnx-int8: the large-pile path)")
+    parser.add_argument("--fast", action="store_true", help="GroupingConfig.fast(): leads without function words")
+    parser.add_argument("--methods", default="tfidf+agglo,minilm+agglo,tool", help="methods to run")
     args = parser.parse_args(argv)
-    config = GroupingConfig()
+    BACKEND[0] = args.backend
+    METHODS[:] = args.methods.split(",")
+    config = GroupingConfig.fast() if args.fast else GroupingConfig()
     if args.fit:
         print("bias, " + ", ".join(FEATURES) + ":", np.round(fit_weights(PILES["mixed"](), config), 2))
         return 0
@@ -286,8 +299,9 @@ def main(argv=None) -> int:
     for name in args.piles.split(","):
         items = PILES[name]()
         print(f"# {name}: {len(items)} articles, {len({i.story for i in items})} stories", file=sys.stderr)
-        rows += evaluate(name, items, config)
-        print_rows(rows[-7:])
+        new = evaluate(name, items, config)
+        print_rows(new)
+        rows += new
     print()
     print_rows(rows)
     return 0

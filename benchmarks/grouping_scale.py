@@ -4,6 +4,9 @@
     python benchmarks/grouping_scale.py --size 100000 --backend hashing   # the grouping's own cost (no model)
     python benchmarks/grouping_scale.py --leads 400 --backend onnx-int8   # encoder cost per lead, real vs perturbed text
     python benchmarks/grouping_scale.py --table runs.jsonl                # the curve from saved JSON lines
+    python benchmarks/grouping_scale.py --size 20000 --leads 400 --backend onnx-int8 --project
+        # the 100,000-article projection: the grouping's stages measured on 20,000 (hashing
+        # encoder), the encoder's CPU per lead measured on 400 real and 400 perturbed leads
 
 Run each size in its own command (peak memory is the process's); the machine
 is shared, so every line carries the load average beside its timings. The
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import itertools
 import json
 import os
 import random
@@ -35,8 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from grouping import PILES, scores  # noqa: E402
 
-from compare.grouping import GroupingConfig, group_with_confidence  # noqa: E402
-from compare.grouping.features import lead_text  # noqa: E402
+from compare.grouping import GroupingConfig, candidate_pairs, cluster_pairs, pair_scores  # noqa: E402
+from compare.grouping.features import article_features  # noqa: E402
+from compare.grouping.features import content_words, lead_text  # noqa: E402
 from compare.types import Article  # noqa: E402
 
 _WORD = re.compile(r"[A-Za-z]+|\d+")
@@ -65,17 +70,18 @@ def _mark(match, tag: str, digits: str) -> str:
 
 
 class TimedEmbedder:
-    """Counts the seconds spent in the encoder, to tell them from the grouping's own."""
+    """Counts the wall and process CPU seconds spent in the encoder, to tell them from the grouping's own."""
 
     def __init__(self, inner):
-        self.inner, self.name, self.seconds = inner, inner.name, 0.0
+        self.inner, self.name, self.seconds, self.cpu_seconds = inner, inner.name, 0.0, 0.0
 
     def encode(self, texts):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         try:
             return self.inner.encode(texts)
         finally:
             self.seconds += time.perf_counter() - start
+            self.cpu_seconds += cpu_seconds() - cpu
 
 
 def cpu_seconds() -> float:
@@ -83,25 +89,68 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def timed_stages(articles, config: GroupingConfig, embedder: TimedEmbedder) -> tuple[object, dict]:
+    """``group_with_confidence``'s stages one by one: the grouping and the
+    process CPU seconds of each stage (``features`` without the encoder's)."""
+    stages, cpu = {}, cpu_seconds()
+
+    def lap(name):
+        nonlocal cpu
+        stages[name], cpu = round(cpu_seconds() - cpu, 1), cpu_seconds()
+
+    features = article_features(articles, embedder, config)
+    lap("features")
+    rows, cols = candidate_pairs(features, config)
+    lap("neighbours")
+    pairs = pair_scores(features, rows, cols, config)
+    lap("pair_scores")
+    grouping = cluster_pairs(len(articles), pairs, config)
+    lap("clustering")
+    stages["encoder"] = round(embedder.cpu_seconds, 1)
+    stages["features"] = round(stages["features"] - embedder.cpu_seconds, 1)
+    return grouping, stages
+
+
 def scale_run(n: int, backend: str) -> dict:
-    from compare.encoders import get_embedder
+    """One grouping of ``n`` perturbed articles; ``backend`` "hashing-384" is
+    the stand-in encoder with MiniLM's width (so the neighbour scan costs what it would)."""
+    from compare.encoders import HashingEmbedder, get_embedder
 
     articles, gold = perturbed_pile(n)
-    timed = TimedEmbedder(get_embedder(backend=backend))
+    inner = HashingEmbedder(384) if backend == "hashing-384" else get_embedder(backend=backend)
+    timed = TimedEmbedder(inner)
     load_before, cpu_before = os.getloadavg()[0], cpu_seconds()
     start = time.perf_counter()
-    grouping = group_with_confidence(articles, GroupingConfig(), timed)
+    grouping, stages = timed_stages(articles, GroupingConfig(), timed)
     elapsed = time.perf_counter() - start
     return {"articles": n, "backend": backend, "seconds": round(elapsed, 1),
             "grouping_cpu_seconds": round(cpu_seconds() - cpu_before, 1),
-            "encoder_seconds": round(timed.seconds, 1),
+            "encoder_seconds": round(timed.seconds, 1), "stage_cpu_seconds": stages,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
             **{k: round(v, 3) for k, v in scores(np.array(grouping.labels), np.array(gold)).items()}}
 
 
+def projection(run: dict, lead: dict, target: int = 100_000) -> dict:
+    """CPU seconds for ``target`` articles from a ``--size`` run's stages and a
+    ``--leads`` line's encoder CPU per lead: the exact neighbour scan grows
+    with the square of the pile, every other stage linearly; the encoder is
+    replaced by ``lead``'s per-lead cost. ``two_core_wall_s`` assumes both
+    cores busy throughout (a lower bound on the wall time)."""
+    factor = target / run["articles"]
+    stages = {name: cpu * (factor ** 2 if name == "neighbours" else factor)
+              for name, cpu in run["stage_cpu_seconds"].items() if name != "encoder"}
+    stages["encoder"] = lead["cpu_ms_per_lead"] * target / 1000
+    total = sum(stages.values())
+    return {"projected_articles": target, "from_articles": run["articles"], "encoder": lead["backend"],
+            "leads": lead["leads"], "stage_cpu_seconds": {k: round(v) for k, v in stages.items()},
+            "cpu_seconds": round(total), "two_core_wall_s": round(total / 2), "goal_s": 900}
+
+
 def lead_costs(count: int, backend: str) -> list[dict]:
-    """Encoder CPU milliseconds per lead on real mixed-short leads and on perturbed ones."""
+    """Encoder CPU milliseconds and wordpieces per lead on real mixed-short
+    leads and on perturbed ones, each as the default config and as
+    ``GroupingConfig.fast()`` prepares them (function words dropped)."""
     from compare.encoders import get_embedder, runtime_of
 
     encoder = runtime_of(get_embedder(backend=backend))  # no cache: every lead is encoded
@@ -109,15 +158,23 @@ def lead_costs(count: int, backend: str) -> list[dict]:
     real = [i.article for i in PILES["mixed-short"]()][:count]
     perturbed = perturbed_pile(947 + count)[0][947:]
     rows = []
-    for name, articles in (("real", real), ("perturbed", perturbed)):
+    for (name, articles), fast in itertools.product((("real", real), ("perturbed", perturbed)), (False, True)):
         leads = [lead_text(a, GroupingConfig.lead_chars) for a in articles]
+        leads = [content_words(lead) for lead in leads] if fast else leads
         load, cpu, start = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
         encoder.encode(leads)
-        rows.append({"leads": name, "count": len(leads), "backend": backend,
+        rows.append({"leads": name + ("-fast" if fast else ""), "count": len(leads), "backend": backend,
                      "cpu_ms_per_lead": round((cpu_seconds() - cpu) * 1000 / len(leads), 1),
                      "wall_ms_per_lead": round((time.perf_counter() - start) * 1000 / len(leads), 1),
-                     "load": round(load, 1)})
+                     "wordpieces_per_lead": _wordpieces(encoder, leads), "load": round(load, 1)})
     return rows
+
+
+def _wordpieces(encoder, leads: list[str]) -> float | None:
+    tokenizer = getattr(encoder, "runtime", (None, None))[1]  # the ONNX backend's tokenizer
+    if tokenizer is None:
+        return None
+    return round(float(np.mean([len(e.ids) for e in tokenizer.encode_batch(leads)])), 1)
 
 
 def print_table(lines: list[dict]) -> None:
@@ -135,12 +192,23 @@ def main(argv=None) -> int:
     parser.add_argument("--leads", type=int, metavar="N", help="encoder CPU cost per lead on N leads")
     parser.add_argument("--backend", default="onnx-int8", help="encoder (hashing: the grouping's own cost)")
     parser.add_argument("--table", type=Path, help="print the curve from a file of saved JSON lines")
+    parser.add_argument("--project", action="store_true",
+                        help="with --size (hashing) and --leads: print the CPU projection for 100,000 articles")
     args = parser.parse_args(argv)
+    run = leads = None
     if args.size:
-        print(json.dumps(scale_run(args.size, args.backend)), flush=True)
+        run = scale_run(args.size, "hashing-384" if args.project else args.backend)
+        print(json.dumps(run), flush=True)
     if args.leads:
-        for row in lead_costs(args.leads, args.backend):
+        leads = lead_costs(args.leads, args.backend)
+        for row in leads:
             print(json.dumps(row), flush=True)
+    if args.project and run and leads:
+        # Real leads only: the perturbed pile marks function words too, so
+        # its "fast" leads keep them (and its marks split words into more pieces).
+        for row in leads:
+            if row["leads"].startswith("real"):
+                print(json.dumps(projection(run, row)), flush=True)
     if args.table:
         print_table([json.loads(ln) for ln in args.table.read_text().splitlines() if '"articles"' in ln])
     return 0
