@@ -3,7 +3,8 @@
 Prints pairwise cross-document link P/R/F1 (events, entities, all; the
 protocol is in _links_eval.py) for: same lower-cased text and same stem of
 the last content word (both on annotated mentions), the tool on annotated
-mentions and on its own mentions; CoNLL F1 (MUC, B3, CEAF-e) per subtopic;
+mentions and on its own mentions (the whole subtopic clustered at once, and
+each scored document pair clustered alone); CoNLL F1 (MUC, B3, CEAF-e) per subtopic;
 one line per signal switched off (ablation); and, for the tuned thresholds,
 a 5-fold estimate over topics beside the all-data figure.
 
@@ -20,7 +21,7 @@ import itertools
 import pickle
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -158,27 +159,47 @@ def prepare(rows, parsed, embedder, gold: bool) -> list[tuple]:
     return out
 
 
+def link_counts(row: dict, mentions, labels, groups, pairs=None) -> Counter:
+    """Link counts of one subtopic's clusters ``groups`` (lists of indices
+    into ``mentions``) on the document pairs ``pairs`` (default: the
+    protocol's first 12)."""
+    cluster = {i: c for c, group in enumerate(groups) for i in group}
+    side: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for i, m in enumerate(mentions):
+        side[m.article][0].append(labels[i])
+        side[m.article][1].append(cluster[i])
+    total = Counter()
+    for a, b in pairs if pairs is not None else doc_pairs(len(row["docs"])):
+        d1, d2 = row["docs"][a], row["docs"][b]
+        total += count_links(predicted_links(side[a][0], side[b][0], side[a][1], side[b][1]), gold_links(d1, d2), d1, d2)
+    return total
+
+
 def evaluate(rows, prepared, links_config, conll: bool = False) -> tuple[list[Counter], list[float]]:
     """Per subtopic: link counts; and CoNLL F1 when asked."""
     counts, conlls = [], []
     for row, (mentions, vectors, labels) in zip(rows, prepared):
         groups, _ = partition(mentions, vectors, links_config)
-        cluster = {i: c for c, group in enumerate(groups) for i in group}
-        per_doc: dict[int, tuple[list, list]] = {}
-        for i, m in enumerate(mentions):
-            per_doc.setdefault(m.article, ([], []))
-            per_doc[m.article][0].append(labels[i])
-            per_doc[m.article][1].append(cluster[i])
-        total = Counter()
-        for a, b in doc_pairs(len(row["docs"])):
-            la, ca = per_doc.get(a, ([], []))
-            lb, cb = per_doc.get(b, ([], []))
-            d1, d2 = row["docs"][a], row["docs"][b]
-            total += count_links(predicted_links(la, lb, ca, cb), gold_links(d1, d2), d1, d2)
-        counts.append(total)
+        counts.append(link_counts(row, mentions, labels, groups))
         if conll:
             conlls.append(conll_f1(gold_clusters(row), response_clusters(mentions, labels, groups))["conll"])
     return counts, conlls
+
+
+def evaluate_pairs_alone(rows, prepared, links_config) -> list[Counter]:
+    """Per subtopic: link counts when each scored document pair is clustered
+    on its own (only the two documents' mentions), the protocol a pairwise
+    comparison of two reports sees; ``evaluate`` clusters the whole story."""
+    counts = []
+    for row, (mentions, vectors, labels) in zip(rows, prepared):
+        total = Counter()
+        for a, b in doc_pairs(len(row["docs"])):
+            keep = [i for i, m in enumerate(mentions) if m.article in (a, b)]
+            sub = [mentions[i] for i in keep]
+            groups, _ = partition(sub, None if vectors is None else vectors[keep], links_config)
+            total += link_counts(row, sub, [labels[i] for i in keep], groups, [(a, b)])
+        counts.append(total)
+    return counts
 
 
 def response_clusters(mentions, labels, groups) -> list[set]:
@@ -293,6 +314,9 @@ def main() -> None:
         print(line(name, total(counts)))
         print(f"{'':<38} CoNLL F1 (mean over {len(conlls)} subtopics) {np.mean(conlls):.3f}")
     print(f"clustering: {time.perf_counter() - t0:.1f} s for 2 x {len(rows)} subtopics")
+    # The lines above cluster all documents of a subtopic at once (a story of
+    # 2 to N reports) and score the same document pairs; here each pair alone.
+    print(line("tool, own mentions, each pair alone", total(evaluate_pairs_alone(rows, own, config.links))))
     if not args.no_ablation:
         print("ablation (own mentions):")
         ablations(rows, own, config.links)
