@@ -32,7 +32,8 @@ _CLOCK = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])(?::|\s?h\s?)([0-5]\d)(?![\d:]
 _SCALE_AFTER = re.compile(r"\s*(" + "|".join(sorted((re.escape(s.strip()) for s, _ in _SCALES), key=len, reverse=True))
                           + r")\w*", re.IGNORECASE)
 
-# Month stems per language (lower-case), January first. A stem matches a word start.
+# Month names per language (lower-case patterns), January first: stems that
+# match a word start, or whole words for WHOLE_WORD_MONTHS.
 MONTHS: dict[str, tuple[str, ...]] = {
     "en": ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december"),
