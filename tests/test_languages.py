@@ -121,6 +121,9 @@ def test_words_that_start_like_a_month_are_not_dates(text, lang):
      ["Він підтримав Трампа.", '"Часто мене питають."', "Так."]),
     ("Lo dijo el señor Adams. “Hoy no hay nada”, afirma.", "es",
      ["Lo dijo el señor Adams.", "“Hoy no hay nada”, afirma."]),
+    # A unit's full stop before a capital ends the sentence; "см." alone ("see") and "г." do not.
+    ("Осадки достигнут 10 см. Для зон риска опасно. Подробнее см. Приложение. В 2018 г. Путин был там.", "ru",
+     ["Осадки достигнут 10 см.", "Для зон риска опасно.", "Подробнее см. Приложение.", "В 2018 г. Путин был там."]),
     # A quotation of several sentences is split like any text (pysbd kept it whole).
     ("« Avant, on allait au bar. Ce n’est plus le cas.\u00a0» Quant aux églises, rien.", "fr",
      ["« Avant, on allait au bar.", "Ce n’est plus le cas.\u00a0»", "Quant aux églises, rien."]),

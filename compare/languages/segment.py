@@ -25,10 +25,23 @@ _MASK = str.maketrans(_QUOTES, " " * len(_QUOTES))
 _CONTINUES = ",;:)"  # a span starting with these goes on from the one before
 
 
+# A unit after a figure that razdel takes for an abbreviation ("см." is also
+# "смотри"): followed by a capital, its full stop ends the sentence ("10 см.
+# Для", "19 км/ч. Ураган": NTREX dev). "г." stays: "в 2018 г. Путин" is one.
+_UNIT_STOP = re.compile(r"\d\s?(?:см|мм|км/ч|км/год|м/с)\.(?=\s+[«\"„(]?[А-ЯЁЄІЇҐA-Z])")
+
+
 def _spans_razdel(text: str) -> list[tuple[int, int]]:
     from razdel import sentenize
 
-    return [(s.start, s.stop) for s in sentenize(text)]
+    out = []
+    for s in sentenize(text):
+        start = s.start
+        for m in _UNIT_STOP.finditer(text, s.start, s.stop):
+            out.append((start, m.end()))
+            start = m.end()
+        out.append(trim_span(text, start, s.stop))
+    return out
 
 
 def _glue_closers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
