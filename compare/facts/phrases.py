@@ -70,7 +70,7 @@ def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: Comp
     for side in (0, 1):
         for i, partners in contexts[side].items():
             verdict = run("facts.phrases", sides[side].doc, lambda: sentence_phrases(
-                sides, side, i, partners, vectors, said, cfg, i in orphans[side]), None, sides[side].doc.sentences[i])
+                sides, side, i, partners, vectors, said, cfg), None, sides[side].doc.sentences[i])
             if verdict is not None:
                 out[side][i] = replace(verdict, orphan=i in orphans[side])
     return out
@@ -124,12 +124,10 @@ def _mostly_in(words: tuple[str, ...], vocabulary: set[str]) -> bool:
 
 
 def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vectors,
-                     said_by_side: tuple[dict[Unit, bool], dict[Unit, bool]], cfg: FactsConfig,
-                     orphan: bool = False) -> Phrases:
+                     said_by_side: tuple[dict[Unit, bool], dict[Unit, bool]], cfg: FactsConfig) -> Phrases:
     """Score the phrases of sentence ``i`` of ``side`` against ``partners``.
     ``said_by_side``: per side, ``said_elsewhere`` of its names, figures and dates."""
     mine, other = sides[side], sides[1 - side]
-    said = said_by_side[side]
     units = mine.units[i]
     chunks = [u for u in units if u.kind == "chunk"]
     token_ids = [t for c in chunks for t in c.tokens]
@@ -142,8 +140,7 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
         keys = {k for j in partners for t in _sentence_tokens(other, j) for k in (t.lemma_.lower(), t.lower_)}
         support, threshold = lexical_support(tokens, keys), cfg.lexical_unique_threshold
     difference = dict(zip(token_ids, (1.0 - support).tolist()))
-    # an orphan's nearest sentence is no counterpart: nothing there faces its names and figures
-    faced = [] if orphan else [v for j in partners for v in other.units[j]]
+    faced = [v for j in partners for v in other.units[j]]
     said = facing_said(mine.doc.doc, other.doc.doc, units, faced, said_by_side[side], said_by_side[1 - side], cfg)
     # in title case ("Keita Wins Mali Presidential Election") capitals mark no names: the recogniser's
     # "names" there are runs of words, and a missing one is left to its cosine
