@@ -88,13 +88,15 @@ NUMBER_WORDS: Mapping[str, int] = MappingProxyType({
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
 SCALES: Mapping[str, float] = MappingProxyType({
     "dozen": 12, "dozens": 12, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6,
-    "billion": 1e9, "bn": 1e9, "trillion": 1e12, "k": 1e3})
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "k": 1e3})
+# Scales written as a letter or two, after a number or glued to it ("$53m", "38 bn", "$389M").
+SCALE_ABBREVIATIONS = frozenset({"m", "mln", "bn", "b", "k"})
 # Signs and words that give a figure its measure: "$13.6 million" and "13.6 million dollars" are "$",
 # "35.7%" and "35.7 percent" are "%". Figures with two different measures are never the same figure.
 CURRENCY_SIGNS: Mapping[str, str] = MappingProxyType({"$": "$", "US$": "$", "\u00a3": "\u00a3", "\u20ac": "\u20ac"})
 MEASURE_WORDS: Mapping[str, str] = MappingProxyType({
-    "%": "%", "percent": "%", "per": "%", "percentage": "%", "dollar": "$", "dollars": "$", "pound": "\u00a3",
-    "pounds": "\u00a3", "euro": "\u20ac", "euros": "\u20ac"})
+    "%": "%", "percent": "%", "per": "%", "percentage": "%", "pct": "%", "pc": "%", "dollar": "$", "dollars": "$",
+    "pound": "\u00a3", "pounds": "\u00a3", "euro": "\u20ac", "euros": "\u20ac"})
 # Qualifiers before a figure (the words joined, matched at their end) by which side they leave open:
 # "more than 700,000" has no upper end, "up to 10" no lower one, "nearly 50" ends at 50.
 BOUND_AT_LEAST: tuple[str, ...] = ("more than", "over", "above", "at least", "upwards of", "upward of", "exceeding")

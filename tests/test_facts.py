@@ -10,7 +10,7 @@ from compare.facts.families import conflicting_number, unique_runs
 from compare.facts.match import number_counterparts, quote_overlap, same_entity, same_slot, same_speaker, same_value
 from compare.facts.phrases import Phrases, title_cased
 from compare.facts.score import (SentenceTokenVectors, anchored_support, contextual_support, counterpart_sentences,
-                                 phrase_scores, smooth_clauses)
+                                 nearest_sentences, phrase_scores, smooth_clauses)
 from compare.facts.units import Unit
 from compare.pipeline import compare_articles
 from compare.types import AlignedPair, Alignment
@@ -120,8 +120,8 @@ def test_phrase_scores_weight_function_words_less():
 
 
 class Tok:
-    def __init__(self, like_num: bool):
-        self.like_num = like_num
+    def __init__(self, like_num: bool, text: str = "word"):
+        self.like_num, self.text = like_num, text
 
 
 def test_anchors_numbers_always_long_names_only_when_asked():
@@ -135,6 +135,9 @@ def test_anchors_numbers_always_long_names_only_when_asked():
     assert anchored_support(tokens, [figure, short, long_], missing, 0) == {0: 0.0}
     said = {figure: True, short: True, long_: True}
     assert anchored_support(tokens, [figure, short, long_], said, 0) == {0: 1.0, 2: 1.0, 3: 1.0, 4: 1.0}
+    # a figure with its scale glued on ("38b") is not like_num, but its digits are the figure
+    glued = Unit("number", 0, 3, 0, "38b", (0,), value=38e9)
+    assert anchored_support([Tok(False, "38b")], [glued], {glued: False}, 3) == {0: 0.0}
 
 
 def test_clause_mostly_unique_becomes_unique():
@@ -150,6 +153,14 @@ def test_counterparts_are_bead_partners_plus_similar_sentences():
     al = alignment([AlignedPair((0,), (0,), 1.3, 0.9, "equivalent")], sim)
     assert counterpart_sentences(al, 0, top_k=2, floor=0.4) == {0: (0, 1)}
     assert counterpart_sentences(al, 1, top_k=2, floor=0.4) == {0: (0,)}
+
+
+def test_a_sentence_in_no_bead_gets_its_nearest_sentence_above_the_floor():
+    sim = [[0.9, 0.5, 0.1], [0.2, 0.3, 0.1]]
+    al = alignment([AlignedPair((0,), (0,), 1.3, 0.9, "equivalent")], sim)
+    assert nearest_sentences(al, 0, top_k=1, floor=0.0, skip={0: (0,)}) == {1: (1,)}
+    assert nearest_sentences(al, 0, top_k=1, floor=0.35, skip={0: (0,)}) == {}
+    assert nearest_sentences(al, 1, top_k=1, floor=0.0, skip={0: (0,)}) == {1: (0,), 2: (0,)}
 
 
 # ---------------------------------------------------------------- end to end (fake encoder)

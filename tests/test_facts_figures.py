@@ -9,7 +9,8 @@ import pytest
 from compare.config import CompareConfig
 from compare.facts.figures import figure_of, half_step, overlap
 from compare.facts.match import number_counterparts, same_figure
-from compare.facts.units import quote_units
+from compare.facts.phrases import facing_in_slot
+from compare.facts.units import DocIndex, quote_units, units_of_span
 from compare.pipeline import compare_articles
 from compare.types import Article
 from test_facts_units import nlp, units  # noqa: F401  (the spaCy fixture and the unit helper)
@@ -262,3 +263,29 @@ def test_two_bounds_of_one_kind_compare_by_value(nlp):
     assert not same_figure(number("He will bring more than 600 donors."), number("He will bring more than 780 donors."), 0.1)
     assert same_figure(number("Russia has issued more than 700,000 passports."),
                        number("Russia has issued more than 720,000 passports."), 0.1)
+
+
+@pytest.mark.parametrize("a, b", [("steals $ 53 million of jewels", "steals $ 53m of jewels"),
+                                  ("record $ 38 bn in revenue", "record US$ 38b in revenue"),
+                                  ("Stocks close 1.1 % higher", "Stocks close 1.1 pct higher")])
+def test_scale_abbreviations_and_pct_are_the_same_figure(nlp, a, b):
+    x, y = only_number(nlp, a), only_number(nlp, b)
+    assert (x.lo, x.hi, x.measure) == pytest.approx((y.lo, y.hi, y.measure))
+    assert same_figure(x, y, CONFIG.facts.number_tolerance)
+
+
+def _names_and_figures(nlp, text):
+    doc = nlp(text)
+    return doc, [u for u in units_of_span(doc, 0, len(text), 0, DocIndex.of(doc)) if u.kind in ("entity", "number")]
+
+
+@pytest.mark.parametrize("b, faces", [("Protesters clash with police in Belfast", True),
+                                      ("Protesters clash with police near Belfast", False),
+                                      ("Protesters clash with police in Tunisia", False)])
+def test_a_name_facing_another_name_in_its_slot_is_another_value(nlp, b, faces):
+    doc_a, units_a = _names_and_figures(nlp, "Mourners clash with police in Tunisia")
+    doc_b, units_b = _names_and_figures(nlp, b)
+    said_a = {u: any(u.text == v.text for v in units_b) for u in units_a}
+    said_b = {v: any(u.text == v.text for u in units_a) for v in units_b}
+    found = facing_in_slot(doc_a, units_a, doc_b, units_b, said_a, said_b)
+    assert [u.text for u in found] == (["Tunisia"] if faces else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from compare.segment import load_spacy
-from compare.facts.units import DocIndex, parse_number, quote_spans, quote_units, units_of_span
+from compare.facts.units import DocIndex, grammatical_slot, parse_number, quote_spans, quote_units, units_of_span
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +108,15 @@ def test_entities_drop_the_article_and_possessive(nlp):
     ents = units(nlp, "The lower house of Russia's State Duma met the United Nations.", "entity")
     texts = [e.text for e in ents]
     assert "United Nations" in texts and all(not t.lower().startswith("the ") for t in texts)
+
+
+@pytest.mark.parametrize("text, name, slot", [
+    ("Mourners clash with police in Tunisia", "Tunisia", ("pobj", "in")),
+    ("Militants kill 6 soldiers in Pakistan", "6", ("dobj", "kill")),
+    ("Police hold Obama administration officials", "Obama", ("dobj", "hold")),
+])
+def test_grammatical_slot_is_the_phrase_relation_to_its_governor(nlp, text, name, slot):
+    doc = nlp(text)
+    (unit,) = [u for u in units_of_span(doc, 0, len(text), 0, DocIndex.of(doc))
+               if u.kind in ("entity", "number") and u.text.startswith(name)]
+    assert grammatical_slot(doc, unit) == slot

@@ -24,7 +24,7 @@ from .families import (build_highlights, claim_facts, date_facts, entity_facts, 
 from .match import same_entity
 from .merge import merge_one_sided
 from .linked import linked_facts, linked_pairs, partners_of, pronoun_referents
-from .phrases import event_matches, phrase_verdicts, with_events
+from .phrases import event_matches, judged, phrase_verdicts, with_events, with_orphans
 from .salience import salience
 
 __all__ = ["analyse_facts", "warm_token_vectors"]
@@ -127,7 +127,7 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
     events = run("events", pair, lambda: event_matches(sides, cfg, embedder), ())
     verdicts = run("facts.phrases", pair, lambda: phrase_verdicts(sides, alignment, config, embedder, collector,
                                                                   partners_of(linked)), ({}, {}))
-    phrases = run("events", pair, lambda: with_events(sides, verdicts, events, cfg), verdicts)
+    phrases = run("events", pair, lambda: with_events(sides, judged(verdicts), events, cfg), judged(verdicts))
     numbers, conflicts = run("facts.numbers", pair, lambda: number_facts(sides, phrases, alignment, cfg), ([], []))
     quotes, quote_conflicts = run("facts.quotes", pair, lambda: quote_facts(sides, cfg), ([], []))
     dates, date_conflicts = run("facts.dates", pair, lambda: date_facts(sides, phrases, alignment, cfg), ([], []))
@@ -135,8 +135,8 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
              + run("events", pair, lambda: event_facts(sides, events), [])
              + run("facts.links", pair, lambda: linked_facts(sides, linked), [])
              + run("facts.claims", pair, lambda: claim_facts(sides, phrases, alignment), []))
-    highlights = run("facts.highlights", pair, lambda: build_highlights(sides, phrases, conflicts + quote_conflicts + date_conflicts),
-                     ())
+    highlights = run("facts.highlights", pair, lambda: build_highlights(
+        sides, with_orphans(phrases, verdicts), conflicts + quote_conflicts + date_conflicts), ())
     referents = tuple(pronoun_referents(links, n, config.links.pronoun_window) for n in (0, 1))
     facts = run("facts.merge", pair, lambda: merge_one_sided(sides, fold_nested(facts), referents), facts)
     facts = run("facts.salience", pair, lambda: scored(sides, facts), facts)

@@ -7,7 +7,7 @@ score (``score.py``) with numbers, names and dates anchored by value
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,9 +20,9 @@ from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_e
 from .extract import Side
 from .match import date_key, is_absolute_date, name_words, nouns_compatible, number_counterparts, same_entity, same_word
 from .score import (SentenceTokenVectors, anchored_support, configured_floor, contextual_support,
-                    counterpart_sentences, isolate_tokens, lexical_support, phrase_scores, sentence_token_vectors,
-                    smooth_clauses, word_weights)
-from .units import Unit
+                    counterpart_sentences, isolate_tokens, lexical_support, nearest_sentences, phrase_scores,
+                    sentence_token_vectors, smooth_clauses, word_weights)
+from .units import Unit, grammatical_slot
 
 # Share of a sentence's long words capitalised above which it is in title case.
 TITLE_CASE_SHARE = 0.8
@@ -37,6 +37,9 @@ class Phrases:
     unique: tuple[bool, ...]
     weights: tuple[float, ...]  # content weight of each chunk
     partners: tuple[int, ...]  # counterpart sentences in the other article
+    # a sentence in no bead, judged against its nearest sentence: its verdict
+    # shapes the highlights only; facts still read it as said nowhere
+    orphan: bool = False
 
 
 def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: CompareConfig,
@@ -46,10 +49,16 @@ def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: Comp
     """Per side, per aligned or linked sentence: each phrase's difference
     score and verdict; a sentence whose scoring raises gets none (see
     ``collector``). ``linked``: per side, sentences the links pair with
-    other sentences (``linked.partners_of``), counterparts besides the aligner's."""
+    other sentences (``linked.partners_of``), counterparts besides the aligner's.
+    Sentences in no bead get an ``orphan`` verdict against their nearest
+    sentence (``orphan_counterpart_cosine``); ``judged`` leaves them out."""
     cfg = config.facts
     contexts = tuple(with_linked(counterpart_sentences(alignment, side, cfg.counterpart_top_k, configured_floor(config)),
                                  linked[side]) for side in (0, 1))
+    # sentences the aligner and the links leave alone: judged word by word against their nearest sentence
+    orphans = tuple(nearest_sentences(alignment, side, cfg.counterpart_top_k, cfg.orphan_counterpart_cosine,
+                                      contexts[side]) for side in (0, 1))
+    contexts = tuple({**contexts[side], **orphans[side]} for side in (0, 1))
     vectors: tuple[dict[int, SentenceTokenVectors], ...] = ({}, {})
     if cfg.use_token_vectors:
         needed = ({i for i in contexts[0]} | {j for js in contexts[1].values() for j in js},
@@ -57,14 +66,24 @@ def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: Comp
         vectors = tuple(sentence_token_vectors(sides[n].doc, needed[n], embedder) for n in (0, 1))
     out: tuple[dict[int, Phrases], dict[int, Phrases]] = ({}, {})
     run = (collector or Collector()).run
+    said = tuple(said_elsewhere(sides[side], sides[1 - side], cfg) for side in (0, 1))
     for side in (0, 1):
-        said = said_elsewhere(sides[side], sides[1 - side], cfg)
         for i, partners in contexts[side].items():
             verdict = run("facts.phrases", sides[side].doc, lambda: sentence_phrases(
                 sides, side, i, partners, vectors, said, cfg), None, sides[side].doc.sentences[i])
             if verdict is not None:
-                out[side][i] = verdict
+                out[side][i] = replace(verdict, orphan=i in orphans[side])
     return out
+
+
+def judged(verdicts):
+    """The verdicts of sentences with counterparts (no ``orphan`` ones): what facts read."""
+    return tuple({i: v for i, v in side.items() if not v.orphan} for side in verdicts)
+
+
+def with_orphans(phrases, verdicts):
+    """``phrases`` with the ``orphan`` verdicts of ``verdicts`` for sentences it lacks: what highlights read."""
+    return tuple({**{i: v for i, v in every.items() if v.orphan}, **mine} for mine, every in zip(phrases, verdicts))
 
 
 def with_linked(contexts: dict[int, tuple[int, ...]], linked: dict[int, set[int]]) -> dict[int, tuple[int, ...]]:
@@ -97,14 +116,17 @@ def said_elsewhere(mine: Side, other: Side, cfg: FactsConfig) -> dict[Unit, bool
 
 
 def _mostly_in(words: tuple[str, ...], vocabulary: set[str]) -> bool:
-    """Most words of a long name occur in the other text, whatever the
-    parser made of them there (title-case headlines yield odd entities)."""
-    return len(words) > 1 and sum(w.lower() in vocabulary for w in words) * 2 >= len(words)
+    """Every word of a long name occurs in the other text, whatever the
+    parser made of them there (title-case headlines yield odd entities).
+    Half the words was too loose: "Russian Foreign Ministry" was "said" by a
+    report with "Russian" and "foreign states" in it."""
+    return len(words) > 1 and all(w.lower() in vocabulary for w in words)
 
 
-def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vectors, said: dict[Unit, bool],
-                     cfg: FactsConfig) -> Phrases:
-    """Score the phrases of sentence ``i`` of ``side`` against ``partners``."""
+def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vectors,
+                     said_by_side: tuple[dict[Unit, bool], dict[Unit, bool]], cfg: FactsConfig) -> Phrases:
+    """Score the phrases of sentence ``i`` of ``side`` against ``partners``.
+    ``said_by_side``: per side, ``said_elsewhere`` of its names, figures and dates."""
     mine, other = sides[side], sides[1 - side]
     units = mine.units[i]
     chunks = [u for u in units if u.kind == "chunk"]
@@ -118,13 +140,8 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
         keys = {k for j in partners for t in _sentence_tokens(other, j) for k in (t.lemma_.lower(), t.lower_)}
         support, threshold = lexical_support(tokens, keys), cfg.lexical_unique_threshold
     difference = dict(zip(token_ids, (1.0 - support).tolist()))
-    facing = {(u.kind, u.label) for j in partners for u in other.units[j]}
-    # A figure facing another figure (a name facing a name of its type) is a
-    # counterpart with another value, a conflict candidate: not anchored as
-    # "only in this article"; its cosine decides.
-    facing_numbers = [v for j in partners for v in other.units[j] if v.kind == "number"]
-    said = {u: v or cfg.figure_faces_figure and u.kind == "number" and any(nouns_compatible(u, x) for x in facing_numbers)
-            for u, v in said.items() if v or (u.kind, u.label) not in facing or u.kind == "number"}
+    faced = [v for j in partners for v in other.units[j]]
+    said = facing_said(mine.doc.doc, other.doc.doc, units, faced, said_by_side[side], said_by_side[1 - side], cfg)
     # in title case ("Keita Wins Mali Presidential Election") capitals mark no names: the recogniser's
     # "names" there are runs of words, and a missing one is left to its cosine
     name_words_anchored = 0 if title_cased(tokens) else cfg.anchor_missing_name_words
@@ -139,6 +156,41 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
                             lone_figures)
     return Phrases(tuple(chunks), tuple(scores), tuple(unique),
                    tuple(sum(weights[t] for t in c.tokens) for c in chunks), partners)
+
+
+def facing_said(doc, other_doc, units, faced: list[Unit], said: dict[Unit, bool], said_there: dict[Unit, bool],
+                cfg: FactsConfig) -> dict[Unit, bool]:
+    """Which names, figures and dates of ``units`` to anchor, and how
+    (``anchored_support``): ``said`` (``said_elsewhere``) where nothing in the
+    counterpart sentences (units ``faced``) is another value of their slot. A
+    figure facing another figure (a name facing a name of its type) is a
+    counterpart with another value, a conflict candidate: not anchored as
+    "only in this article"; its cosine decides. ``said_there``: the other
+    article's ``said_elsewhere``."""
+    facing = {(u.kind, u.label) for u in faced}
+    facing_numbers = [v for v in faced if v.kind == "number"]
+    out = {u: v or cfg.figure_faces_figure and u.kind == "number" and any(nouns_compatible(u, x) for x in facing_numbers)
+           for u, v in said.items() if v or (u.kind, u.label) not in facing or u.kind == "number"}
+    if cfg.slot_faces_slot:
+        out.update(dict.fromkeys(facing_in_slot(doc, units, other_doc, faced, said, said_there), True))
+    return out
+
+
+def facing_in_slot(doc, units, other_doc, facing: list[Unit], said: dict[Unit, bool],
+                   said_there: dict[Unit, bool]) -> list[Unit]:
+    """Names and figures of ``units`` the other article never gives that face,
+    in the same grammatical slot of a counterpart sentence, a name of their
+    type or a figure the first article never gives either ("clash with police
+    in Tunisia" / "in Belfast", "kill 6 soldiers" / "kill nine people"):
+    another value of one slot, a candidate conflict, not a fact of one report."""
+    def open_(u: Unit, table: dict[Unit, bool]) -> bool:
+        return u.kind in ("entity", "number") and u in table and not table[u]
+    slots = {}
+    for v in facing:
+        if open_(v, said_there):
+            slots.setdefault(grammatical_slot(other_doc, v), set()).add((v.kind, v.label if v.kind == "entity" else ""))
+    return [u for u in units if open_(u, said) and (u.kind, u.label if u.kind == "entity" else "")
+            in slots.get(grammatical_slot(doc, u), ())]
 
 
 def title_cased(tokens) -> bool:

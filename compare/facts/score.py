@@ -43,6 +43,19 @@ def counterpart_sentences(alignment: Alignment, side: int, top_k: int, floor: fl
     return out
 
 
+def nearest_sentences(alignment: Alignment, side: int, top_k: int, floor: float,
+                      skip: set[int] | dict) -> dict[int, tuple[int, ...]]:
+    """Per sentence of ``side`` not in ``skip``: its ``top_k`` nearest
+    sentences of the other article with cosine >= ``floor`` (none: no entry)."""
+    sim = alignment.similarity if side == 0 else alignment.similarity.T
+    out: dict[int, tuple[int, ...]] = {}
+    for i in range(sim.shape[0] if sim.shape[1] else 0):
+        near = [int(j) for j in np.argsort(-sim[i])[:top_k] if sim[i, j] >= floor] if i not in skip else []
+        if near:
+            out[i] = tuple(sorted(near))
+    return out
+
+
 def sentence_token_vectors(doc: Document, indices: set[int], embedder: Embedder) -> dict[int, SentenceTokenVectors]:
     """Token vectors of the listed sentences, one batched (and cached) call."""
     order = sorted(indices)
@@ -92,7 +105,7 @@ def anchored_support(tokens, units: list[Unit], said: dict[Unit, bool], min_name
         if unit not in said or (not said[unit] and unit.kind != "number" and not _long_name(unit, min_name_words)):
             continue
         for i in unit.tokens:
-            if unit.kind != "number" or tokens[i].like_num:
+            if unit.kind != "number" or tokens[i].like_num or tokens[i].text[:1].isdigit():
                 out[i] = 1.0 if said[unit] else 0.0
     return out
 

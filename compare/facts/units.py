@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from .figures import (RANGE_JOINERS, decade_figure, figure_of, is_decade, is_hyphen_modifier, is_year,
                       is_year_text, measure_of)
 from ..lexicon import (APPROX_WORDS, DATE_ENTITY_LABELS, MEASURE_WORDS, NAME_ENTITY_LABELS, NUMBER_WORDS, PLATFORMS,
-                       QUOTE_PAIRS, REPORT_VERBS, SCALES)
+                       QUOTE_PAIRS, REPORT_VERBS, SCALE_ABBREVIATIONS, SCALES)
 
 # Dependency labels whose subtree is a claim of its own that one report may
 # add to a sentence the other shares (the "detachable" clauses).
@@ -146,6 +146,26 @@ def _starts_complement(token: Token) -> bool:
     return verb.dep_ == "xcomp" and verb.pos_ == "VERB" and (token is verb or token.i < verb.i)
 
 
+# Relations inside a noun phrase: a name or figure there fills the phrase's slot.
+_PHRASE_INTERNAL = frozenset({"compound", "nummod", "quantmod", "amod", "nmod"})
+
+
+def grammatical_slot(doc: Doc, unit: Unit) -> tuple[str, str]:
+    """The place a name or figure fills in its sentence: the relation of its
+    phrase to the word that governs it, and that word's lemma ("in Tunisia"
+    -> ("pobj", "in"); "kill 6 soldiers" -> ("dobj", "kill")). A unit whose
+    phrase heads the sentence fills ("ROOT", "")."""
+    ids = set(unit.tokens)
+    root = next((doc[i] for i in unit.tokens if doc[i].head.i not in ids or doc[i].head.i == i), None)
+    if root is None:
+        return ("", "")
+    while root.dep_ in _PHRASE_INTERNAL and root.head.i != root.i:
+        root = root.head
+    if root.head.i == root.i:
+        return (root.dep_, "")
+    return (root.dep_, root.head.lemma_.lower())
+
+
 # ---------------------------------------------------------------- clauses
 
 def clause_units(span: SpacySpan, sentence: int) -> tuple[Unit, ...]:
@@ -247,7 +267,8 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
     doc = span.doc
     # an age ("64-year-old", "aged 21", "in his early 20s") is a figure, though the recogniser calls it a date
     in_date = {t.i for ent in ents if reads_as_date(ent) or ent.label_ == "ORDINAL" for t in ent}
-    out, ids = [], [t.i for t in span if (t.like_num or is_decade(t)) and t.i not in in_date]
+    out, ids = [], [t.i for t in span if (t.like_num or is_decade(t) or _is_scaled(t)) and t.i not in in_date]
+    ids = sorted(set(ids) | {i + 1 for i in ids if i + 1 < span.end and _is_scale_word(doc[i + 1])})
     for group in _ranges(_runs(ids, doc), doc):
         low, first = None, None
         if isinstance(group, tuple):  # a range "10-12", "10 to 12"
@@ -275,6 +296,19 @@ def number_units(span: SpacySpan, sentence: int, ents: tuple[SpacySpan, ...],
                          lo=fig.lo, hi=fig.hi, measure=fig.measure, what=_what(noun),
                          preceding=_preceding_word(doc, min(tokens), span.start)))
     return tuple(out)
+
+
+_SCALED = re.compile(r"^\d+(?:\.\d+)?(?:" + "|".join(sorted(SCALE_ABBREVIATIONS, key=len, reverse=True)) + ")$", re.I)
+
+
+def _is_scaled(token: Token) -> bool:
+    """A figure with its scale glued on: "38b", "25bn"."""
+    return bool(_SCALED.match(token.text))
+
+
+def _is_scale_word(token: Token) -> bool:
+    """A scale written as a letter or two after a figure ("$53 m", "38 bn", "$389 M")."""
+    return token.lower_ in SCALE_ABBREVIATIONS and not token.like_num
 
 
 def _ranges(runs: list[list[int]], doc: Doc) -> list:
