@@ -17,7 +17,7 @@ import numpy as np
 
 from ..types import Article
 from .cluster import average_linkage
-from ..config import GroupingConfig
+from .settings import GroupingConfig
 from .features import ArticleFeatures, article_features, row_cosines
 from .neighbours import top_k_neighbours
 

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from ..types import Article
-from ..config import GroupingConfig
+from .settings import GroupingConfig
 from ..lexicon import CAPITALISED_NON_NAMES, LEAD_FUNCTION_WORDS
 
 # A name token: a capitalised word not at the start of a sentence or line
