@@ -90,7 +90,7 @@ SCALES: Mapping[str, float] = MappingProxyType({
     "dozen": 12, "dozens": 12, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "k": 1e3})
 # Scales written as a letter or two, after a number or glued to it ("$53m", "38 bn", "$389M").
-SCALE_ABBREVIATIONS = frozenset({"m", "mln", "bn", "b", "k"})
+SCALE_ABBREVIATIONS = frozenset(word for word in SCALES if len(word) <= 3)  # m, mln, bn, b, k
 # Signs and words that give a figure its measure: "$13.6 million" and "13.6 million dollars" are "$",
 # "35.7%" and "35.7 percent" are "%". Figures with two different measures are never the same figure.
 CURRENCY_SIGNS: Mapping[str, str] = MappingProxyType({"$": "$", "US$": "$", "\u00a3": "\u00a3", "\u20ac": "\u20ac"})

@@ -127,7 +127,8 @@ def analyse_facts(a: Document, b: Document, alignment: Alignment, config: Compar
     events = run("events", pair, lambda: event_matches(sides, cfg, embedder), ())
     verdicts = run("facts.phrases", pair, lambda: phrase_verdicts(sides, alignment, config, embedder, collector,
                                                                   partners_of(linked)), ({}, {}))
-    phrases = run("events", pair, lambda: with_events(sides, judged(verdicts), events, cfg), judged(verdicts))
+    counterparted = judged(verdicts)  # sentences in no bead (``orphan``) shape highlights only
+    phrases = run("events", pair, lambda: with_events(sides, counterparted, events, cfg), counterparted)
     numbers, conflicts = run("facts.numbers", pair, lambda: number_facts(sides, phrases, alignment, cfg), ([], []))
     quotes, quote_conflicts = run("facts.quotes", pair, lambda: quote_facts(sides, cfg), ([], []))
     dates, date_conflicts = run("facts.dates", pair, lambda: date_facts(sides, phrases, alignment, cfg), ([], []))

@@ -49,11 +49,13 @@ def nearest_sentences(alignment: Alignment, side: int, top_k: int, floor: float,
     sentences of the other article with cosine >= ``floor`` (none: no entry)."""
     sim = alignment.similarity if side == 0 else alignment.similarity.T
     out: dict[int, tuple[int, ...]] = {}
-    for i in range(sim.shape[0] if sim.shape[1] else 0):
-        near = [int(j) for j in np.argsort(-sim[i])[:top_k] if sim[i, j] >= floor] if i not in skip else []
+    if not sim.shape[1]:
+        return out
+    for i in set(range(sim.shape[0])) - set(skip):
+        near = [int(j) for j in np.argsort(-sim[i])[:top_k] if sim[i, j] >= floor]
         if near:
             out[i] = tuple(sorted(near))
-    return out
+    return dict(sorted(out.items()))
 
 
 def sentence_token_vectors(doc: Document, indices: set[int], embedder: Embedder) -> dict[int, SentenceTokenVectors]:
