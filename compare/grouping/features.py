@@ -15,6 +15,8 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
+from ..encoders.base import runtime_of
+from ..encoders.pool import encode_in_processes, process_safe
 from ..types import Article
 from .settings import GroupingConfig
 from ..lexicon import CAPITALISED_NON_NAMES, LEAD_FUNCTION_WORDS
@@ -114,7 +116,7 @@ def article_features(articles: Sequence[Article], embedder, config: GroupingConf
     leads = [lead_text(a, config.lead_chars) for a in articles]
     if config.drop_lead_function_words:
         leads = [content_words(lead) for lead in leads]
-    lead = encode_leads(leads, embedder, config.encode_chunk) if embedder is not None else None
+    lead = encode_leads(leads, embedder, config.encode_chunk, config.encode_workers) if embedder is not None else None
     return ArticleFeatures(
         lead=lead if lead is not None else np.zeros((len(articles), 0), np.float32),
         words=word_matrix(bodies, config),
@@ -124,13 +126,25 @@ def article_features(articles: Sequence[Article], embedder, config: GroupingConf
     )
 
 
-def encode_leads(leads: Sequence[str], embedder, chunk: int) -> np.ndarray:
-    """(n, d) float32 lead vectors, ``chunk`` leads per encoder call: what an
-    encoder holds for one call (tokenizer output, and the token vectors a
-    caching wrapper keeps) then stays bounded instead of growing with the pile."""
-    parts = [np.asarray(embedder.encode(list(leads[start:start + chunk])), dtype=np.float32)
-             for start in range(0, len(leads), chunk)]
-    return np.concatenate(parts) if parts else np.asarray(embedder.encode([]), dtype=np.float32)
+def encode_leads(leads: Sequence[str], embedder, chunk: int, workers: int = 1) -> np.ndarray:
+    """(n, d) float32 lead vectors. Each distinct lead is encoded once, in
+    chunks of ``chunk`` distinct leads: what an encoder holds for one call
+    (tokenizer output, and the token vectors a caching wrapper keeps) stays
+    bounded instead of growing with the pile. With ``workers`` > 1 and an
+    encoder that allows it, the chunks go to that many processes; the chunks
+    are the same, so are the vectors, bit for bit (compare/encoders/pool.py)."""
+    distinct = list(dict.fromkeys(leads))
+    if not distinct:
+        return np.asarray(embedder.encode([]), dtype=np.float32)
+    chunks = [distinct[start:start + chunk] for start in range(0, len(distinct), chunk)]
+    runtime = runtime_of(embedder)
+    if workers > 1 and process_safe(runtime):
+        parts = encode_in_processes(runtime, chunks, workers)
+    else:
+        parts = [np.asarray(embedder.encode(part), dtype=np.float32) for part in chunks]
+    vectors = np.concatenate(parts)
+    row = {lead: i for i, lead in enumerate(distinct)}
+    return vectors[[row[lead] for lead in leads]]
 
 
 def row_cosines(matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 200_000) -> np.ndarray:

