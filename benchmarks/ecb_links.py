@@ -159,6 +159,19 @@ def prepare(rows, parsed, embedder, gold: bool) -> list[tuple]:
     return out
 
 
+def own_mentions(config: CompareConfig) -> tuple[list[dict], list[list], TokenCache, list[tuple]]:
+    """ECB+ dev rows, their parses, the caching token embedder and the tool's
+    own mentions prepared per subtopic (``prepare``), for the scripts that
+    build on this one's caches (links_scorer.py, links_context.py)."""
+    from compare.encoders import get_embedder
+
+    rows = read_jsonl(DATA)
+    CACHE.mkdir(exist_ok=True)
+    parsed = parse_all(rows, config)
+    embedder = TokenCache(get_embedder(config.model, config.backend, config.batch_size), CACHE)
+    return rows, parsed, embedder, prepare(rows, parsed, embedder, gold=False)
+
+
 def link_counts(row: dict, mentions, labels, groups, pairs=None) -> Counter:
     """Link counts of one subtopic's clusters ``groups`` (lists of indices
     into ``mentions``) on the document pairs ``pairs`` (default: the

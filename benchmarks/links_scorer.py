@@ -214,14 +214,8 @@ def nested_kfold(rows, own, tables, method, links_config, folds) -> tuple[Counte
 
 
 def main() -> None:
-    from compare.encoders import get_embedder
-
     config = CompareConfig()
-    rows = E.read_jsonl(E.DATA)
-    E.CACHE.mkdir(exist_ok=True)
-    parsed = E.parse_all(rows, config)
-    embedder = E.TokenCache(get_embedder(config.model, config.backend, config.batch_size), E.CACHE)
-    own = E.prepare(rows, parsed, embedder, gold=False)
+    rows, _, _, own = E.own_mentions(config)
     t0 = time.process_time()
     tables = [pair_table(row, *prepared, config.links) for row, prepared in zip(rows, own)]
     y = np.concatenate([t[2] for t in tables])
