@@ -1,10 +1,12 @@
-"""Issue 12, fifth round: three signals the linking rules lack, measured on ECB+ dev (none kept).
+"""Issue 12, fifth round: three signals the linking rules lack, measured on ECB+ dev.
 
 1. Mention-in-context embeddings: a short text per mention (an event's
    predicate-argument window in surface order, "Tara Reid entered the
    Promises Treatment Center in Malibu"; an entity's noun phrase with its
    governor, "checked into rehab"), encoded with the sentence encoder in one
-   batched call; their cosine beside the contextual head-token cosine.
+   batched call; their cosine beside the contextual head-token cosine. The
+   same windows read off the token vectors (the mean over the window's
+   words, no encoder call) link entities: kept (``LinksConfig.entity_window_*``).
 2. Event-vs-entity typing: which annotated events the tool typed as
    entities, a deverbal-noun rule, and event <-> entity links.
 3. Arguments as a gate (same-head events whose named participants conflict
@@ -17,7 +19,7 @@ clustered at once; the gate also with each document pair clustered alone);
 the entity-context thresholds also 5-fold over topics. ``--cost`` times the
 window encoding on the 10 BASIL stories of batch_throughput.py.
 
-    python benchmarks/links_context.py            # ~3 min with ecb_links' caches (windows cached under /tmp)
+    python benchmarks/links_context.py            # ~5 min with ecb_links' caches (windows cached under /tmp)
     python benchmarks/links_context.py --cost     # + encoder CPU of the windows on BASIL
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pickle
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -41,26 +44,15 @@ from compare.links import cluster as C  # noqa: E402
 from compare.links import mentions as M  # noqa: E402
 from compare.links.signals import time_conflict, types_compatible  # noqa: E402
 
-# Dependents of an event that are its arguments (the window keeps them, in surface order).
+# Dependents of an event that are its arguments (the window keeps them, in
+# surface order, each as ``mentions.phrase_part``: no clauses, at most 6 words).
 ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "iobj", "dative", "agent", "prep", "npadvmod",
                       "attr", "oprd", "acomp", "prt", "compound", "poss", "nmod", "amod", "nummod", "pobj",
                       "neg", "auxpass"})
-NP_DEPS = frozenset({"compound", "amod", "poss", "nummod", "det", "prep", "nmod"})
-CLAUSES = frozenset({"relcl", "ccomp", "advcl", "acl", "conj", "cc", "appos", "parataxis", "punct"})
-MAX_ARG_TOKENS = 6
 ROLES = {"PERSON": "who", "ORG": "who", "NORP": "who", "GPE": "where", "LOC": "where", "FAC": "where",
          "DATE": "when", "TIME": "when", "CARDINAL": "number", "MONEY": "number", "QUANTITY": "number"}
 ENTITY_GRID = [(h, w) for h in (0.4, 0.5, 0.6, 0.7) for w in (0.7, 0.75, 0.8, 0.85)]
-
-
-def _argument(child) -> list:
-    """The child's subtree without the clauses hanging off it, at most MAX_ARG_TOKENS nearest the child."""
-    out, stack = [], [child]
-    while stack:
-        token = stack.pop()
-        out.append(token)
-        stack.extend(c for c in token.children if c.dep_ not in CLAUSES)
-    return sorted(out, key=lambda t: abs(t.i - child.i))[:MAX_ARG_TOKENS]
+TOKEN_GRID = [(h, w) for h in (0.4, 0.5, 0.6, 0.7) for w in (0.6, 0.7, 0.8, 0.9)]
 
 
 def _with_governor(head, tokens: set) -> None:
@@ -75,10 +67,10 @@ def _with_governor(head, tokens: set) -> None:
 def window(head, kind: str) -> str:
     """An event's predicate-argument window, or an entity's noun phrase with its governor, in surface order."""
     tokens = {head}
-    deps = ARG_DEPS if kind == "event" else NP_DEPS
+    deps = ARG_DEPS if kind == "event" else M.WINDOW_DEPS
     for child in head.children:
         if child.dep_ in deps:
-            tokens.update(_argument(child))
+            tokens.update(M.phrase_part(child))
     if kind != "event" or (head.pos_ != "VERB" and head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")):
         _with_governor(head, tokens)
     return " ".join(t.text for t in sorted(tokens, key=lambda t: t.i))
@@ -122,7 +114,7 @@ class Subtopic:
     """One subtopic's own mentions with everything the variants read."""
 
     def __init__(self, row, docs, prepared, encoder):
-        self.row, (self.mentions, self.vectors, self.labels) = row, prepared
+        self.row, (self.mentions, self.vectors, self.labels, _) = row, prepared
         heads = [{t.idx: t for t in d} for d in docs]
         tokens = [heads[m.article].get(m.head_start) for m in self.mentions]
         self.windows = [window(t, m.kind) if t is not None else m.text for t, m in zip(tokens, self.mentions)]
@@ -362,7 +354,7 @@ def main() -> None:
     subs = [Subtopic(row, docs, prepared, encode) for row, docs, prepared in zip(rows, parsed, own)]
     print(f"ECB+ dev: {sum(len(s.mentions) for s in subs)} own mentions, windows {time.process_time() - t0:.1f} s CPU "
           f"(encoder included when not cached)")
-    links = config.links
+    links = replace(config.links, entity_window_min_cosine=1.01)  # the rules as this round found them
     separability(subs, links)
     typing(subs, parsed)
     print(E.line("rules (configured)", E.total(score(subs, links))))
@@ -370,6 +362,17 @@ def main() -> None:
     for hw, counts in grid.items():
         print(E.line(f"+ entity links, head {hw[0]} window {hw[1]}", E.total(counts)))
     print(E.line(f"  {E.FOLDS}-fold over topics", kfold(subs, grid)))
+    # The same rule with the windows read off the token vectors the stage
+    # already has (``signals.window_vectors``: the mean over the window's
+    # words), no second encoder pass: kept as ``LinksConfig.entity_window_*``.
+    for s, prepared in zip(subs, own):
+        s.encoded, s.context = s.context, prepared[3]
+    grid = {hw: score(subs, links, entity_context_edges(*hw)) for hw in TOKEN_GRID}
+    for hw, counts in grid.items():
+        print(E.line(f"+ entity links (token windows), head {hw[0]} window {hw[1]}", E.total(counts)))
+    print(E.line(f"  {E.FOLDS}-fold over topics", kfold(subs, grid)))
+    for s in subs:
+        s.context = s.encoded
     variants = {
         "+ event<->entity links, head 0.8": event_entity_edges(0.8, -1.0),
         "+ event<->entity links, head 0.8 window 0.8": event_entity_edges(0.8, 0.8),
