@@ -19,6 +19,7 @@ scaling line also gives the time per sentence.
     python benchmarks/batch_throughput.py --scales 4 --no-encoder-baseline
     python benchmarks/batch_throughput.py --scales 1 --no-links   # the linking stage's cost
     python benchmarks/batch_throughput.py --scales 1 --links-without-vectors
+    python benchmarks/batch_throughput.py --scales 1 --links-without-windows   # the entity context-window rule's cost
 """
 from __future__ import annotations
 
@@ -124,6 +125,8 @@ def one_run(args: argparse.Namespace) -> dict:
     config = make_config(cli_args)
     if args.no_links or args.links_without_vectors:
         config = replace(config, links=replace(config.links, enabled=not args.no_links, use_token_vectors=False))
+    if args.links_without_windows:
+        config = replace(config, links=replace(config.links, entity_window_min_cosine=1.01))
     default_threads = torch_threads()
     set_torch_threads(args.encoder_threads, args.backend)
     events = read_jsonl(Path(args.basil))[: args.stories]
@@ -202,6 +205,8 @@ def main() -> None:
     parser.add_argument("--no-framing", action="store_true")
     parser.add_argument("--no-links", action="store_true", help="without the linking stage (its cost: compare runs)")
     parser.add_argument("--links-without-vectors", action="store_true", help="linking stage without token vectors")
+    parser.add_argument("--links-without-windows", action="store_true",
+                        help="linking stage without the entity context-window rule")
     parser.add_argument("--no-encoder-baseline", action="store_true", help="skip timing the encoder alone")
     parser.add_argument("--chunked-baseline", action="store_true",
                         help="also time the encoder alone in the run's call sizes; the faster one is the baseline")

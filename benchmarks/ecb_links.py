@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from compare.config import CompareConfig  # noqa: E402
 from compare.links import mentions as mention_stage  # noqa: E402
 from compare.links.cluster import partition  # noqa: E402
-from compare.links.signals import mention_vectors  # noqa: E402
+from compare.links.signals import mention_vectors, window_vectors  # noqa: E402
 from compare.segment import load_spacy, sentences_from_doc  # noqa: E402
 
 DATA = SHARED / "data" / "ecbplus" / "ecbplus_mentions_dev_topics_1_35.jsonl"
@@ -145,18 +145,33 @@ def subtopic_mentions(row: dict, docs: list, gold: bool) -> list:
 
 
 def prepare(rows, parsed, embedder, gold: bool) -> list[tuple]:
-    """Per subtopic: (mentions, vectors, mention -> annotated-mention labels)."""
+    """Per subtopic: (mentions, head vectors, mention -> annotated-mention labels, context-window vectors)."""
     out = []
     for row, docs in zip(rows, parsed):
         embedder.use(row["subtopic"])
         mentions = subtopic_mentions(row, docs, gold)
-        vectors = mention_vectors([sentences_from_doc(d) for d in docs], mentions, embedder)
+        sentences = [sentences_from_doc(d) for d in docs]
+        vectors = mention_vectors(sentences, mentions, embedder)
+        windows = window_vectors(sentences, mentions, embedder)
         labels = []
         for m in mentions:
             gold_doc = row["docs"][m.article]["mentions"]
             labels.append(to_gold([(m.start, m.end)], gold_doc)[0])
-        out.append((mentions, vectors, labels))
+        out.append((mentions, vectors, labels, windows))
     return out
+
+
+def own_mentions(config: CompareConfig) -> tuple[list[dict], list[list], TokenCache, list[tuple]]:
+    """ECB+ dev rows, their parses, the caching token embedder and the tool's
+    own mentions prepared per subtopic (``prepare``), for the scripts that
+    build on this one's caches (links_scorer.py, links_context.py)."""
+    from compare.encoders import get_embedder
+
+    rows = read_jsonl(DATA)
+    CACHE.mkdir(exist_ok=True)
+    parsed = parse_all(rows, config)
+    embedder = TokenCache(get_embedder(config.model, config.backend, config.batch_size), CACHE)
+    return rows, parsed, embedder, prepare(rows, parsed, embedder, gold=False)
 
 
 def link_counts(row: dict, mentions, labels, groups, pairs=None) -> Counter:
@@ -178,8 +193,8 @@ def link_counts(row: dict, mentions, labels, groups, pairs=None) -> Counter:
 def evaluate(rows, prepared, links_config, conll: bool = False) -> tuple[list[Counter], list[float]]:
     """Per subtopic: link counts; and CoNLL F1 when asked."""
     counts, conlls = [], []
-    for row, (mentions, vectors, labels) in zip(rows, prepared):
-        groups, _ = partition(mentions, vectors, links_config)
+    for row, (mentions, vectors, labels, windows) in zip(rows, prepared):
+        groups, _ = partition(mentions, vectors, links_config, windows)
         counts.append(link_counts(row, mentions, labels, groups))
         if conll:
             conlls.append(conll_f1(gold_clusters(row), response_clusters(mentions, labels, groups))["conll"])
@@ -191,12 +206,13 @@ def evaluate_pairs_alone(rows, prepared, links_config) -> list[Counter]:
     on its own (only the two documents' mentions), the protocol a pairwise
     comparison of two reports sees; ``evaluate`` clusters the whole story."""
     counts = []
-    for row, (mentions, vectors, labels) in zip(rows, prepared):
+    for row, (mentions, vectors, labels, windows) in zip(rows, prepared):
         total = Counter()
         for a, b in doc_pairs(len(row["docs"])):
             keep = [i for i, m in enumerate(mentions) if m.article in (a, b)]
             sub = [mentions[i] for i in keep]
-            groups, _ = partition(sub, None if vectors is None else vectors[keep], links_config)
+            groups, _ = partition(sub, None if vectors is None else vectors[keep], links_config,
+                                  None if windows is None else windows[keep])
             total += link_counts(row, sub, [labels[i] for i in keep], groups, [(a, b)])
         counts.append(total)
     return counts
@@ -265,13 +281,14 @@ def ablations(rows, prepared, base) -> None:
         "no appositions, reflexives, 'known as'": dict(syntactic_links=False),
         "no same-request events": dict(event_same_complement=False),
         "no within-article event chains": dict(within_event_min_cosine=1.01),
+        "no entity links by context window": dict(entity_window_min_cosine=1.01),
         "+ events linked within an article": dict(event_heads_within_article=True),
         "+ entity paraphrases at cosine 0.75": dict(entity_min_cosine=0.75),
         "+ events sharing 2 args at cosine 0.25": dict(event_args_min_cosine=0.25),
     }
     for name, change in off.items():
         if change is None:
-            stripped = [(m, None, labels) for m, _, labels in prepared]
+            stripped = [(m, None, labels, None) for m, _, labels, _ in prepared]
             print(line("  - " + name, total(evaluate(rows, stripped, base)[0])))
         else:
             print(line("  - " + name, total(evaluate(rows, prepared, replace(base, **change))[0])))

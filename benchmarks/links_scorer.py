@@ -214,16 +214,10 @@ def nested_kfold(rows, own, tables, method, links_config, folds) -> tuple[Counte
 
 
 def main() -> None:
-    from compare.encoders import get_embedder
-
     config = CompareConfig()
-    rows = E.read_jsonl(E.DATA)
-    E.CACHE.mkdir(exist_ok=True)
-    parsed = E.parse_all(rows, config)
-    embedder = E.TokenCache(get_embedder(config.model, config.backend, config.batch_size), E.CACHE)
-    own = E.prepare(rows, parsed, embedder, gold=False)
+    rows, _, _, own = E.own_mentions(config)
     t0 = time.process_time()
-    tables = [pair_table(row, *prepared, config.links) for row, prepared in zip(rows, own)]
+    tables = [pair_table(row, *prepared[:3], config.links) for row, prepared in zip(rows, own)]
     y = np.concatenate([t[2] for t in tables])
     print(f"ECB+ dev own mentions: {sum(len(t[0]) for t in tables)} candidate pairs, "
           f"{(y == 1).sum()} same chain, {(y == 0).sum()} not, {(y < 0).sum()} unannotated; "
@@ -233,7 +227,7 @@ def main() -> None:
     folds = [fold_of[r["topic"]] for r in rows]
     everything = range(len(rows))
     t0 = time.process_time()
-    rules = sum((E.link_counts(rows[k], own[k][0], own[k][2], C.partition(own[k][0], own[k][1], config.links)[0])
+    rules = sum((E.link_counts(rows[k], own[k][0], own[k][2], C.partition(own[k][0], own[k][1], config.links, own[k][3])[0])
                  for k in everything), Counter())
     print(E.line("rules (configured)", rules), f"clustering {time.process_time() - t0:.1f} s CPU")
     perfect = [np.maximum(t[2], 0).astype(float) for t in tables]  # a classifier that knows the gold chains

@@ -11,7 +11,8 @@ from compare.links import link_mentions, links_dict
 from compare.links import time as timex
 from compare.links.cluster import cluster_mentions
 from compare.links.mentions import Mention, extract_mentions
-from compare.links.signals import name_match, pair_evidence, shared_args, time_conflict, types_compatible
+from compare.links.signals import (mention_vectors, name_match, pair_evidence, shared_args, time_conflict,
+                                   types_compatible, window_vectors)
 from compare.report import to_dict
 from compare.segment import load_spacy, sentences_from_doc
 from compare.types import Article, Document
@@ -474,3 +475,61 @@ def test_people_places_and_institutions_with_an_event_suffix_stay_entities(nlp):
     kinds = {m.text: m.kind for m in extract_mentions(0, doc)}
     assert kinds["parliament"] == kinds["official"] == kinds["hospital"] == "entity"
     assert kinds["treatment"] == kinds["arrival"] == "event"     # the suffix rule still names happenings
+
+
+# --- entity links by context window -----------------------------------------
+
+def test_context_window_is_the_noun_phrase_and_its_governor(nlp):
+    doc = nlp("Reid checked into a rehab clinic in Malibu.")
+    clinic = next(m for m in extract_mentions(0, doc) if m.head == "clinic")
+    words = [doc.text[s:e] for s, e in clinic.window]
+    assert words[:4] == ["checked", "into", "a", "rehab"] and "clinic" in words and "Malibu" in words
+
+
+def test_entities_with_different_heads_link_when_head_and_window_are_close():
+    rehab = mention(head="rehab", kind="entity", subtype="thing")
+    clinic = mention(article=1, head="clinic", kind="entity", subtype="thing")
+    vectors = np.stack([unit(1, 0.2), unit(1, 0.3)])        # heads close (cosine ~0.995)
+    close, far = np.stack([unit(1, 0), unit(1, 0.1)]), np.stack([unit(1, 0), unit(0, 1)])
+    assert [set(c.members) for c in cluster_mentions([rehab, clinic], vectors, CFG, close).clusters] == [{0, 1}]
+    assert cluster_mentions([rehab, clinic], vectors, CFG, far).clusters == ()      # windows disagree
+    assert cluster_mentions([rehab, clinic], vectors, CFG).clusters == ()           # no windows: no such link
+    off = LinksConfig(entity_window_min_cosine=1.01)
+    assert cluster_mentions([rehab, clinic], vectors, off, close).clusters == ()
+
+
+def test_context_never_links_two_names_nor_one_article():
+    a = mention(head="clinton", kind="entity", subtype="person", name="Bill Clinton")
+    b = mention(article=1, head="obama", kind="entity", subtype="person", name="Barack Obama")
+    c = mention(head="clinic", kind="entity", subtype="thing", start=30)
+    vectors = windows = np.stack([unit(1, 0), unit(1, 0.01), unit(1, 0.02)])
+    assert cluster_mentions([a, b], vectors[:2], CFG, windows[:2]).clusters == ()
+    assert cluster_mentions([a, c], vectors[::2], CFG, windows[::2]).clusters == ()
+
+
+def test_window_vectors_average_the_window_words(nlp, fake_embedder):
+    doc = nlp("Reid checked into a rehab clinic in Malibu.")
+    sentences = sentences_from_doc(doc)
+    mentions = [m for m in extract_mentions(0, doc) if m.head in ("clinic", "check")]
+    heads = mention_vectors([sentences], mentions, fake_embedder)
+    windows = window_vectors([sentences], mentions, fake_embedder)
+    clinic, check = (mentions.index(next(m for m in mentions if m.head == h)) for h in ("clinic", "check"))
+    assert np.allclose(np.linalg.norm(windows, axis=1), 1, atol=1e-5)
+    assert not np.allclose(windows[clinic], heads[clinic])   # the window reaches "checked into a rehab ... Malibu"
+    assert np.allclose(windows[check], heads[check])         # no window (an event): the head's vector
+
+
+@pytest.mark.parametrize("a, b, linked", [("Thursday", "Friday", False), ("Thursday", "yesterday", True),
+                                          ("Thursday night", "Thursday", True)])
+def test_context_never_links_two_different_weekdays(a, b, linked):
+    x = mention(head=a.split()[-1].lower(), kind="entity", subtype="date")
+    y = mention(article=1, head=b.lower() + "x", kind="entity", subtype="date")
+    x, y = replace_text(x, a), replace_text(y, b)
+    vectors = np.stack([unit(1, 0), unit(1, 0.1)])
+    assert bool(cluster_mentions([x, y], vectors, CFG, vectors).clusters) == linked
+
+
+def replace_text(m: Mention, text: str) -> Mention:
+    from dataclasses import replace
+
+    return replace(m, text=text, end=m.start + len(text))

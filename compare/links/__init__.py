@@ -13,7 +13,7 @@ from typing import Sequence
 
 from .cluster import Cluster, Link, Links, cluster_mentions
 from .mentions import Mention, extract_mentions, verb_lemmas
-from .signals import mention_vectors
+from .signals import mention_vectors, window_vectors
 
 __all__ = ["Cluster", "Link", "Links", "Mention", "link_mentions", "links_dict"]
 
@@ -26,8 +26,12 @@ def link_mentions(documents: Sequence, config, embedder=None) -> Links:
     story_verbs = frozenset().union(*(verb_lemmas(d.doc) for d in parsed))
     mentions = [m for k, d in enumerate(documents) if d.doc is not None
                 for m in extract_mentions(k, d.doc, d.article.date, story_verbs)]
-    vectors = mention_vectors([d.sentences for d in documents], mentions, embedder) if config.links.use_token_vectors else None
-    return cluster_mentions(mentions, vectors, config.links)
+    if not config.links.use_token_vectors:
+        return cluster_mentions(mentions, None, config.links)
+    sentences = [d.sentences for d in documents]
+    vectors = mention_vectors(sentences, mentions, embedder)
+    windows = window_vectors(sentences, mentions, embedder) if config.links.entity_window_min_cosine <= 1 else None
+    return cluster_mentions(mentions, vectors, config.links, windows)
 
 
 def links_dict(links: Links | None) -> dict:

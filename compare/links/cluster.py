@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from .mentions import Mention
-from .signals import TYPED, bare_name, name_match, pair_evidence, time_conflict, token_cosine
+from .signals import TYPED, bare_name, context_evidence, name_match, pair_evidence, time_conflict, token_cosine
 from .time import anchors_conflict
 
 # Merge order: stronger kinds of evidence first.
@@ -194,6 +194,25 @@ def event_chain_links(mentions: Sequence[Mention], vectors: np.ndarray | None, c
     return out
 
 
+def context_links(mentions: Sequence[Mention], vectors: np.ndarray | None, windows: np.ndarray | None,
+                  config) -> list[tuple[float, int, int, str]]:
+    """(window cosine, i, j, evidence) for entities of different articles
+    with different heads whose head words and context windows are both
+    close (``signals.context_evidence``)."""
+    if vectors is None or windows is None or config.entity_window_min_cosine > 1:
+        return []
+    entity = np.array([i for i, m in enumerate(mentions) if m.kind == "entity" and not m.pronoun], dtype=int)
+    heads, contexts = vectors[entity], windows[entity]
+    close = (heads @ heads.T >= config.entity_window_head_min_cosine) & (contexts @ contexts.T >= config.entity_window_min_cosine)
+    out = []
+    for i, j in entity[np.argwhere(np.triu(close, 1))].tolist():
+        window = float(windows[i] @ windows[j])
+        evidence = context_evidence(mentions[i], mentions[j], float(vectors[i] @ vectors[j]), window, config)
+        if evidence:
+            out.append((window, i, j, evidence))
+    return out
+
+
 def ambiguous_surnames(mentions: Sequence[Mention]) -> frozenset[str]:
     """Lower-cased surnames that the full names of two different people in
     the story share ("Clinton" when both Hillary and Bill Clinton are named;
@@ -214,8 +233,10 @@ def lone_ambiguous_surname(a: Mention, b: Mention, ambiguous: frozenset[str]) ->
     return any(len(m.name.split()) == 1 and m.name.lower() in ambiguous for m in (a, b) if m.name)
 
 
-def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> list[tuple[float, int, int, str]]:
-    """(priority, i, j, evidence) for every pair that may link, strongest first."""
+def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config,
+                 windows: np.ndarray | None = None) -> list[tuple[float, int, int, str]]:
+    """(priority, i, j, evidence) for every pair that may link, strongest
+    first; ``windows``: the mentions' context-window vectors, or None."""
     ambiguous = ambiguous_surnames(mentions)
     floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
     edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window, config.syntactic_links)]
@@ -231,6 +252,8 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
             continue
         kind = evidence.split()[1].strip("'") if evidence.startswith("same") else "similar"
         edges.append((PRIORITY.get(kind, 1.0) + (cosine or 0.0), i, j, evidence))
+    edges += [(PRIORITY["similar"] + window, i, j, why) for window, i, j, why in context_links(mentions, vectors, windows, config)
+              if not lone_ambiguous_surname(mentions[i], mentions[j], ambiguous)]
     return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
 
 
@@ -268,11 +291,12 @@ def _majority(values: list[str]) -> str:
     return max(sorted(set(values)), key=values.count)
 
 
-def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> tuple[list[list[int]], list[Link]]:
+def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config,
+              windows: np.ndarray | None = None) -> tuple[list[list[int]], list[Link]]:
     """Every mention in exactly one group (singletons included), and the
     links that merged them, strongest first."""
     groups, merged = _Groups(mentions), []
-    for _, i, j, evidence in scored_edges(mentions, vectors, config):
+    for _, i, j, evidence in scored_edges(mentions, vectors, config, windows):
         if groups.union(i, j):
             merged.append(Link(i, j, evidence))
     members: dict[int, list[int]] = defaultdict(list)
@@ -281,9 +305,10 @@ def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -
     return sorted(members.values()), merged
 
 
-def cluster_mentions(mentions: Sequence[Mention], vectors: np.ndarray | None, config) -> Links:
+def cluster_mentions(mentions: Sequence[Mention], vectors: np.ndarray | None, config,
+                     windows: np.ndarray | None = None) -> Links:
     """Merge mentions into referents; keep clusters that span two or more articles."""
-    groups, merged = partition(mentions, vectors, config)
+    groups, merged = partition(mentions, vectors, config, windows)
     clusters = []
     for group in groups:
         if len({mentions[i].article for i in group}) < 2:

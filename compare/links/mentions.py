@@ -39,6 +39,11 @@ PREDICATIVE = frozenset({"acomp", "oprd"})
 ARG_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
 ARG_DEPTH = 3
 _LEADING = frozenset({"DET", "PRON", "PUNCT", "CCONJ", "ADP"})
+# An entity's context window (``context_window``): its noun phrase (these
+# dependents, each at most ``WINDOW_ARG_TOKENS`` words, no clauses) and its governor.
+WINDOW_DEPS = frozenset({"compound", "amod", "poss", "nummod", "det", "prep", "nmod"})
+WINDOW_CLAUSES = frozenset({"relcl", "ccomp", "advcl", "acl", "conj", "cc", "appos", "parataxis", "punct"})
+WINDOW_ARG_TOKENS = 6
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class Mention:
     refers_to: int = -1  # character offset of a word of the mention the syntax says this one is ("Reid, who")
     complement: str = ""  # event: stem of the verb it asks for or aims at ("appeal to Putin to *recognize*")
     relation: str = ""  # how: "relative pronoun", "reflexive", "apposition", "known as"
+    window: tuple[tuple[int, int], ...] = ()  # entity: character ranges of its context window's words
 
 
 @memo(maxsize=65536)
@@ -171,9 +177,38 @@ def is_event_noun(token: Token, story_verbs: frozenset[str]) -> bool:
     return lemma in story_verbs or lemma.endswith(EVENT_SUFFIXES) or lemma in EVENT_NOUNS
 
 
+def phrase_part(child: Token) -> list[Token]:
+    """A dependent's subtree without the clauses hanging off it, at most
+    ``WINDOW_ARG_TOKENS`` words nearest the dependent."""
+    out, stack = [], [child]
+    while stack:
+        token = stack.pop()
+        out.append(token)
+        stack.extend(c for c in token.children if c.dep_ not in WINDOW_CLAUSES)
+    return sorted(out, key=lambda t: abs(t.i - child.i))[:WINDOW_ARG_TOKENS]
+
+
+def context_window(head: Token) -> tuple[tuple[int, int], ...]:
+    """Character ranges, in text order, of an entity's noun phrase and the
+    word that governs it (through a preposition: "checked into rehab",
+    "stay at Promises", "the Promises Treatment Center in Malibu")."""
+    words = {head}
+    for child in head.children:
+        if child.dep_ in WINDOW_DEPS:
+            words.update(phrase_part(child))
+    governor = head.head
+    if head.dep_ == "pobj":
+        words.add(governor)
+        governor = governor.head
+    words.add(governor)
+    return tuple((t.idx, t.idx + len(t.text)) for t in sorted(words, key=lambda t: t.i))
+
+
 def _mention(article: int, doc: Doc, start: int, end: int, head: Token, starts: list[int], **kw) -> Mention:
     first, last = doc[start], doc[end - 1]
     s, e = first.idx, last.idx + len(last.text)
+    if kw["kind"] == "entity" and not kw.get("pronoun"):
+        kw["window"] = context_window(head)
     return Mention(article, s, e, doc[start:end].text, head=head.lemma_.lower(), stem=stem_of(head.lemma_.lower()),
                    head_start=head.idx,
                    head_end=head.idx + len(head.text), sentence=_sentence_index(head, starts), **kw)

@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from ..encoders import supports_tokens
+from ..lexicon import WEEKDAYS
 from ..names import name_variant, plain
 from .mentions import Mention
 from .time import anchors_conflict
@@ -98,6 +99,20 @@ def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder) 
     embedder has no token vectors. ``sentences[k]`` are article k's sentences;
     only sentences with a mention are encoded, in the call the fact stage
     makes (cached per sentence by ``CachingEmbedder``)."""
+    return _token_means(sentences, mentions, embedder, lambda m: ((m.head_start, m.head_end),))
+
+
+def window_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder) -> np.ndarray | None:
+    """Per mention: the same mean over the words of its context window
+    (``Mention.window``: an entity's noun phrase and governor), from the
+    same token vectors (no second encoder pass); a mention without a
+    window gets its head's vector."""
+    return _token_means(sentences, mentions, embedder, lambda m: m.window or ((m.head_start, m.head_end),))
+
+
+def _token_means(sentences: Sequence, mentions: Sequence[Mention], embedder, spans_of) -> np.ndarray | None:
+    """Per mention: the L2-normalised mean contextual vector of the tokens
+    under the character ranges ``spans_of(mention)``, ``(n_mentions, d)``."""
     if embedder is None or not supports_tokens(embedder) or not mentions:
         return None
     needed = sorted({(m.article, m.sentence) for m in mentions})
@@ -106,8 +121,11 @@ def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder) 
     out = np.zeros((len(mentions), dim), dtype=np.float32)
     for row, m in enumerate(mentions):
         sentence, (offsets, vectors) = sentences[m.article][m.sentence], encoded[(m.article, m.sentence)]
-        lo, hi = m.head_start - sentence.start, m.head_end - sentence.start
-        under = (offsets[:, 0] < hi) & (offsets[:, 1] > lo) if len(offsets) else np.zeros(0, bool)
+        under = np.zeros(len(offsets), bool)
+        for start, end in spans_of(m):
+            lo, hi = start - sentence.start, end - sentence.start
+            if len(offsets):
+                under |= (offsets[:, 0] < hi) & (offsets[:, 1] > lo)
         if under.any():
             mean = vectors[under].mean(axis=0)
             out[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
@@ -140,6 +158,27 @@ def pair_evidence(a: Mention, b: Mention, cosine: float | None, config) -> str:
     if cosine >= config.entity_min_cosine:
         return f"similar '{a.head}' / '{b.head}' (cosine {cosine:.2f})"
     return ""
+
+
+def different_weekdays(a: Mention, b: Mention) -> bool:
+    """Both mentions name a weekday and not the same one ("Thursday" /
+    "Friday"): different days whatever the articles' dates."""
+    x, y = ({w for w in m.text.lower().split() if w in WEEKDAYS} for m in (a, b))
+    return bool(x and y and not x & y)
+
+
+def context_evidence(a: Mention, b: Mention, cosine: float, window: float, config) -> str:
+    """Entities of different articles with different heads, not two names
+    ("rehab" / "Promises Treatment Center", "the giant" / "Microsoft"),
+    whose head words and context windows are both close
+    (``entity_window_head_min_cosine``, ``entity_window_min_cosine``); "" otherwise."""
+    if a.kind != "entity" or a.article == b.article or same_head(a, b) or (a.name and b.name):
+        return ""
+    if a.pronoun or b.pronoun or not types_compatible(a, b) or time_conflict(a, b) or different_weekdays(a, b):
+        return ""
+    if cosine < config.entity_window_head_min_cosine or window < config.entity_window_min_cosine:
+        return ""
+    return f"similar in context '{a.text}' / '{b.text}' (cosine {cosine:.2f}, context {window:.2f})"
 
 
 def same_request(a: Mention, b: Mention, args: tuple[str, ...], config) -> bool:
