@@ -98,9 +98,10 @@ class FactsConfig:
     # 0.38 0.761, 0.42 0.763, 0.46 0.764, 0.50 0.761, 0.54 0.760 (a flat
     # top; without pairing the best was 0.757 at 0.54, a sharp peak). The
     # seed keeps 17/18 only-in-one snippets at 0.42-0.46, 15/18 at 0.54.
-    # Facts keep ``unique_threshold`` without pairing: pairing moved a
-    # "Saturday" / "Monday" pair of sentences about two events into a date
-    # conflict on BASIL (the rest of the sentences looked agreeing).
+    # Facts keep ``unique_threshold`` without pairing: when facts read the
+    # paired verdict, BASIL (facts_per_pair.py --stories 20) gained a date
+    # conflict main does not give ("Saturday night" / "Monday"): paired
+    # phrases made the rest of the two sentences look agreeing.
     highlight_unique_threshold: float = 0.46
     # Same, for the lemma fallback (a word's score is 0 or 1): a phrase is
     # unique when at least half its weighted words are absent.

@@ -229,7 +229,7 @@ def closed_words(anchored: dict[int, float], said: dict[Unit, bool], cfg: FactsC
     ``anchor_missing_name_words`` words the other article never gives, even
     facing a name of their type ("the Russian Foreign Ministry")."""
     return frozenset(k for k, v in anchored.items() if v == 0.0) | frozenset(
-        t for u, v in said.items() if not v and u.kind == "entity"
+        t for u, v in said.items() if not v and u.kind == "entity" and cfg.anchor_missing_name_words
         and len(u.text.split()) >= cfg.anchor_missing_name_words for t in u.tokens)
 
 
