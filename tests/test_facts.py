@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from compare.config import CompareConfig, FactsConfig
-from compare.facts.families import conflicting_number, unique_runs
+from compare.facts.families import build_highlights, conflicting_number, unique_runs
 from compare.facts.match import number_counterparts, quote_overlap, same_entity, same_slot, same_speaker, same_value
-from compare.facts.phrases import Phrases, title_cased
+from compare.facts.phrases import Phrases, closed_words, mutual_pairs, title_cased
 from compare.facts.score import (SentenceTokenVectors, anchored_support, contextual_support, counterpart_sentences,
-                                 nearest_sentences, phrase_scores, smooth_clauses)
+                                 nearest_sentences, phrase_scores, phrase_support, smooth_clauses)
 from compare.facts.units import Unit
 from compare.pipeline import compare_articles
 from compare.types import AlignedPair, Alignment
@@ -98,6 +98,18 @@ def test_conflict_needs_same_slot_same_bead_and_agreeing_rest():
     assert conflicting_number(u, [number(14000, noun="soldier", start=10)], agree, bead, FactsConfig()) is None
 
 
+def test_highlights_read_the_shown_verdict_facts_the_unique_one():
+    class Doc:
+        sentences = [type("S", (), {"index": 0, "start": 0, "end": 25})()]
+    sides = (type("Side", (), {"doc": Doc})(), type("Side", (), {"doc": Doc})())
+    facts_verdict = verdict([False, True, True])
+    shown = Phrases(facts_verdict.chunks, facts_verdict.scores, facts_verdict.unique, facts_verdict.weights,
+                    (0,), shown=(False, False, True))
+    spans = [(h.start, h.end, h.status) for h in build_highlights(sides, ({0: shown}, {}), []) if h.article == 0]
+    assert spans == [(0, 15, "shared"), (20, 25, "unique")]
+    assert unique_runs(shown) == unique_runs(facts_verdict)  # facts read ``unique``
+
+
 def test_unique_runs_merge_neighbours_and_skip_punctuation():
     runs = unique_runs(verdict([False, True, True, True, False, True], [1, 1, 0, 1, 1, 2]))
     assert [(s, e, w) for s, e, w, _ in runs] == [(10, 35, 2), (50, 55, 2)]
@@ -146,6 +158,36 @@ def test_clause_mostly_unique_becomes_unique():
     weights = {0: 1.0, 1: 1.0, 2: 2.0}
     assert smooth_clauses(chunks, [False, False, True], [clause], 0.6, weights) == [False, True, True]
     assert smooth_clauses(chunks, [False, True, False], [clause], 0.6, weights) == [False, True, False]
+    # a phrase paired with one of the other report keeps its verdict inside a smoothed clause
+    assert smooth_clauses(chunks, [False, False, True], [clause], 0.6, weights, paired=frozenset({1})) == \
+        [False, False, True]
+
+
+def test_phrase_support_scores_each_word_against_each_phrase_alone():
+    # mine: word (0, 3) has subwords 0 and 1, word (4, 6) subword 2; theirs: phrase (0, 2) and phrase (3, 5)
+    mine = SentenceTokenVectors(np.array([[0, 2], [2, 3], [4, 6]]), np.eye(3, dtype=np.float32))
+    theirs = SentenceTokenVectors(np.array([[0, 2], [3, 5]]), np.array([[1, 0, 0], [0, 0, 1]], dtype=np.float32))
+    support = phrase_support([(0, 3), (4, 6)], mine, [(theirs, (0, 2)), (theirs, (3, 5)), (theirs, (9, 9))])
+    assert np.allclose(support, [[0.5, 0.0, 0.0], [0.0, 1.0, 0.0]])
+
+
+@pytest.mark.parametrize("support, floor, rows", [
+    ([[0.6, 0.2], [0.3, 0.5]], 0.45, [0, 1]),  # each row and column agree: one-to-one
+    ([[0.6, 0.2], [0.55, 0.1]], 0.45, [0]),  # row 1's best column prefers row 0
+    ([[0.6, 0.2], [0.3, 0.4]], 0.45, [0]),  # row 1 pairs with column 1 below the floor
+    ([[0.4]], 0.45, []),
+    (np.zeros((0, 0)), 0.45, []),
+])
+def test_mutual_pairs_are_one_to_one_above_the_floor(support, floor, rows):
+    assert mutual_pairs(np.asarray(support, dtype=np.float32), floor) == rows
+
+
+def test_closed_words_keep_missing_figures_and_long_names():
+    ministry = Unit("entity", 0, 24, 0, "Russian Foreign Ministry", (0, 1, 2), label="ORG")
+    obama = Unit("entity", 30, 35, 0, "Obama", (5,), label="PERSON")
+    said = {ministry: False, obama: False}
+    # the anchored figure (token 7) and the long name the other report never gives; a short name is left to pairing
+    assert closed_words({7: 0.0, 8: 1.0}, said, FactsConfig()) == {0, 1, 2, 7}
 
 
 def test_counterparts_are_bead_partners_plus_similar_sentences():

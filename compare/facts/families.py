@@ -430,7 +430,7 @@ def build_highlights(sides, phrases, conflicts: list[Fact]) -> tuple[Highlight, 
 def _sentence_highlights(side: int, verdict: Phrases, conflict_spans: list[Span]) -> list[Highlight]:
     """Merge consecutive phrases of one status; punctuation joins the run before it."""
     runs: list[list] = []
-    for chunk, unique, weight in zip(verdict.chunks, verdict.unique, verdict.weights):
+    for chunk, unique, weight in zip(verdict.chunks, verdict.highlighted, verdict.weights):
         if any(chunk.start < s.end and s.start < chunk.end for s in conflict_spans):
             status = "conflict"  # drawn by its own highlight
         elif weight == 0 and runs:

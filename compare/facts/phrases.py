@@ -21,7 +21,7 @@ from .extract import Side
 from .match import date_key, is_absolute_date, name_words, nouns_compatible, number_counterparts, same_entity, same_word
 from .score import (SentenceTokenVectors, anchored_support, configured_floor, contextual_support,
                     counterpart_sentences, isolate_tokens, lexical_support, nearest_sentences, phrase_scores,
-                    sentence_token_vectors, smooth_clauses, word_weights)
+                    phrase_support, sentence_token_vectors, smooth_clauses, word_weights)
 from .units import Unit, grammatical_slot
 
 # Share of a sentence's long words capitalised above which it is in title case.
@@ -40,6 +40,14 @@ class Phrases:
     # a sentence in no bead, judged against its nearest sentence: its verdict
     # shapes the highlights only; facts still read it as said nowhere
     orphan: bool = False
+    # the highlights' verdict per chunk (phrases paired one to one are said,
+    # ``highlight_unique_threshold``); empty: ``unique``. Facts read ``unique``.
+    shown: tuple[bool, ...] = ()
+
+    @property
+    def highlighted(self) -> tuple[bool, ...]:
+        """Per chunk: drawn as unique."""
+        return self.shown or self.unique
 
 
 def phrase_verdicts(sides: tuple[Side, Side], alignment: Alignment, config: CompareConfig,
@@ -151,11 +159,78 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
     chunks = isolate_tokens(chunks, mine.doc.doc, lone_figures)
     weights = dict(zip(token_ids, word_weights(tokens, cfg.stop_weight).tolist()))
     scores = phrase_scores(chunks, difference, weights)
-    unique = [not np.isnan(s) and s >= threshold for s in scores]
-    unique = smooth_clauses(chunks, unique, [u for u in units if u.kind == "clause"], cfg.clause_unique_share, weights,
-                            lone_figures)
+    clauses = [u for u in units if u.kind == "clause"]
+    unique = smooth_clauses(chunks, [not np.isnan(s) and s >= threshold for s in scores], clauses,
+                            cfg.clause_unique_share, weights, lone_figures)
+    shown: tuple[bool, ...] = ()
+    if cfg.mutual_phrase_support <= 1 and partners and i in vectors[side]:
+        # highlights: a lower threshold, with phrases paired one to one said
+        paired = paired_phrases(sides, side, i, partners, chunks, vectors, weights,
+                                closed_words(anchored, said_by_side[side], cfg), cfg)
+        low = [not np.isnan(s) and s >= cfg.highlight_unique_threshold and n not in paired
+               for n, s in enumerate(scores)]
+        shown = tuple(smooth_clauses(chunks, low, clauses, cfg.clause_unique_share, weights, lone_figures,
+                                     frozenset(paired)))
     return Phrases(tuple(chunks), tuple(scores), tuple(unique),
-                   tuple(sum(weights[t] for t in c.tokens) for c in chunks), partners)
+                   tuple(sum(weights[t] for t in c.tokens) for c in chunks), partners, shown=shown)
+
+
+def paired_phrases(sides, side: int, i: int, partners, chunks: list[Unit], vectors, weights: dict[int, float],
+                   closed: frozenset[int], cfg: FactsConfig) -> set[int]:
+    """Indices of ``chunks`` (content phrases holding none of ``closed``)
+    that a phrase of a counterpart sentence says in other words
+    (``mutual_pairs``: "topple" / "storm", "militants" / "gunmen")."""
+    doc, other = sides[side].doc.doc, sides[1 - side].doc.doc
+    content = [n for n, c in enumerate(chunks) if sum(weights[t] for t in c.tokens) > 0.5
+               and not closed.intersection(c.tokens)]
+    theirs = [(vectors[1 - side][j], c) for j in partners if j in vectors[1 - side]
+              for c in sides[1 - side].units[j] if c.kind == "chunk" and word_weights(
+                  [other[t] for t in c.tokens], cfg.stop_weight).max(initial=0) == 1.0]
+    if not content or not theirs or i not in vectors[side]:
+        return set()
+    forward = phrase_matrix(doc, [chunks[n] for n in content], weights, vectors[side][i], theirs)
+    backward = np.stack([phrase_matrix(other, [c], dict(zip(c.tokens, word_weights([other[t] for t in c.tokens],
+                                                                                    cfg.stop_weight).tolist())),
+                                       v, [(vectors[side][i], chunks[n]) for n in content])[0]
+                         for v, c in theirs], axis=1)
+    return {content[row] for row in mutual_pairs((forward + backward) / 2, cfg.mutual_phrase_support)}
+
+
+def mutual_pairs(support: np.ndarray, floor: float) -> list[int]:
+    """Rows of a (mine, theirs) phrase support matrix whose best column has
+    them as its best row, with support at least ``floor``: competitive
+    linking, one-to-one, as iSTS aligners pair chunks."""
+    if not support.size:
+        return []
+    best_col, best_row = support.argmax(axis=1), support.argmax(axis=0)
+    return [r for r in range(len(support)) if support[r, best_col[r]] >= floor and best_row[best_col[r]] == r]
+
+
+def phrase_matrix(doc, chunks: list[Unit], weights: dict[int, float], mine: SentenceTokenVectors,
+                  theirs: list[tuple[SentenceTokenVectors, Unit]]) -> np.ndarray:
+    """Support of each of ``chunks`` (rows: ``phrase_support`` of its words,
+    weighted by ``weights``) against each phrase of ``theirs`` alone
+    (columns). Shape (len(chunks), len(theirs))."""
+    token_ids = [t for c in chunks for t in c.tokens]
+    words = phrase_support([(doc[t].idx, doc[t].idx + len(doc[t])) for t in token_ids], mine,
+                           [(v, (c.start, c.end)) for v, c in theirs])
+    row_of = dict(zip(token_ids, range(len(token_ids))))
+    out = np.zeros((len(chunks), len(theirs)), dtype=np.float32)
+    for r, c in enumerate(chunks):
+        w = np.array([weights[t] for t in c.tokens], dtype=np.float32)
+        if w.sum():
+            out[r] = (w[:, None] * words[[row_of[t] for t in c.tokens]]).sum(axis=0) / w.sum()
+    return out
+
+
+def closed_words(anchored: dict[int, float], said: dict[Unit, bool], cfg: FactsConfig) -> frozenset[int]:
+    """Tokens a paired phrase may not make said: those anchored as said
+    nowhere (figures, dates, long names), and the words of names of at least
+    ``anchor_missing_name_words`` words the other article never gives, even
+    facing a name of their type ("the Russian Foreign Ministry")."""
+    return frozenset(k for k, v in anchored.items() if v == 0.0) | frozenset(
+        t for u, v in said.items() if not v and u.kind == "entity" and cfg.anchor_missing_name_words
+        and len(u.text.split()) >= cfg.anchor_missing_name_words for t in u.tokens)
 
 
 def facing_said(doc, other_doc, units, faced: list[Unit], said: dict[Unit, bool], said_there: dict[Unit, bool],
@@ -242,5 +317,6 @@ def shared_mention(verdict: Phrases, mention: Mention, partner: int) -> Phrases:
     hit = [len(inside.intersection(c.tokens)) * 2 >= len(c.tokens) > 0 for c in verdict.chunks]
     return Phrases(verdict.chunks, tuple(0.0 if h else s for h, s in zip(hit, verdict.scores)),
                    tuple(u and not h for u, h in zip(verdict.unique, hit)), verdict.weights,
-                   tuple(sorted(set(verdict.partners) | {partner})))
+                   tuple(sorted(set(verdict.partners) | {partner})),
+                   shown=tuple(u and not h for u, h in zip(verdict.shown, hit)))
 

@@ -84,6 +84,25 @@ def contextual_support(token_spans: list[tuple[int, int]], mine: SentenceTokenVe
     return np.where(counts > 0, (inside @ best) / np.maximum(counts, 1), 0.0).astype(np.float32)
 
 
+def phrase_support(token_spans: list[tuple[int, int]], mine: SentenceTokenVectors,
+                   theirs: list[tuple[SentenceTokenVectors, tuple[int, int]]]) -> np.ndarray:
+    """Per word span (rows) and per phrase of the other article (columns,
+    each a ``(vectors, (start, end))`` of its sentence): mean over the word's
+    subwords of the best cosine to a token of that phrase alone. Shape
+    (n_words, n_phrases); 0 where a word or a phrase has no subword."""
+    out = np.zeros((len(token_spans), len(theirs)), dtype=np.float32)
+    if not len(mine.vectors):
+        return out
+    spans = np.asarray(token_spans, dtype=np.int64).reshape(-1, 2)
+    inside = ((mine.offsets[None, :, 0] < spans[:, 1:2]) & (mine.offsets[None, :, 1] > spans[:, 0:1])).astype(np.float32)
+    counts = np.maximum(inside.sum(axis=1), 1)
+    for n, (vectors, (start, end)) in enumerate(theirs):
+        keep = (vectors.offsets[:, 0] < end) & (vectors.offsets[:, 1] > start)
+        if keep.any():
+            out[:, n] = (inside @ (mine.vectors @ vectors.vectors[keep].T).max(axis=1)) / counts
+    return out
+
+
 def lexical_support(tokens, keys: set[str]) -> np.ndarray:
     """Per spaCy token: 1 when its lemma or lower-cased form is in ``keys``."""
     return np.array([float(t.lemma_.lower() in keys or t.lower_ in keys) for t in tokens], dtype=np.float32)
@@ -151,14 +170,17 @@ def phrase_scores(chunks: list[Unit], difference: dict[int, float], weights: dic
 
 
 def smooth_clauses(chunks: list[Unit], unique: list[bool], clauses: list[Unit], share: float,
-                   weights: dict[int, float], figures: frozenset[int] = frozenset()) -> list[bool]:
+                   weights: dict[int, float], figures: frozenset[int] = frozenset(),
+                   paired: frozenset[int] = frozenset()) -> list[bool]:
     """A detachable clause whose phrases are mostly unique (by content weight
     >= ``share``) is unique as a whole: the reader sees the clause one
     report adds, not a patchwork of its words. So is an absolute "with"
     clause that holds a figure the other report never gives (token indices
     ``figures``): the figure is what it says ("with 351 MPs voting in
     favor"); a main or reported clause keeps its shared words ("has killed
-    15,000 people" against "has killed people")."""
+    15,000 people" against "has killed people"). Phrases paired one-to-one
+    with a phrase of the other report (indices ``paired``) keep their
+    verdict: the other report says them."""
     out = list(unique)
     for clause in clauses:
         inside = [n for n, c in enumerate(chunks) if clause.start <= c.start and c.end <= clause.end]
@@ -167,7 +189,7 @@ def smooth_clauses(chunks: list[Unit], unique: list[bool], clauses: list[Unit], 
         lone_figure = clause.dep == "prep" and any(figures.intersection(chunks[n].tokens) for n in inside)
         if total and (hit / total >= share or lone_figure):
             for n in inside:
-                out[n] = True
+                out[n] = out[n] or n not in paired
     return out
 
 
