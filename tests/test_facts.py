@@ -169,6 +169,10 @@ def test_phrase_support_scores_each_word_against_each_phrase_alone():
     theirs = SentenceTokenVectors(np.array([[0, 2], [3, 5]]), np.array([[1, 0, 0], [0, 0, 1]], dtype=np.float32))
     support = phrase_support([(0, 3), (4, 6)], mine, [(theirs, (0, 2)), (theirs, (3, 5)), (theirs, (9, 9))])
     assert np.allclose(support, [[0.5, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    # phrases of two sentences, interleaved: each column is scored against its own sentence
+    other = SentenceTokenVectors(np.array([[0, 4]]), np.array([[0, 1, 0]], dtype=np.float32))
+    support = phrase_support([(0, 3), (4, 6)], mine, [(other, (0, 4)), (theirs, (3, 5)), (other, (5, 9))])
+    assert np.allclose(support, [[0.5, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
 @pytest.mark.parametrize("support, floor, rows", [

@@ -165,12 +165,14 @@ def sentence_phrases(sides, side: int, i: int, partners: tuple[int, ...], vector
     shown: tuple[bool, ...] = ()
     if cfg.mutual_phrase_support <= 1 and partners and i in vectors[side]:
         # highlights: a lower threshold, with phrases paired one to one said
-        paired = paired_phrases(sides, side, i, partners, chunks, vectors, weights,
-                                closed_words(anchored, said_by_side[side], cfg), cfg)
-        low = [not np.isnan(s) and s >= cfg.highlight_unique_threshold and n not in paired
-               for n, s in enumerate(scores)]
-        shown = tuple(smooth_clauses(chunks, low, clauses, cfg.clause_unique_share, weights, lone_figures,
-                                     frozenset(paired)))
+        low = [not np.isnan(s) and s >= cfg.highlight_unique_threshold for s in scores]
+        shown = tuple(smooth_clauses(chunks, low, clauses, cfg.clause_unique_share, weights, lone_figures))
+        if any(shown):  # pairing only takes highlights away: none drawn, nothing to pair (saves its cost)
+            paired = paired_phrases(sides, side, i, partners, chunks, vectors, weights,
+                                    closed_words(anchored, said_by_side[side], cfg), cfg)
+            low = [u and n not in paired for n, u in enumerate(low)]
+            shown = tuple(smooth_clauses(chunks, low, clauses, cfg.clause_unique_share, weights, lone_figures,
+                                         frozenset(paired)))
     return Phrases(tuple(chunks), tuple(scores), tuple(unique),
                    tuple(sum(weights[t] for t in c.tokens) for c in chunks), partners, shown=shown)
 
@@ -183,16 +185,27 @@ def paired_phrases(sides, side: int, i: int, partners, chunks: list[Unit], vecto
     doc, other = sides[side].doc.doc, sides[1 - side].doc.doc
     content = [n for n, c in enumerate(chunks) if sum(weights[t] for t in c.tokens) > 0.5
                and not closed.intersection(c.tokens)]
-    theirs = [(vectors[1 - side][j], c) for j in partners if j in vectors[1 - side]
-              for c in sides[1 - side].units[j] if c.kind == "chunk" and word_weights(
-                  [other[t] for t in c.tokens], cfg.stop_weight).max(initial=0) == 1.0]
-    if not content or not theirs or i not in vectors[side]:
+    if not content or i not in vectors[side]:
         return set()
-    forward = phrase_matrix(doc, [chunks[n] for n in content], weights, vectors[side][i], theirs)
-    backward = np.stack([phrase_matrix(other, [c], dict(zip(c.tokens, word_weights([other[t] for t in c.tokens],
-                                                                                    cfg.stop_weight).tolist())),
-                                       v, [(vectors[side][i], chunks[n]) for n in content])[0]
-                         for v, c in theirs], axis=1)
+    mine = vectors[side][i]
+    # per counterpart sentence: its phrases holding a content word, and their words' weights
+    theirs: list[tuple[SentenceTokenVectors, list[Unit], dict[int, float]]] = []
+    for j in partners:
+        if j not in vectors[1 - side]:
+            continue
+        phrases = [c for c in sides[1 - side].units[j] if c.kind == "chunk"]
+        their_weights = {t: w for c in phrases
+                         for t, w in zip(c.tokens, word_weights([other[t] for t in c.tokens], cfg.stop_weight).tolist())}
+        phrases = [c for c in phrases if max((their_weights[t] for t in c.tokens), default=0.0) == 1.0]
+        if phrases:
+            theirs.append((vectors[1 - side][j], phrases, their_weights))
+    if not theirs:
+        return set()
+    forward = phrase_matrix(doc, [chunks[n] for n in content], weights, mine,
+                            [(v, c) for v, phrases, _ in theirs for c in phrases])
+    # each counterpart sentence's phrases against mine, in one call per sentence
+    backward = np.concatenate([phrase_matrix(other, phrases, their_weights, v, [(mine, chunks[n]) for n in content])
+                               for v, phrases, their_weights in theirs], axis=0).T
     return {content[row] for row in mutual_pairs((forward + backward) / 2, cfg.mutual_phrase_support)}
 
 

@@ -89,18 +89,32 @@ def phrase_support(token_spans: list[tuple[int, int]], mine: SentenceTokenVector
     """Per word span (rows) and per phrase of the other article (columns,
     each a ``(vectors, (start, end))`` of its sentence): mean over the word's
     subwords of the best cosine to a token of that phrase alone. Shape
-    (n_words, n_phrases); 0 where a word or a phrase has no subword."""
+    (n_words, n_phrases); 0 where a word or a phrase has no subword. One
+    product per sentence of the other article, the phrases' maxima at once."""
     out = np.zeros((len(token_spans), len(theirs)), dtype=np.float32)
-    if not len(mine.vectors):
+    if not len(mine.vectors) or not theirs:
         return out
-    spans = np.asarray(token_spans, dtype=np.int64).reshape(-1, 2)
-    inside = ((mine.offsets[None, :, 0] < spans[:, 1:2]) & (mine.offsets[None, :, 1] > spans[:, 0:1])).astype(np.float32)
+    inside = _covering(mine.offsets, token_spans).astype(np.float32)
     counts = np.maximum(inside.sum(axis=1), 1)
-    for n, (vectors, (start, end)) in enumerate(theirs):
-        keep = (vectors.offsets[:, 0] < end) & (vectors.offsets[:, 1] > start)
-        if keep.any():
-            out[:, n] = (inside @ (mine.vectors @ vectors.vectors[keep].T).max(axis=1)) / counts
+    columns: dict[int, list[int]] = {}  # the phrases of each sentence of the other article
+    for n, (vectors, _) in enumerate(theirs):
+        columns.setdefault(id(vectors), []).append(n)
+    for cols in columns.values():
+        vectors = theirs[cols[0]][0]
+        if not len(vectors.vectors):
+            continue
+        keep = _covering(vectors.offsets, [theirs[n][1] for n in cols])  # (phrases, their subwords)
+        cosines = mine.vectors @ vectors.vectors.T  # (my subwords, their subwords)
+        best = np.where(keep[None, :, :], cosines[:, None, :], -np.inf).max(axis=2)
+        best = np.where(keep.any(axis=1)[None, :], best, 0.0)
+        out[:, cols] = (inside @ best) / counts[:, None]
     return out
+
+
+def _covering(offsets: np.ndarray, spans) -> np.ndarray:
+    """(len(spans), len(offsets)) bool: subword k overlaps span s."""
+    spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    return (offsets[None, :, 0] < spans[:, 1:2]) & (offsets[None, :, 1] > spans[:, 0:1])
 
 
 def lexical_support(tokens, keys: set[str]) -> np.ndarray:
