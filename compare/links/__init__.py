@@ -13,7 +13,7 @@ from typing import Sequence
 
 from .cluster import Cluster, Link, Links, cluster_mentions
 from .mentions import Mention, extract_mentions, verb_lemmas
-from .signals import mention_vectors, window_vectors
+from .signals import mention_vectors, sentence_tokens, window_vectors
 
 __all__ = ["Cluster", "Link", "Links", "Mention", "link_mentions", "links_dict"]
 
@@ -29,8 +29,10 @@ def link_mentions(documents: Sequence, config, embedder=None) -> Links:
     if not config.links.use_token_vectors:
         return cluster_mentions(mentions, None, config.links)
     sentences = [d.sentences for d in documents]
-    vectors = mention_vectors(sentences, mentions, embedder)
-    windows = window_vectors(sentences, mentions, embedder) if config.links.entity_window_min_cosine <= 1 else None
+    encoded = sentence_tokens(sentences, mentions, embedder)  # one call for heads and windows
+    vectors = mention_vectors(sentences, mentions, embedder, encoded)
+    windows = window_vectors(sentences, mentions, embedder, encoded) \
+        if vectors is not None and config.links.entity_window_min_cosine <= 1 else None
     return cluster_mentions(mentions, vectors, config.links, windows)
 
 

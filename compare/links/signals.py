@@ -93,30 +93,43 @@ def token_cosine(vectors: np.ndarray | None, i: int, j: int) -> float | None:
     return float(vectors[i] @ vectors[j])
 
 
-def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder) -> np.ndarray | None:
+def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder,
+                    encoded: dict | None = None) -> np.ndarray | None:
     """Per mention: the mean of the encoder's contextual vectors of the tokens
     under its head word, L2-normalised, ``(n_mentions, d)``; None when the
     embedder has no token vectors. ``sentences[k]`` are article k's sentences;
     only sentences with a mention are encoded, in the call the fact stage
-    makes (cached per sentence by ``CachingEmbedder``)."""
-    return _token_means(sentences, mentions, embedder, lambda m: ((m.head_start, m.head_end),))
+    makes (cached per sentence by ``CachingEmbedder``). ``encoded``: what
+    ``sentence_tokens`` gave, when the caller has it already."""
+    return _token_means(sentences, mentions, embedder, lambda m: ((m.head_start, m.head_end),), encoded)
 
 
-def window_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder) -> np.ndarray | None:
+def window_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder,
+                   encoded: dict | None = None) -> np.ndarray | None:
     """Per mention: the same mean over the words of its context window
     (``Mention.window``: an entity's noun phrase and governor), from the
     same token vectors (no second encoder pass); a mention without a
     window gets its head's vector."""
-    return _token_means(sentences, mentions, embedder, lambda m: m.window or ((m.head_start, m.head_end),))
+    return _token_means(sentences, mentions, embedder, lambda m: m.window or ((m.head_start, m.head_end),), encoded)
 
 
-def _token_means(sentences: Sequence, mentions: Sequence[Mention], embedder, spans_of) -> np.ndarray | None:
-    """Per mention: the L2-normalised mean contextual vector of the tokens
-    under the character ranges ``spans_of(mention)``, ``(n_mentions, d)``."""
+def sentence_tokens(sentences: Sequence, mentions: Sequence[Mention], embedder) -> dict | None:
+    """(article, sentence) -> (token offsets, token vectors) of every sentence
+    holding a mention, in one call; None when the embedder has no token vectors."""
     if embedder is None or not supports_tokens(embedder) or not mentions:
         return None
     needed = sorted({(m.article, m.sentence) for m in mentions})
-    encoded = dict(zip(needed, embedder.encode_tokens([sentences[k][i].text for k, i in needed])))
+    return dict(zip(needed, embedder.encode_tokens([sentences[k][i].text for k, i in needed])))
+
+
+def _token_means(sentences: Sequence, mentions: Sequence[Mention], embedder, spans_of,
+                 encoded: dict | None = None) -> np.ndarray | None:
+    """Per mention: the L2-normalised mean contextual vector of the tokens
+    under the character ranges ``spans_of(mention)``, ``(n_mentions, d)``."""
+    if encoded is None:
+        encoded = sentence_tokens(sentences, mentions, embedder)
+    if encoded is None:
+        return None
     dim = next((v.shape[1] for _, v in encoded.values() if len(v)), 1)
     out = np.zeros((len(mentions), dim), dtype=np.float32)
     for row, m in enumerate(mentions):
