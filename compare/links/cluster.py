@@ -19,12 +19,13 @@ from typing import Sequence
 
 import numpy as np
 
+from .descriptors import descriptor_links
 from .mentions import Mention
 from .signals import TYPED, bare_name, context_evidence, name_match, pair_evidence, time_conflict, token_cosine
 from .time import anchors_conflict
 
 # Merge order: stronger kinds of evidence first.
-PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "chain": 1.0, "similar": 1.0}
+PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "descriptor": 1.5, "chain": 1.0, "similar": 1.0}
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
             continue
         groups[("head", m.kind, m.stem or m.head)].append(i)
         if m.name:
-            groups[("name", m.subtype, m.name.split()[-1][:1].lower())].append(i)
+            groups[("name", m.subtype, bare_name(m.name).split()[-1][:1].lower())].append(i)
         if m.complement:
             groups[("complement", m.complement)].append(i)
     pairs = {(i, j) for members in groups.values() for i, j in itertools.combinations(members, 2)}
@@ -108,6 +109,21 @@ def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
             mine = usable & np.array([m.kind == kind for m in mentions])
             mask = np.triu(sims >= floor, 1) & mine[:, None] & mine[None, :]
             pairs.update(map(tuple, np.argwhere(mask).tolist()))
+    return pairs
+
+
+def compound_pairs(mentions: Sequence[Mention], shortest: int = 4) -> set[tuple[int, int]]:
+    """Pairs of one kind whose head words end alike (``signals.compound_head``:
+    "quake" / "earthquake"), found through the heads' suffixes."""
+    by_head: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if not (m.pronoun or m.name):
+            by_head[(m.kind, m.head)].append(i)
+    pairs = set()
+    for (kind, head), members in by_head.items():
+        for k in range(shortest, len(head)):
+            for j in by_head.get((kind, head[-k:]), ()):
+                pairs.update((min(i, j), max(i, j)) for i in members)
     return pairs
 
 
@@ -240,9 +256,15 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
     ambiguous = ambiguous_surnames(mentions)
     floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
     edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window, config.syntactic_links)]
+    if config.story_descriptors:
+        edges += [(PRIORITY["descriptor"], i, j, why) for i, j, why in descriptor_links(
+            mentions, config.descriptor_own_heads, config.descriptor_min_articles, frozenset(config.descriptor_types))]
     edges += [(PRIORITY["chain"] + float(vectors[i] @ vectors[j]), i, j, why)
               for i, j, why in event_chain_links(mentions, vectors, config)]
-    for i, j in candidate_pairs(mentions, vectors, floors):
+    pairs = candidate_pairs(mentions, vectors, floors)
+    if config.compound_heads:
+        pairs |= compound_pairs(mentions)
+    for i, j in pairs:
         a, b = mentions[i], mentions[j]
         if a.article == b.article and a.kind == "event" and not config.event_heads_within_article:
             continue  # "said" ... "said" in one report are mostly different sayings
