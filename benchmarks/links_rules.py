@@ -144,8 +144,8 @@ def kfold(rows, results: dict) -> Counter:
 def variants(rows, own, plain, base) -> None:
     """Each variant on all data, with the precision of the new rule's own links;
     then the 5-fold estimate over the variants (chosen on 4/5 of the topics)."""
-    before = replace(base, story_descriptors=False)
-    people = replace(base, story_descriptors=True, descriptor_types=("person",))
+    before = replace(base, story_descriptors=False, pronoun_sole_person=False)
+    people = replace(base, story_descriptors=True, descriptor_types=("person",), pronoun_sole_person=False)
     every = ("person", "organisation", "place")
     table = {
         "rules before this round (no possessive nouns)": (plain, before),
@@ -158,17 +158,19 @@ def variants(rows, own, plain, base) -> None:
         "+ descriptors of people given in 2 articles": (own, replace(people, descriptor_min_articles=2)),
         "+ descriptors of all three given in 2 articles": (
             own, replace(people, descriptor_min_articles=2, descriptor_types=every)),
+        "+ descriptors of people, he/she to an article's only person": (own, replace(people, pronoun_sole_person=True)),
     }
     results = {}
     for name, (prepared, cfg) in table.items():
         results[name] = E.evaluate(rows, prepared, cfg)[0]
         print(E.line(name, E.total(results[name])))
         if cfg.story_descriptors:
-            annotated, right, loose = precision_of_rule(rows, prepared, cfg, "the story calls")
+            marker = "only person named" if cfg.pronoun_sole_person else "the story calls"
+            annotated, right, loose = precision_of_rule(rows, prepared, cfg, marker)
             print(f"    its links (merges): {right} right of {annotated} with both ends annotated "
                   f"({right / max(annotated, 1):.0%}); {loose} with an unannotated end")
     print(E.line(f"  {E.FOLDS}-fold over topics (variant chosen on 4/5)", kfold(rows, results)))
-    for name, cfg in {"+ descriptors of people, compound heads": replace(people, compound_heads=True)}.items():
+    for name, cfg in {"+ descriptors of people, compound heads": replace(people, compound_heads=True)}.items():  # noqa: B007
         results[name] = E.evaluate(rows, own, cfg)[0]
         print(E.line(name, E.total(results[name])))
         annotated, right, loose = precision_of_rule(rows, own, cfg, "compound head")

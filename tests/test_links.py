@@ -595,3 +595,16 @@ def test_story_descriptors_switch_adds_the_link(nlp):
         return any(reid in g and actress in g for g in groups)
 
     assert together(on) and not together(replace(on, story_descriptors=False))
+
+
+def test_she_joins_the_only_person_an_article_names_at_any_distance(nlp):
+    from compare.links.cluster import pronoun_links
+
+    text = "Tara Reid entered rehab. The clinic is in Malibu. Doctors were told. She said it helped."
+    found = extract_mentions(0, nlp(text))
+    pairs = [(found[i].text, found[j].text) for i, j, _ in pronoun_links(found, 1, sole_person=True)]
+    assert ("Tara Reid", "She") in pairs
+    assert not [j for _, j, _ in pronoun_links(found, 1) if found[j].text == "She"]  # 3 sentences: outside the window
+    # two people named: "She" could be either, and stays alone
+    two = extract_mentions(0, nlp(text.replace("Tara Reid entered", "Tara Reid and Lindsay Lohan entered")))
+    assert not [j for _, j, _ in pronoun_links(two, 1, sole_person=True) if two[j].text == "She"]

@@ -147,14 +147,17 @@ def syntactic_antecedent(mentions: Sequence[Mention], i: int, heads: dict, names
     return j if len(common) == 1 and len(named) == 1 else None
 
 
-def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True) -> list[tuple[int, int, str]]:
+def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True,
+                  sole_person: bool = False) -> list[tuple[int, int, str]]:
     """Links the syntax of one article gives (``Mention.refers_to``: relative
     pronouns, reflexives, appositions, "known as"), he/she/his/her -> the
     last named person at most ``window`` sentences before it (0 = off), and
     it/its/they/their -> an organisation named before it in the same sentence
     ("Microsoft said its patch": ECB+ own mentions entity F1 +0.004; with a
     one-sentence window no better, nor with groups such as "Russian").
-    ``syntax`` False keeps only the relative pronouns of the syntactic links."""
+    ``syntax`` False keeps only the relative pronouns of the syntactic links;
+    ``sole_person``: he/she/his/her also join, at any distance, the last
+    named person of an article that names only one person."""
     heads: dict = {}
     names: dict = defaultdict(list)
     for k, m in enumerate(mentions):
@@ -162,6 +165,10 @@ def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True)
         if m.name:
             names[m.article].append(k)
     out, last_person, last_group = [], {}, {}
+    people: dict[int, set[str]] = defaultdict(set)  # article -> surnames of the people it names
+    for m in mentions:
+        if sole_person and m.name and not m.pronoun and m.subtype == "person":
+            people[m.article].add(bare_name(m.name).split()[-1].lower())
     for i, m in sorted(enumerate(mentions), key=lambda x: (x[1].article, x[1].start)):
         if not m.pronoun and m.subtype == "person" and m.name:
             last_person[m.article] = i
@@ -175,6 +182,8 @@ def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True)
             j = last_person[m.article]
             if m.sentence - mentions[j].sentence <= window:
                 out.append((j, i, f"pronoun '{m.text}' after '{mentions[j].text}'"))
+            elif len(people[m.article]) == 1:
+                out.append((j, i, f"only person named: '{m.text}' is '{mentions[j].text}'"))
         elif m.pronoun and window and m.article in last_group and m.subtype == "group":
             j = last_group[m.article]  # it/its/they/their: an organisation named in the same sentence
             if m.sentence == mentions[j].sentence:
@@ -255,7 +264,8 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
     first; ``windows``: the mentions' context-window vectors, or None."""
     ambiguous = ambiguous_surnames(mentions)
     floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
-    edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window, config.syntactic_links)]
+    edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(
+        mentions, config.pronoun_window, config.syntactic_links, config.pronoun_sole_person)]
     if config.story_descriptors:
         edges += [(PRIORITY["descriptor"], i, j, why) for i, j, why in descriptor_links(
             mentions, config.descriptor_own_heads, config.descriptor_min_articles, frozenset(config.descriptor_types))]
