@@ -5,12 +5,13 @@
    mentions and weighted by the gold pairs each costs (pairwise counts grow
    with the square of a chain's size), the chains that cost most, and 20
    examples of the biggest classes.
-2. Variants of the rules (``LinksConfig`` switches), each scored on all
-   data and 5-fold over topics (index mod 5; a variant's thresholds chosen
-   on 4/5 of the topics by all-pairs F1, scored on the fifth), with the
-   precision of the links each new rule makes on its own.
+2. Variants of the rules (``LinksConfig`` switches; possessive nouns by
+   extracting without ``mentions.possessors``), each scored on all data,
+   with the precision of the merges each new rule makes on its own, and
+   5-fold over topics (index mod 5; the variant chosen on 4/5 of the
+   topics by all-pairs F1, scored on the fifth).
 
-    python benchmarks/links_rules.py               # ~3 min with ecb_links' caches
+    python benchmarks/links_rules.py               # ~1 min with ecb_links' caches
     python benchmarks/links_rules.py --no-errors   # variants only
 """
 from __future__ import annotations
@@ -148,7 +149,7 @@ def variants(rows, own, plain, base) -> None:
     people = replace(base, story_descriptors=True, descriptor_types=("person",), pronoun_sole_person=False)
     every = ("person", "organisation", "place")
     table = {
-        "rules before this round (no possessive nouns)": (plain, before),
+        "rules before this round + names as written": (plain, before),
         "+ possessive common nouns as mentions": (own, before),
         "+ descriptors of people": (own, people),
         "+ descriptors of people and organisations": (own, replace(people, descriptor_types=every[:2])),
