@@ -13,6 +13,7 @@
 
     python benchmarks/links_rules.py               # ~1 min with ecb_links' caches
     python benchmarks/links_rules.py --no-errors   # variants only
+    python benchmarks/links_rules.py --basil 15    # + the description links on 15 unseen BASIL stories, to read
 """
 from __future__ import annotations
 
@@ -146,7 +147,8 @@ def variants(rows, own, plain, base) -> None:
     """Each variant on all data, with the precision of the new rule's own links;
     then the 5-fold estimate over the variants (chosen on 4/5 of the topics)."""
     before = replace(base, story_descriptors=False, pronoun_sole_person=False)
-    people = replace(base, story_descriptors=True, descriptor_types=("person",), pronoun_sole_person=False)
+    people = replace(base, story_descriptors=True, descriptor_types=("person",), descriptor_min_articles=1,
+                     pronoun_sole_person=False)
     every = ("person", "organisation", "place")
     table = {
         "rules before this round + names as written": (plain, before),
@@ -160,6 +162,8 @@ def variants(rows, own, plain, base) -> None:
         "+ descriptors of all three given in 2 articles": (
             own, replace(people, descriptor_min_articles=2, descriptor_types=every)),
         "+ descriptors of people, he/she to an article's only person": (own, replace(people, pronoun_sole_person=True)),
+        "+ descriptors of people given in 2 articles, he/she to an article's only person (configured)": (
+            own, replace(people, descriptor_min_articles=2, pronoun_sole_person=True)),
     }
     results = {}
     for name, (prepared, cfg) in table.items():
@@ -179,9 +183,37 @@ def variants(rows, own, plain, base) -> None:
               f"({right / max(annotated, 1):.0%}); {loose} with an unannotated end")
 
 
+def basil_descriptions(stories: int, min_articles: int) -> None:
+    """Print every description link (``descriptors.descriptor_links``, people)
+    on the first ``stories`` BASIL dev stories, with its context, to read."""
+    from compare.links import link_mentions
+    from compare.links.descriptors import descriptor_links
+    from compare.pipeline import default_embedder, prepare_documents
+    from compare.types import Article
+
+    from _common import SHARED, read_jsonl
+
+    config = CompareConfig()
+    embedder = default_embedder(config)
+    total = 0
+    for event in read_jsonl(SHARED / "data" / "basil" / "basil_dev_2010_2014.jsonl")[:stories]:
+        articles = [Article(text=a.get("title", "") + "\n\n" + " ".join(x.strip() for x in a["sentences"] if x.strip()),
+                            date=a.get("date", "")) for a in event["articles"]]
+        documents = prepare_documents(articles, config, embedder)
+        mentions = link_mentions(documents, config, embedder).mentions
+        for _, j, why in descriptor_links(mentions, min_articles=min_articles, described=frozenset({"person"})):
+            m = mentions[j]
+            sentence = documents[m.article].sentences[m.sentence]
+            at = m.start - sentence.start
+            print(f"    {why} | ...{sentence.text[max(0, at - 70):at + 40]!r}")
+            total += 1
+    print(f"  BASIL, {stories} stories, descriptions given in {min_articles} article(s): {total} links")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-errors", action="store_true", help="skip the error analysis")
+    parser.add_argument("--basil", type=int, default=0, help="print the description links on this many BASIL stories")
     args = parser.parse_args()
     config = CompareConfig()
     rows, parsed, embedder, own = E.own_mentions(config)
@@ -194,6 +226,8 @@ def main() -> None:
     plain = E.prepare(rows, parsed, embedder, gold=False)
     M.possessors = possessors
     variants(rows, own, plain, config.links)
+    for min_articles in (1, 2) if args.basil else ():
+        basil_descriptions(args.basil, min_articles)
 
 
 if __name__ == "__main__":

@@ -348,15 +348,15 @@ class LinksConfig:
     # ECB+ own mentions: entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
     syntactic_links: bool = True
     # Story-wide descriptions (``descriptors.descriptor_links``): "the actress"
-    # joins the one named referent of ``descriptor_types`` the story calls so
-    # ("actress Tara Reid"), given in ``descriptor_min_articles`` articles;
-    # ``descriptor_own_heads``: "the center" / "Betty Ford Center" too.
-    # ECB+ own mentions, all P / F1: off 0.787 / 0.645; people 0.787 / 0.648;
-    # people, organisations, places 0.782 / 0.647 (5-fold picks people 4x).
+    # joins the one named person the story calls so ("actress Tara Reid") in
+    # ``descriptor_min_articles`` articles. ECB+ own mentions, all F1 (P 0.788):
+    # 1 article 0.655, 2 0.650; with organisations, places P 0.783. 2: on 15
+    # BASIL stories 1 gave ~10 false links ("the chief justice" -> "Justice
+    # Elena Kagan"), 2 none (docs/links.md, sixth round).
     story_descriptors: bool = True
     descriptor_types: tuple[str, ...] = ("person",)
-    descriptor_min_articles: int = 1
-    descriptor_own_heads: bool = False
+    descriptor_min_articles: int = 2
+    descriptor_own_heads: bool = False  # "the center" / "Betty Ford Center": off
     compound_heads: bool = False  # "quake" / "earthquake" as one head: ECB+ F1 flat
 
 

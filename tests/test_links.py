@@ -579,22 +579,28 @@ def test_story_wide_description_joins_the_one_person_so_described(nlp):
     assert not [j for _, j, _ in descriptor_links(mentions) if mentions[j].head == "clinic"]
 
 
-def test_story_descriptors_switch_adds_the_link(nlp):
+def test_story_descriptors_switch_and_two_articles(nlp):
     from dataclasses import replace
 
     from compare.links.cluster import partition
 
-    mentions = (extract_mentions(0, nlp("Yesterday actress Tara Reid checked into rehab."))
-                + extract_mentions(1, nlp("The actress's stay at the clinic began on Tuesday.")))
-    on = replace(CFG, story_descriptors=True)
-    reid = next(i for i, m in enumerate(mentions) if m.name == "Tara Reid")
-    actress = next(i for i, m in enumerate(mentions) if m.article == 1 and m.head == "actress")
+    titled = "Yesterday actress Tara Reid checked into rehab."
+    described = "The actress's stay at the clinic began on Tuesday."
 
-    def together(config):
+    def together(texts, config):
+        mentions = [m for k, t in enumerate(texts) for m in extract_mentions(k, nlp(t))]
+        reid = {i for i, m in enumerate(mentions) if m.name == "Tara Reid"}
+        actress = next(i for i, m in enumerate(mentions) if m.article == len(texts) - 1 and m.head == "actress")
         groups, _ = partition(mentions, None, config)
-        return any(reid in g and actress in g for g in groups)
+        return any(actress in g and reid & set(g) for g in groups)
 
-    assert together(on) and not together(replace(on, story_descriptors=False))
+    on = replace(CFG, story_descriptors=True, descriptor_min_articles=2)
+    # the title given in two articles: "the actress" of a third joins Reid
+    assert together([titled, titled, described], on)
+    assert not together([titled, titled, described], replace(on, story_descriptors=False))
+    # given in one article only: not enough by default, enough at 1
+    assert not together([titled, described], on)
+    assert together([titled, described], replace(on, descriptor_min_articles=1))
 
 
 def test_she_joins_the_only_person_an_article_names_at_any_distance(nlp):
