@@ -344,7 +344,7 @@ def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: froz
     United States", is part of that name)."""
     ent_tokens = {t.i for ent in doc.ents for t in ent}
     out = []
-    for head in [chunk.root for chunk in doc.noun_chunks] + possessors(doc):
+    for head in dict.fromkeys([chunk.root for chunk in doc.noun_chunks] + possessors(doc)):
         if head.i in ent_tokens or head.pos_ == "PRON":
             continue
         start, end = noun_span(head)
