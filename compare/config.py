@@ -316,46 +316,48 @@ class LinksConfig:
     # (annotated mentions), mostly "in Paris" / "on Monday" and "it" / "that";
     # own mentions: all F1 +0.007 but precision 0.78 -> 0.77.
     entity_min_cosine: float = 1.01
-    # ... but they link when their context windows agree as well: the mean
-    # token vector over the entity's noun phrase and governor ("checked into
-    # rehab" / "entered the Promises Treatment Center"; the same token
-    # vectors, no second encoder pass) at ``entity_window_min_cosine`` and
-    # the head cosine at ``entity_window_head_min_cosine`` (not two names;
-    # > 1 = off). ECB+ own mentions, all pairs: P / F1 0.789 / 0.629 off,
-    # 0.788 / 0.634 at (0.7, 0.8), 0.777 / 0.634 at (0.5, 0.8); 5-fold over
-    # topics (head 0.4-0.7 x window 0.6-0.9) 0.780 / 0.632 against the
-    # rules' 0.777 / 0.627; folds pick (0.5, 0.8) 3x, (0.7, 0.8) 2x. The
-    # windows encoded as texts by the sentence encoder instead: 5-fold
-    # 0.628, and +38% CPU on BASIL (docs/links.md, fifth round).
+    # ... but they link when their context windows agree as well (mean token
+    # vector over the noun phrase and governor: "checked into rehab" /
+    # "entered the Promises Treatment Center") at ``entity_window_min_cosine``,
+    # head cosine ``entity_window_head_min_cosine`` (not two names; > 1 = off).
+    # ECB+ own mentions, all P / F1: off 0.789 / 0.629, (0.7, 0.8) 0.788 /
+    # 0.634; 5-fold (head 0.4-0.7 x window 0.6-0.9) 0.780 / 0.632 (fifth round).
     entity_window_head_min_cosine: float = 0.7
     entity_window_min_cosine: float = 0.8
-    # Link two events of one article (same head, or paraphrase); off: events
-    # link only across articles ("said" ... "said" in one report are mostly
-    # different sayings). ECB+: +0.001 F1 when on.
+    # Link two events of one article (same head, or paraphrase); off: "said"
+    # ... "said" in one report are mostly different sayings (ECB+: +0.001 on).
     event_heads_within_article: bool = False
     # Within-article event chains (``cluster.event_chain_links``): an event
     # joins its most similar earlier event of the article, in another
-    # sentence at most ``within_event_max_sentences`` before, at this
-    # contextual cosine (> 1 = off), so that a cross-article link of one
-    # serves the whole chain ("killed" ... "the murder"). ECB+ own mentions
-    # (before the event-noun list), event F1 (all F1): off 0.647 (0.616),
-    # 0.55 0.655 (0.617), 0.58 0.659
-    # (0.621), 0.6 0.662 (0.622), 0.62 0.654 (0.619), 0.65 0.645 (0.615);
-    # within 1 / 2 / 3 / 4 / 6 sentences at 0.6: 0.654 / 0.655 / 0.662 /
-    # 0.658 / 0.660. Gold within-article pairs of different heads at >= 0.6
-    # in different sentences: right 67% (30 of 45); in one sentence 8%.
-    # Every fold of the 5-fold grid picks 0.6 (docs/links.md).
+    # sentence at most ``within_event_max_sentences`` before, at this cosine
+    # (> 1 = off): "killed" ... "the murder". ECB+ own mentions (before the
+    # event-noun list), event F1: off 0.647, 0.55 0.655, 0.6 0.662, 0.65
+    # 0.645; within 1 / 3 / 6 sentences 0.654 / 0.662 / 0.660; every fold of
+    # the 5-fold grid picks 0.6 (docs/links.md).
     within_event_min_cosine: float = 0.6
     within_event_max_sentences: int = 3
     # he/she/his/her joins the last named person at most this many sentences
     # before it in the same article (0 = only relative pronouns join).
     # ECB+ own mentions: entity F1 0.579 at 0, 0.609 at 1 (1 chosen in every fold).
+    # ``pronoun_sole_person``: at any distance when the article names one
+    # person (ECB+ all P / F1 0.787 / 0.652 -> 0.788 / 0.655, 5-fold 0.655).
     pronoun_window: int = 1
-    # Appositions ("Felt, the FBI director"), reflexives ("hanged himself")
-    # and "known as" join mentions of one article (relative pronouns always
-    # do). ECB+ own mentions: entity F1 0.587 -> 0.609 (precision 0.846 ->
-    # 0.803), all 0.605 -> 0.617.
+    pronoun_sole_person: bool = True
+    # Appositions ("Felt, the FBI director"), reflexives ("hanged himself"),
+    # "known as" join mentions of one article (relative pronouns always do).
+    # ECB+ own mentions: entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
     syntactic_links: bool = True
+    # Story-wide descriptions (``descriptors.descriptor_links``): "the actress"
+    # joins the one named person the story calls so ("actress Tara Reid") in
+    # ``descriptor_min_articles`` articles. ECB+ own mentions, all F1 (P 0.788):
+    # 1 article 0.655, 2 0.650; with organisations, places P 0.783. 2: on 15
+    # BASIL stories 1 gave ~10 false links ("the chief justice" -> "Justice
+    # Elena Kagan"), 2 none (docs/links.md, sixth round).
+    story_descriptors: bool = True
+    descriptor_types: tuple[str, ...] = ("person",)
+    descriptor_min_articles: int = 2
+    descriptor_own_heads: bool = False  # "the center" / "Betty Ford Center": off
+    compound_heads: bool = False  # "quake" / "earthquake" as one head: ECB+ F1 flat
 
 
 # GroupingConfig (story grouping of a pile, not a field of CompareConfig) lives

@@ -19,12 +19,13 @@ from typing import Sequence
 
 import numpy as np
 
+from .descriptors import descriptor_links
 from .mentions import Mention
 from .signals import TYPED, bare_name, context_evidence, name_match, pair_evidence, time_conflict, token_cosine
 from .time import anchors_conflict
 
 # Merge order: stronger kinds of evidence first.
-PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "chain": 1.0, "similar": 1.0}
+PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "descriptor": 1.5, "chain": 1.0, "similar": 1.0}
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
             continue
         groups[("head", m.kind, m.stem or m.head)].append(i)
         if m.name:
-            groups[("name", m.subtype, m.name.split()[-1][:1].lower())].append(i)
+            groups[("name", m.subtype, bare_name(m.name).split()[-1][:1].lower())].append(i)
         if m.complement:
             groups[("complement", m.complement)].append(i)
     pairs = {(i, j) for members in groups.values() for i, j in itertools.combinations(members, 2)}
@@ -108,6 +109,21 @@ def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
             mine = usable & np.array([m.kind == kind for m in mentions])
             mask = np.triu(sims >= floor, 1) & mine[:, None] & mine[None, :]
             pairs.update(map(tuple, np.argwhere(mask).tolist()))
+    return pairs
+
+
+def compound_pairs(mentions: Sequence[Mention], shortest: int = 4) -> set[tuple[int, int]]:
+    """Pairs of one kind whose head words end alike (``signals.compound_head``:
+    "quake" / "earthquake"), found through the heads' suffixes."""
+    by_head: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if not (m.pronoun or m.name):
+            by_head[(m.kind, m.head)].append(i)
+    pairs = set()
+    for (kind, head), members in by_head.items():
+        for k in range(shortest, len(head)):
+            for j in by_head.get((kind, head[-k:]), ()):
+                pairs.update((min(i, j), max(i, j)) for i in members)
     return pairs
 
 
@@ -131,14 +147,17 @@ def syntactic_antecedent(mentions: Sequence[Mention], i: int, heads: dict, names
     return j if len(common) == 1 and len(named) == 1 else None
 
 
-def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True) -> list[tuple[int, int, str]]:
+def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True,
+                  sole_person: bool = False) -> list[tuple[int, int, str]]:
     """Links the syntax of one article gives (``Mention.refers_to``: relative
     pronouns, reflexives, appositions, "known as"), he/she/his/her -> the
     last named person at most ``window`` sentences before it (0 = off), and
     it/its/they/their -> an organisation named before it in the same sentence
     ("Microsoft said its patch": ECB+ own mentions entity F1 +0.004; with a
     one-sentence window no better, nor with groups such as "Russian").
-    ``syntax`` False keeps only the relative pronouns of the syntactic links."""
+    ``syntax`` False keeps only the relative pronouns of the syntactic links;
+    ``sole_person``: he/she/his/her also join, at any distance, the last
+    named person of an article that names only one person."""
     heads: dict = {}
     names: dict = defaultdict(list)
     for k, m in enumerate(mentions):
@@ -146,6 +165,10 @@ def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True)
         if m.name:
             names[m.article].append(k)
     out, last_person, last_group = [], {}, {}
+    people: dict[int, set[str]] = defaultdict(set)  # article -> surnames of the people it names
+    for m in mentions:
+        if sole_person and m.name and not m.pronoun and m.subtype == "person":
+            people[m.article].add(bare_name(m.name).split()[-1].lower())
     for i, m in sorted(enumerate(mentions), key=lambda x: (x[1].article, x[1].start)):
         if not m.pronoun and m.subtype == "person" and m.name:
             last_person[m.article] = i
@@ -159,6 +182,8 @@ def pronoun_links(mentions: Sequence[Mention], window: int, syntax: bool = True)
             j = last_person[m.article]
             if m.sentence - mentions[j].sentence <= window:
                 out.append((j, i, f"pronoun '{m.text}' after '{mentions[j].text}'"))
+            elif len(people[m.article]) == 1:
+                out.append((j, i, f"only person named: '{m.text}' is '{mentions[j].text}'"))
         elif m.pronoun and window and m.article in last_group and m.subtype == "group":
             j = last_group[m.article]  # it/its/they/their: an organisation named in the same sentence
             if m.sentence == mentions[j].sentence:
@@ -239,10 +264,17 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
     first; ``windows``: the mentions' context-window vectors, or None."""
     ambiguous = ambiguous_surnames(mentions)
     floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
-    edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(mentions, config.pronoun_window, config.syntactic_links)]
+    edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(
+        mentions, config.pronoun_window, config.syntactic_links, config.pronoun_sole_person)]
+    if config.story_descriptors:
+        edges += [(PRIORITY["descriptor"], i, j, why) for i, j, why in descriptor_links(
+            mentions, config.descriptor_own_heads, config.descriptor_min_articles, frozenset(config.descriptor_types))]
     edges += [(PRIORITY["chain"] + float(vectors[i] @ vectors[j]), i, j, why)
               for i, j, why in event_chain_links(mentions, vectors, config)]
-    for i, j in candidate_pairs(mentions, vectors, floors):
+    pairs = candidate_pairs(mentions, vectors, floors)
+    if config.compound_heads:
+        pairs |= compound_pairs(mentions)
+    for i, j in pairs:
         a, b = mentions[i], mentions[j]
         if a.article == b.article and a.kind == "event" and not config.event_heads_within_article:
             continue  # "said" ... "said" in one report are mostly different sayings

@@ -14,7 +14,7 @@ import numpy as np
 from ..encoders import supports_tokens
 from ..lexicon import WEEKDAYS
 from ..names import name_variant, plain
-from .mentions import Mention
+from .mentions import Mention, bare_name
 from .time import anchors_conflict
 
 # Entity subtypes that never name one referent together (a person is not a
@@ -27,15 +27,13 @@ def same_head(a: Mention, b: Mention) -> bool:
     return (a.stem or a.head) == (b.stem or b.head) and not (a.pronoun or b.pronoun)
 
 
-# Words around a person's name that are not the name ("Dr. Sanjay Gupta",
-# "W. Mark Felt Sr.").
-NAME_AFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "dr", "mr", "mrs", "ms", "miss", "sir", "prof"})
-
-
-def bare_name(name: str) -> str:
-    """A person's name without titles and generational suffixes."""
-    words = [w for w in name.replace(".", "").split() if w.lower() not in NAME_AFFIXES]
-    return " ".join(words) or name
+def compound_head(a: Mention, b: Mention, shortest: int = 4) -> bool:
+    """One head word ends with the other, at least ``shortest`` letters
+    ("quake" / "earthquake", "ship" / "warship"); not names nor pronouns."""
+    if a.pronoun or b.pronoun or a.name or b.name:
+        return False
+    x, y = sorted((a.head, b.head), key=len)
+    return x != y and len(x) >= shortest and y.endswith(x)
 
 
 def name_match(a: str, b: str, people: bool = False) -> str:
@@ -164,6 +162,9 @@ def pair_evidence(a: Mention, b: Mention, cosine: float | None, config) -> str:
     if same_head(a, b):
         floor = config.same_head_min_cosine if a.kind == "event" else config.entity_same_head_min_cosine
         return f"same head '{a.head}'{said}" if cosine is None or cosine >= floor else ""
+    if config.compound_heads and compound_head(a, b):
+        floor = config.same_head_min_cosine if a.kind == "event" else config.entity_same_head_min_cosine
+        return f"compound head '{a.head}' / '{b.head}'{said}" if cosine is None or cosine >= floor else ""
     if cosine is None:
         return ""
     if a.kind == "event":
