@@ -614,3 +614,35 @@ def test_she_joins_the_only_person_an_article_names_at_any_distance(nlp):
     # two people named: "She" could be either, and stays alone
     two = extract_mentions(0, nlp(text.replace("Tara Reid entered", "Tara Reid and Lindsay Lohan entered")))
     assert not [j for _, j, _ in pronoun_links(two, 1, sole_person=True) if two[j].text == "She"]
+
+
+def test_tokens_under_marks_the_tokens_each_mention_overlaps():
+    from compare.links.signals import tokens_under
+
+    offsets = np.array([[0, 3], [4, 9], [9, 10], [11, 15]])  # "The voters' vote"
+    under = tokens_under([[(4, 10)], [(0, 3), (11, 15)], [(20, 25)]], offsets)
+    assert under.tolist() == [[False, True, True, False], [True, False, False, True], [False] * 4]
+
+
+def test_normalised_means_equal_the_row_by_row_mean_to_the_bit():
+    from compare.links.signals import normalised_means
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(6, 8)).astype(np.float32)
+    under = np.array([[0, 1, 0, 0, 0, 0], [1, 0, 1, 1, 0, 1], [0] * 6, [1] * 6], dtype=bool)
+    got = normalised_means(vectors, under)
+    assert got.dtype == np.float32 and not got[2].any()
+    for k in (0, 1, 3):
+        mean = vectors[under[k]].mean(axis=0)
+        assert np.array_equal(got[k], mean / max(float(np.linalg.norm(mean)), 1e-9))
+
+
+def test_in_article_renumbers_a_copy_and_keeps_a_mention_already_there():
+    from dataclasses import replace
+
+    from compare.links.cluster import in_article
+
+    m = mention(article=2, name="Tara Reid", kind="entity", subtype="person")
+    moved = in_article(m, 1)
+    assert moved == replace(m, article=1) and m.article == 2
+    assert in_article(m, 2) is m

@@ -123,23 +123,49 @@ def sentence_tokens(sentences: Sequence, mentions: Sequence[Mention], embedder) 
 def _token_means(sentences: Sequence, mentions: Sequence[Mention], embedder, spans_of,
                  encoded: dict | None = None) -> np.ndarray | None:
     """Per mention: the L2-normalised mean contextual vector of the tokens
-    under the character ranges ``spans_of(mention)``, ``(n_mentions, d)``."""
+    under the character ranges ``spans_of(mention)``, ``(n_mentions, d)``.
+    The tokens under every mention of a sentence are found at once; the means are taken
+    as ``ndarray.mean`` does, so the vectors are the same to the bit."""
     if encoded is None:
         encoded = sentence_tokens(sentences, mentions, embedder)
     if encoded is None:
         return None
     dim = next((v.shape[1] for _, v in encoded.values() if len(v)), 1)
     out = np.zeros((len(mentions), dim), dtype=np.float32)
+    by_sentence: dict[tuple[int, int], list[int]] = {}
     for row, m in enumerate(mentions):
-        sentence, (offsets, vectors) = sentences[m.article][m.sentence], encoded[(m.article, m.sentence)]
-        under = np.zeros(len(offsets), bool)
-        for start, end in spans_of(m):
-            lo, hi = start - sentence.start, end - sentence.start
-            if len(offsets):
-                under |= (offsets[:, 0] < hi) & (offsets[:, 1] > lo)
-        if under.any():
-            mean = vectors[under].mean(axis=0)
-            out[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        by_sentence.setdefault((m.article, m.sentence), []).append(row)
+    for (article, index), rows in by_sentence.items():
+        offsets, vectors = encoded[(article, index)]
+        if len(offsets):
+            start = sentences[article][index].start
+            under = tokens_under([[(s - start, e - start) for s, e in spans_of(mentions[r])] for r in rows], offsets)
+            out[rows] = normalised_means(vectors, under)
+    return out
+
+
+def tokens_under(spans: Sequence[Sequence[tuple[int, int]]], offsets: np.ndarray) -> np.ndarray:
+    """``(len(spans), n_tokens)`` bool: token t overlaps one of the character
+    ranges ``spans[k]`` (``offsets``: the tokens' ``(start, end)``)."""
+    owner = np.repeat(np.arange(len(spans)), [len(s) for s in spans])
+    ranges = np.array([r for s in spans for r in s], dtype=np.int64).reshape(-1, 2)
+    hits = (offsets[None, :, 0] < ranges[:, 1:2]) & (offsets[None, :, 1] > ranges[:, 0:1])
+    under = np.zeros((len(spans), len(offsets)), dtype=bool)
+    np.logical_or.at(under, owner, hits)
+    return under
+
+
+def normalised_means(vectors: np.ndarray, under: np.ndarray) -> np.ndarray:
+    """Row k: the L2-normalised mean of ``vectors[under[k]]``, zeros where
+    no token is under; float32 ``(len(under), d)``. A lone token's row is
+    its own mean (the mean of one row is that row, to the bit)."""
+    out = np.zeros((len(under), vectors.shape[1]), dtype=np.float32)
+    counts = under.sum(axis=1)
+    lone = np.flatnonzero(counts == 1)
+    means = dict(zip(lone.tolist(), vectors[under[lone].argmax(axis=1)]))
+    means.update((k, vectors[under[k]].mean(axis=0)) for k in np.flatnonzero(counts > 1).tolist())
+    for k, mean in means.items():
+        out[k] = mean / max(float(np.sqrt(mean.dot(mean))), 1e-9)
     return out
 
 
