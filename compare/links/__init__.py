@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from threadpoolctl import threadpool_limits
+
 from .cluster import Cluster, Link, Links, cluster_mentions
 from .mentions import Mention, extract_mentions, verb_lemmas
 from .signals import mention_vectors, sentence_tokens, window_vectors
@@ -22,6 +24,14 @@ def link_mentions(documents: Sequence, config, embedder=None) -> Links:
     """Cluster the mentions of ``documents`` (parsed ``Document``s of one story).
     Articles without a parse contribute no mentions. ``config`` is a
     ``CompareConfig``; ``embedder`` gives token vectors when it has them."""
+    # One BLAS thread, as in ``pipeline.compare_documents``: the mention
+    # similarity matrices are small, and OpenBLAS's second thread spun on the
+    # other core for as long as the clustering ran (BASIL: CPU 2x wall time).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _link_mentions(documents, config, embedder)
+
+
+def _link_mentions(documents: Sequence, config, embedder) -> Links:
     parsed = [d for d in documents if d.doc is not None]
     story_verbs = frozenset().union(*(verb_lemmas(d.doc) for d in parsed))
     mentions = [m for k, d in enumerate(documents) if d.doc is not None
