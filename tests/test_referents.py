@@ -259,3 +259,17 @@ def test_one_sided_qualifier_gives_way_to_the_linked_referent():
                                 "collusion", "alleged", "", "Both refer to collusion; ... Qualifier: alleged.")
     assert _without_one_sided([one, other], [linked]) == [other]
     assert _without_one_sided([one, other], []) == [one, other]
+
+
+def test_side_words_are_read_once_per_article_whatever_the_article_number(fake_embedder, config):
+    """The story's table, each pair's table and its findings read one referent's
+    words off one article: computed once, whichever number the pair gives it."""
+    from compare.links.cluster import in_article
+
+    result = run("The salacious memos were released on Thursday. Lawmakers read the memos closely.",
+                 "The memos were released on Thursday. Lawmakers read the memos closely.", fake_embedder, config)
+    mentions = [result.links.mentions[i] for c in result.links.clusters for i in c.members
+                if result.links.mentions[i].article == 0]
+    first = referents.side_words(result.a, mentions, config.framing)
+    again = referents.side_words(result.a, [in_article(m, 2) for m in mentions], config.framing)
+    assert "salacious" in first.words and again is first

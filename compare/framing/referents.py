@@ -16,9 +16,10 @@ Trump") are not reported.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from .. import names
+from ..caches import per_parse
 from ..config import FramingConfig
 from ..lexicon import EVALUATIVE_WORDS, GENERIC_HEADS, NEUTRAL_MODIFIERS, TITLES
 from ..links.mentions import stem_of
@@ -60,12 +61,31 @@ def enclosing_phrase(mention: Any, nps: Sequence[NounPhrase]) -> NounPhrase | No
     return min(fits, key=lambda np: (np.end - np.start, np.start)) if fits else None
 
 
+class OwnMention(NamedTuple):
+    """What ``side_words`` reads of a link mention (not its article number,
+    which differs between the story's links and a pair's view of them)."""
+
+    start: int
+    end: int
+    text: str
+    head: str
+    name: str
+
+
 def side_words(doc: Document, mentions: Sequence[Any], config: FramingConfig, person: str = "") -> SideWords:
     """The words one article uses for one referent (``mentions``: its link
     mentions of it). For a person (``person``: the referent's name) only
-    phrases that carry that name or stand in apposition to it count."""
+    phrases that carry that name or stand in apposition to it count.
+    Cached per article: the story's referent table, each pair's table and
+    its framing findings read the same referents."""
+    own = tuple(OwnMention(m.start, m.end, m.text, m.head, m.name) for m in mentions
+                if not m.pronoun and any(c.isalnum() for c in m.text))
+    return _side_words(doc, own, config, person)[0]
+
+
+@per_parse(maxsize=512)
+def _side_words(doc: Document, own: tuple[OwnMention, ...], config: FramingConfig, person: str) -> tuple[SideWords]:
     nps = noun_phrases(doc, config)
-    own = [m for m in mentions if not m.pronoun and any(c.isalnum() for c in m.text)]
     phrases = [np for np in (enclosing_phrase(m, nps) for m in own) if np is not None]
     if person:  # "Kim Jong Un, the North Korean leader": the apposition labels him too
         phrases = [np for np in phrases + [np for np in nps if np.named and not np.anchors]
@@ -75,7 +95,7 @@ def side_words(doc: Document, mentions: Sequence[Any], config: FramingConfig, pe
     name_words = {names.fold(w) for m in own for w in m.name.split()}
     heads = frozenset(h for h in (_role(np) for np in phrases) if h and names.fold(h) not in name_words)
     descriptors = frozenset(_marked_form(w, doc, phrases) for w in modifier_words(doc, phrases))
-    return SideWords(tuple((m.start, m.end, m.text) for m in own), tuple(phrases), words, heads, descriptors)
+    return (SideWords(tuple((m.start, m.end, m.text) for m in own), tuple(phrases), words, heads, descriptors),)
 
 
 # Parts of speech of a word that describes the head of its phrase ("the
