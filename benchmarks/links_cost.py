@@ -2,8 +2,8 @@
 
 Prepares the first N BASIL dev stories once (parse, sentence vectors, token
 vectors: the work both runs share), then compares every story and renders
-its outputs (``outputs.story_files``, ``corpus_tables.story_table_rows``:
-the batch's write stage, without the disk) with the linking stage off and
+its outputs (``outputs.story_files``, and ``corpus_tables.story_table_rows`` as
+``done.json`` holds them: the batch's write stage, without the disk) with the linking stage off and
 on, alternating, in this thread. Prints the CPU time of each run split into
 compare and write, and with ``--profile N`` the N functions under
 ``compare/`` the links run spends most cumulative time in.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import pstats
 import sys
 import time
@@ -56,7 +57,7 @@ def run(stories: list[list], config, embedder) -> tuple[float, float]:
         story = compare_story(documents, config, embedder)
         t1 = time.process_time()
         story_files(story, ("json", "html"))
-        story_table_rows(story, config)
+        json.dumps({"tables": story_table_rows(story, config)}, indent=2, ensure_ascii=False)  # as in done.json
         compare_s, write_s = compare_s + t1 - t0, write_s + time.process_time() - t1
     return compare_s, write_s
 
