@@ -24,6 +24,7 @@ from .pipeline import as_article, compare_documents, detect_languages, embedder_
 from .report import SCHEMA_VERSION, referents_dict, to_dict, warning_dict
 from .failsoft import Collector
 from .types import AnalysisWarning, Article, Comparison, Document, Span
+from .unionfind import UnionFind
 
 log = logging.getLogger(__name__)
 
@@ -89,30 +90,6 @@ class StoryComparison:
 
 
 # ---------------------------------------------------------------- clustering
-
-class UnionFind:
-    """Disjoint sets over hashable nodes; ``find`` returns a set's representative."""
-
-    def __init__(self) -> None:
-        self.parent: dict[Any, Any] = {}
-
-    def add(self, node: Any) -> None:
-        self.parent.setdefault(node, node)
-
-    def find(self, node: Any) -> Any:
-        root = node
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[node] != root:  # path compression
-            self.parent[node], node = root, self.parent[node]
-        return root
-
-    def union(self, a: Any, b: Any) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The smaller node becomes the root, so results do not depend on call order.
-            self.parent[max(ra, rb)] = min(ra, rb)
-
 
 def cluster_nodes(links: Iterable[Sequence[Node]]) -> list[list[Node]]:
     """Group nodes: the nodes of one link belong together, and so do nodes of

@@ -13,6 +13,7 @@ import itertools
 from collections import defaultdict
 from typing import Sequence
 
+from ..unionfind import UnionFind
 from .mentions import Mention
 from .signals import name_match
 
@@ -25,18 +26,14 @@ def referents(mentions: Sequence[Mention]) -> dict[int, int]:
     types; names that ``name_match`` says are one name (same type) share an id."""
     named = [i for i, m in enumerate(mentions) if m.name and not m.pronoun and m.subtype in DESCRIBED]
     keys = sorted({(mentions[i].subtype, mentions[i].name) for i in named})
-    parent = list(range(len(keys)))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            k = parent[k]
-        return k
-
-    for (x, (tx, nx)), (y, (ty, ny)) in itertools.combinations(enumerate(keys), 2):
+    sets = UnionFind()
+    for key in keys:
+        sets.add(key)
+    for (tx, nx), (ty, ny) in itertools.combinations(keys, 2):
         if tx == ty and name_match(nx, ny, people=tx == "person"):
-            parent[find(y)] = find(x)
-    index = {key: find(k) for k, key in enumerate(keys)}
-    return {i: index[(mentions[i].subtype, mentions[i].name)] for i in named}
+            sets.union((tx, nx), (ty, ny))
+    position = {key: k for k, key in enumerate(keys)}
+    return {i: position[sets.find((mentions[i].subtype, mentions[i].name))] for i in named}
 
 
 def own_head(m: Mention) -> str:
