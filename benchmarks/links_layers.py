@@ -34,6 +34,7 @@ heads from layer 6 and context windows (the entity window rule) from 4.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import pickle
 import sys
@@ -122,8 +123,12 @@ class LayerView:
 
 
 def mentions_and_labels(rows, parsed) -> list[tuple]:
-    """Per subtopic: (own mentions, their annotated-mention labels, sentences), cached."""
-    path = CACHE / "mentions.pkl"
+    """Per subtopic: (own mentions, their annotated-mention labels), cached
+    under a digest of the code that extracts them."""
+    repo = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(b"".join((repo / f).read_bytes() for f in (
+        "compare/links/mentions.py", "compare/links/time.py", "compare/lexicon.py", "compare/names.py"))).hexdigest()
+    path = CACHE / f"mentions-{digest[:12]}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
     out = []
@@ -314,8 +319,8 @@ def run_variant(variant, rows, prepared, base, last_pops, groups) -> dict:
 
 def _centre(grid: dict, combos: list[dict]) -> int:
     """Index of the combination at every threshold's factor 1."""
-    offsets = {**EVENT_GRID, **ENTITY_GRID}
-    want = {k: v[offsets[k].index(1.0)] for k, v in grid.items()}
+    factors = {**EVENT_GRID, **ENTITY_GRID}
+    want = {k: v[factors[k].index(1.0)] for k, v in grid.items()}
     return combos.index(want)
 
 
