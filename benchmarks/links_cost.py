@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import sys
 import time
@@ -48,6 +47,7 @@ def prepared_stories(count: int, config, embedder) -> list[list]:
 def run(stories: list[list], config, embedder) -> tuple[float, float]:
     """CPU seconds spent comparing and rendering the outputs of every story."""
     from compare.corpus_tables import story_table_rows
+    from compare.json_text import indented_json
     from compare.outputs import story_files
     from compare.story import compare_story
 
@@ -57,7 +57,7 @@ def run(stories: list[list], config, embedder) -> tuple[float, float]:
         story = compare_story(documents, config, embedder)
         t1 = time.process_time()
         story_files(story, ("json", "html"))
-        json.dumps({"tables": story_table_rows(story, config)}, indent=2, ensure_ascii=False)  # as in done.json
+        indented_json({"tables": story_table_rows(story, config)})  # as in done.json
         compare_s, write_s = compare_s + t1 - t0, write_s + time.process_time() - t1
     return compare_s, write_s
 
