@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from compare.json_text import indented_json, layout, outside_strings
+from compare.json_text import indented_json, line_breaks, structure
 
 # Characters that could confuse a layout done on the encoded text: JSON's own
 # punctuation and escapes inside strings, control characters, non-ASCII, astral.
@@ -49,16 +49,16 @@ def test_same_text_as_json_dumps_on_edge_cases(data):
     assert indented_json(data) == reference(data)
 
 
-def test_outside_strings_masks_string_literals_but_their_closing_quote():
-    plain = np.frombuffer(b'{"a": ["x,y"],"b": 1}', np.uint8)
-    assert "".join(chr(c) for c, out in zip(plain, outside_strings(plain)) if out) == '{": ["],": 1}'
+def test_structure_skips_punctuation_inside_strings():
+    code = b'{"a": ["x,y]"],"b\\\\": "\\"[",1: {}}'
+    assert [chr(code[i]) for i in structure(code)] == ["{", "[", "]", ",", ",", "{", "}", "}"]
 
 
-def test_layout_breaks_lines_by_depth_and_skips_empty_containers():
-    before, after = layout(b'{"a": [1,[]],"b": {}}')
-    # "{" opens depth 1: "\n  " (3 bytes) after it; "[" at depth 2; "," inside the list at depth 2
-    assert {i: int(n) for i, n in enumerate(after) if n} == {0: 3, 6: 5, 8: 5, 12: 3}
-    assert {i: int(n) for i, n in enumerate(before) if n} == {11: 3, 20: 1}
+def test_line_breaks_by_depth_skip_empty_containers():
+    at, length = line_breaks(b'{"a": [1,[]],"b": {}}')
+    # after "{" (depth 1: newline + 2 spaces), after "[" and "," inside the list (depth 2),
+    # before the list's "]" (depth 1), after "," (depth 1), before the last "}" (depth 0)
+    assert list(zip(at.tolist(), length.tolist())) == [(1, 3), (7, 5), (9, 5), (11, 3), (13, 3), (20, 1)]
 
 
 def test_errors_are_json_dumps_errors():
