@@ -5,7 +5,7 @@ vectors: the work both runs share), then compares every story and renders
 its outputs (``outputs.story_files``, and ``corpus_tables.story_table_rows`` as
 ``done.json`` holds them: the batch's write stage, without the disk) with the linking stage off and
 on, alternating, in this thread. Prints the CPU time of each run split into
-compare and write, and with ``--profile N`` the N functions under
+compare and write (the heap frozen as ``batch.run_batch`` does), and with ``--profile N`` the N functions under
 ``compare/`` the links run spends most cumulative time in.
 
     python benchmarks/links_cost.py --stories 10
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import sys
 import time
@@ -48,6 +47,7 @@ def prepared_stories(count: int, config, embedder) -> list[list]:
 def run(stories: list[list], config, embedder) -> tuple[float, float]:
     """CPU seconds spent comparing and rendering the outputs of every story."""
     from compare.corpus_tables import story_table_rows
+    from compare.json_text import indented_json
     from compare.outputs import story_files
     from compare.story import compare_story
 
@@ -57,7 +57,7 @@ def run(stories: list[list], config, embedder) -> tuple[float, float]:
         story = compare_story(documents, config, embedder)
         t1 = time.process_time()
         story_files(story, ("json", "html"))
-        json.dumps({"tables": story_table_rows(story, config)}, indent=2, ensure_ascii=False)  # as in done.json
+        indented_json({"tables": story_table_rows(story, config)})  # as in done.json
         compare_s, write_s = compare_s + t1 - t0, write_s + time.process_time() - t1
     return compare_s, write_s
 
@@ -68,22 +68,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="off/on run pairs (default: 2)")
     parser.add_argument("--profile", type=int, default=0, help="print this many profile lines of a links run")
     args = parser.parse_args()
+    from compare.batch import frozen_heap
     from compare.config import CompareConfig
     from compare.pipeline import default_embedder
 
     config = CompareConfig()
     off = replace(config, links=replace(config.links, enabled=False))
     embedder = default_embedder(config)
-    stories = prepared_stories(args.stories, config, embedder)
-    for _ in range(args.repeat):
-        for name, cfg in (("off", off), ("on", config)):
-            compare_s, write_s = run(stories, cfg, embedder)
-            print(f"links {name}: CPU compare {compare_s:.2f} s, write {write_s:.2f} s, total {compare_s + write_s:.2f} s")
+    with frozen_heap():  # as ``run_batch`` reads and compares its stories
+        stories = prepared_stories(args.stories, config, embedder)
+        for _ in range(args.repeat):
+            for name, cfg in (("off", off), ("on", config)):
+                compare_s, write_s = run(stories, cfg, embedder)
+                print(f"links {name}: CPU compare {compare_s:.2f} s, write {write_s:.2f} s, total {compare_s + write_s:.2f} s")
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            run(stories, config, embedder)
+            profile.disable()
     if args.profile:
-        profile = cProfile.Profile()
-        profile.enable()
-        run(stories, config, embedder)
-        profile.disable()
         text = io.StringIO()
         pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(r"compare/", args.profile)
         print(text.getvalue())

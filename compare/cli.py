@@ -6,7 +6,6 @@ User-facing output goes to stdout (reports, the final tally) and stderr
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from dataclasses import replace
@@ -21,6 +20,7 @@ from .failures import describe_failure
 from .grouping import GROUPING_ENCODERS
 from .grouping.settings import AUTO_USEM3_FROM
 from .ingest import IngestError, read_article
+from .json_text import indented_json
 from .outputs import SUMMARY_FILE, LOG_FILE, OutFolderBusy, as_location, atomic_write, is_remote, join, story_files
 from .pipeline import ComparisonError, default_embedder, embedder_for
 from .report import text_report, to_dict
@@ -237,7 +237,7 @@ def write_single(story: StoryComparison, out: Path, formats: tuple[str, ...]) ->
     suffix = out.suffix.lower()
     if suffix == ".json":
         data = to_dict(story.comparisons[0]) if len(story.comparisons) == 1 else story.to_dict()
-        atomic_write(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        atomic_write(out, indented_json(data) + "\n")
     elif suffix in (".html", ".htm"):
         if len(story.comparisons) != 1:
             raise UsageError("an .html file holds one pair; give a folder as --out for 3 or more articles")

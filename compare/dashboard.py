@@ -6,7 +6,6 @@ functions below and the pipeline, and shows what they return.
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import importlib
 import re
@@ -22,6 +21,7 @@ from .html_band import DEFAULT_LAYERS as BAND_DEFAULT_LAYERS
 from .html_report import HIGHLIGHT_STATUS, SENTENCE_STATUS, humanise, render_html
 from .ingest import IngestError, article_from_html, article_from_text, article_from_url, decode_bytes
 from .summary import rank_facts, significant
+from .json_text import indented_json
 from .labels import SIDES, article_label, sentence_label, sentence_number, side_letter
 from .tables import ALIGNMENT_COLUMNS, FINDING_COLUMNS, alignment_rows, finding_rows, matrix_rows, sentence_text
 from .types import Article
@@ -424,7 +424,7 @@ def alignment_frame(data: dict):
 # ---------------------------------------------------------------- exports
 
 def export_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return indented_json(data)
 
 
 def alignments_csv(data: dict) -> str:

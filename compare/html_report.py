@@ -59,23 +59,23 @@ def segments(length: int, sentences: Sequence[dict], highlights: Sequence[dict])
     def clamp(x: int) -> int:
         return max(0, min(x, length))
 
-    cuts = {0, length}
-    for item in list(sentences) + list(highlights):
-        cuts.update((clamp(item["start"]), clamp(item["end"])))
-    bounds = sorted(cuts)
-    rank = {k: r for r, k in enumerate(sorted(range(len(highlights)),
-                                              key=lambda k: (highlights[k]["start"] - highlights[k]["end"], k)))}
+    opens = [clamp(h["start"]) for h in highlights]
+    closes = [clamp(h["end"]) for h in highlights]
+    bounds = sorted({0, length, *opens, *closes, *(clamp(s[k]) for s in sentences for k in ("start", "end"))})
+    rank = [0] * len(highlights)
+    for r, k in enumerate(sorted(range(len(highlights)), key=lambda k: (highlights[k]["start"] - highlights[k]["end"], k))):
+        rank[k] = r
     by_start = sorted(sentences, key=lambda s: s["start"])
     starts = [s["start"] for s in by_start]
-    pending = sorted(range(len(highlights)), key=lambda k: clamp(highlights[k]["start"]))
+    pending = sorted(range(len(highlights)), key=opens.__getitem__)
     active: set[int] = set()
     out, next_pending = [], 0
     for start, end in zip(bounds, bounds[1:]):
         # sweep: highlights open at their start and close at their end
-        while next_pending < len(pending) and clamp(highlights[pending[next_pending]]["start"]) <= start:
+        while next_pending < len(pending) and opens[pending[next_pending]] <= start:
             active.add(pending[next_pending])
             next_pending += 1
-        active = {k for k in active if clamp(highlights[k]["end"]) >= end}
+        active = {k for k in active if closes[k] >= end}
         at = bisect.bisect_right(starts, start) - 1  # the last sentence starting at or before ``start``
         sentence = by_start[at]["index"] if at >= 0 and end <= by_start[at]["end"] else None
         out.append(Segment(start, end, sentence, tuple(sorted(active, key=rank.__getitem__))))
@@ -141,6 +141,7 @@ def article_body(data: dict, side: int, links: bool = False) -> str:
     if links:
         marks += link_marks(data, side)
     partners = counterparts(data)
+    opening: dict[int, str] = {}  # a mark spans many segments: its tag is built once
     parts, current = [], None
     for seg in segments(len(text), sentences, marks):
         if seg.sentence != current:
@@ -150,7 +151,10 @@ def article_body(data: dict, side: int, links: bool = False) -> str:
                 parts.append(sentence_open(data, side, by_index[seg.sentence], partners.get((side, seg.sentence), [])))
             current = seg.sentence
         inner = esc(text[seg.start:seg.end])
-        parts.append("".join(mark_open(marks[k]) for k in seg.marks) + inner + "</mark>" * len(seg.marks))
+        for k in seg.marks:
+            if k not in opening:
+                opening[k] = mark_open(marks[k])
+        parts.append("".join(opening[k] for k in seg.marks) + inner + "</mark>" * len(seg.marks))
     if current is not None:
         parts.append("</span>")
     return "".join(parts)

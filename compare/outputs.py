@@ -33,6 +33,7 @@ from filelock import FileLock, Timeout
 
 from .config import CompareConfig
 from .corpus import URL_PATTERN, ArticleRef
+from .json_text import indented_json
 from .tables import matrix_rows
 
 if TYPE_CHECKING:
@@ -288,7 +289,7 @@ def story_files(story: StoryComparison, formats: Sequence[str]) -> dict[str, str
     files = {"matrix.csv": matrix_csv(story.matrix)}
     data = story.to_dict()  # each pair's comparison dict serves the JSON and its HTML page
     if "json" in formats:
-        files["story.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        files["story.json"] = indented_json(data) + "\n"
     if "html" in formats:
         from .html_referents import REFERENTS_PAGE, render_referents_page, story_texts
         from .html_report import render_html
@@ -317,7 +318,7 @@ def write_story(story_dir: Location, files: dict[str, str], done: dict[str, Any]
             remove_file(join(story_dir, old))
     if done is not None:
         marker = {**done, "files": sorted(files)}
-        write_file(join(story_dir, DONE_FILE), json.dumps(marker, indent=2, ensure_ascii=False) + "\n")
+        write_file(join(story_dir, DONE_FILE), indented_json(marker) + "\n")
 
 
 def summary_csv(results: Sequence[StoryResult]) -> str:

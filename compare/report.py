@@ -15,6 +15,7 @@ from . import summary as reader_summary
 from .summary import STATUS_WORDS, coverage_line
 from .tables import clip
 from .facts.salience import key_differences
+from .json_text import indented_json
 from .links import links_dict
 from .types import AnalysisWarning, Comparison, Document, Fact, FramingDifference, Highlight
 
@@ -94,7 +95,8 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
 
 
 def to_json(comparison: Comparison, indent: int | None = 2) -> str:
-    return json.dumps(to_dict(comparison), ensure_ascii=False, indent=indent)
+    data = to_dict(comparison)
+    return indented_json(data) if indent == 2 else json.dumps(data, ensure_ascii=False, indent=indent)
 
 
 def shared_share(doc: Document, status: tuple[str, ...]) -> float:

@@ -1,5 +1,6 @@
 """Batch runs: error rows, resume after an interruption, byte-identical outputs, atomic writes."""
 import csv
+import gc
 import json
 import http.server
 import threading
@@ -98,6 +99,31 @@ def test_clean_corpus_exits_zero(tmp_path):
         (root / name).write_text(article_text(*idx), encoding="utf-8")
     result = run(root, tmp_path / "out")
     assert result.exit_code == 0 and [r.story for r in result.results] == ["s1", "s2"]
+
+
+class FreezeRecordingEmbedder(CachingEmbedder):
+    """Records ``gc.get_freeze_count()`` at each encoder call."""
+
+    def __init__(self):
+        super().__init__(HashingEmbedder())
+        self.frozen: list[int] = []
+
+    def encode(self, texts):
+        self.frozen.append(gc.get_freeze_count())
+        return super().encode(texts)
+
+
+def test_run_freezes_the_heap_it_starts_with_and_unfreezes_after(manifest, tmp_path):
+    assert gc.get_freeze_count() == 0
+    embedder = FreezeRecordingEmbedder()
+    run(manifest, tmp_path / "out", embedder=embedder)
+    assert embedder.frozen and min(embedder.frozen) > 1000  # the imported libraries' objects at least
+    assert gc.get_freeze_count() == 0
+
+
+def test_interrupted_run_unfreezes_the_heap(manifest, tmp_path):
+    run(manifest, tmp_path / "out", embedder=InterruptingEmbedder(after=1))
+    assert gc.get_freeze_count() == 0
 
 
 def word_batch(texts) -> bool:

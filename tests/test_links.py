@@ -517,6 +517,8 @@ def test_window_vectors_average_the_window_words(nlp, fake_embedder):
     assert np.allclose(np.linalg.norm(windows, axis=1), 1, atol=1e-5)
     assert not np.allclose(windows[clinic], heads[clinic])   # the window reaches "checked into a rehab ... Malibu"
     assert np.allclose(windows[check], heads[check])         # no window (an event): the head's vector
+    # given the head vectors, only the windows are averaged: the same vectors, to the bit
+    assert np.array_equal(window_vectors([sentences], mentions, fake_embedder, heads=heads), windows)
 
 
 @pytest.mark.parametrize("a, b, linked", [("Thursday", "Friday", False), ("Thursday", "yesterday", True),

@@ -41,7 +41,7 @@ def _link_mentions(documents: Sequence, config, embedder) -> Links:
     sentences = [d.sentences for d in documents]
     encoded = sentence_tokens(sentences, mentions, embedder)  # one call for heads and windows
     vectors = mention_vectors(sentences, mentions, embedder, encoded)
-    windows = window_vectors(sentences, mentions, embedder, encoded) \
+    windows = window_vectors(sentences, mentions, embedder, encoded, vectors) \
         if vectors is not None and config.links.entity_window_min_cosine <= 1 else None
     return cluster_mentions(mentions, vectors, config.links, windows)
 

@@ -174,6 +174,8 @@ def complement_of(trigger: Token) -> str:
 
 def date_of(trigger: Token, anchors: dict[int, str]) -> str:
     """Anchor of a date phrase attached to an event (``anchors``: token index -> ISO)."""
+    if not any(abs(i - trigger.i) <= 12 for i in anchors):
+        return ""  # most events: no date near, no walk of their subtree
     for token in trigger.subtree:
         if token.i in anchors and abs(token.i - trigger.i) <= 12:
             return anchors[token.i]

@@ -103,12 +103,19 @@ def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder,
 
 
 def window_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder,
-                   encoded: dict | None = None) -> np.ndarray | None:
+                   encoded: dict | None = None, heads: np.ndarray | None = None) -> np.ndarray | None:
     """Per mention: the same mean over the words of its context window
     (``Mention.window``: an entity's noun phrase and governor), from the
     same token vectors (no second encoder pass); a mention without a
-    window gets its head's vector."""
-    return _token_means(sentences, mentions, embedder, lambda m: m.window or ((m.head_start, m.head_end),), encoded)
+    window gets its head's vector (its row of ``heads``, what
+    ``mention_vectors`` gave, when the caller has it)."""
+    if heads is None:
+        return _token_means(sentences, mentions, embedder, lambda m: m.window or ((m.head_start, m.head_end),), encoded)
+    out = heads.copy()
+    rows = [k for k, m in enumerate(mentions) if m.window]
+    if rows:  # each row's mean is taken alone: the same vectors as over all mentions
+        out[rows] = _token_means(sentences, [mentions[k] for k in rows], embedder, lambda m: m.window, encoded)
+    return out
 
 
 def sentence_tokens(sentences: Sequence, mentions: Sequence[Mention], embedder) -> dict | None:
