@@ -413,7 +413,11 @@ def frozen_heap() -> Iterator[None]:
     goes on (``gc.freeze``), and give them back after. A full collection
     comes every few stories (the story JSON is ~100k small dicts and lists)
     and held the GIL ~0.2 s scanning those libraries' objects; frozen, it
-    scans the run's own."""
+    scans the run's own. A program that froze objects itself keeps its own
+    policy: nothing is frozen or unfrozen then."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

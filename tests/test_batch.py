@@ -121,6 +121,16 @@ def test_run_freezes_the_heap_it_starts_with_and_unfreezes_after(manifest, tmp_p
     assert gc.get_freeze_count() == 0
 
 
+def test_run_leaves_a_callers_frozen_heap_as_it_was(manifest, tmp_path):
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        run(manifest, tmp_path / "out")
+        assert gc.get_freeze_count() == before > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_interrupted_run_unfreezes_the_heap(manifest, tmp_path):
     run(manifest, tmp_path / "out", embedder=InterruptingEmbedder(after=1))
     assert gc.get_freeze_count() == 0
