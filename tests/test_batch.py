@@ -126,7 +126,9 @@ def test_run_leaves_a_callers_frozen_heap_as_it_was(manifest, tmp_path):
     try:
         before = gc.get_freeze_count()
         run(manifest, tmp_path / "out")
-        assert gc.get_freeze_count() == before > 0
+        # not unfrozen (0), nor the run's heap frozen on top (more); frozen
+        # objects whose last reference goes during the run leave the count
+        assert 0 < gc.get_freeze_count() <= before
     finally:
         gc.unfreeze()
 
