@@ -1,4 +1,4 @@
-"""Issue 12, seventh round (mentions): annotated mentions the tool has no mention for, and what re-parsing headlines gains.
+"""Issue 12, seventh round (mentions): gold mentions without an own mention, and what re-parsing headlines gains.
 
 1. Gold mentions of cross-document chains (ECB+ dev, the document pairs of
    the protocol in _links_eval.py) that no own mention stands for, by why:
@@ -17,25 +17,27 @@
 
     python benchmarks/links_mentions.py             # ~2 min with ecb_links' caches
     python benchmarks/links_mentions.py --basil 15  # + the headline links it changes on 15 BASIL stories
+    python benchmarks/links_mentions.py --no-ecb --diff  # the ECB+ pairs the re-parse adds and removes
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from functools import partial
 from dataclasses import replace
 from pathlib import Path
 
 import ecb_links as E
-from _links_eval import doc_pairs, jaccard
+from _links_eval import doc_pairs, gold_links, jaccard, predicted_links
 from links_rules import kfold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from compare.config import CompareConfig  # noqa: E402
 from compare.links import headlines as H  # noqa: E402
 from compare.links import mentions as M  # noqa: E402
+from compare.links.cluster import partition  # noqa: E402
 
 EXAMPLES = 30
 
@@ -138,11 +140,50 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--basil", type=int, default=0, help="read the headline links on this many BASIL stories")
     parser.add_argument("--no-ecb", action="store_true", help="skip the ECB+ figures")
+    parser.add_argument("--diff", action="store_true", help="the ECB+ pairs the re-parse of headlines changes")
     args = parser.parse_args()
     if not args.no_ecb:
         ecb_figures()
+    if args.diff:
+        headline_diff()
     if args.basil:
         basil_headlines(args.basil)
+
+
+def scored_pairs(rows, prepared, links_config) -> dict:
+    """(subtopic, doc a, doc b, gold a, gold b) -> (right, "kinds 'text a' / 'text b'") for every predicted pair."""
+    out = {}
+    for row, (mentions, vectors, labels, windows) in zip(rows, prepared):
+        groups, _ = partition(mentions, vectors, links_config, windows)
+        cluster = {i: c for c, group in enumerate(groups) for i in group}
+        side: dict = defaultdict(lambda: ([], []))
+        for i, m in enumerate(mentions):
+            side[m.article][0].append(labels[i])
+            side[m.article][1].append(cluster[i])
+        for a, b in doc_pairs(len(row["docs"])):
+            gold = gold_links(row["docs"][a], row["docs"][b])
+            for g, h in predicted_links(side[a][0], side[b][0], side[a][1], side[b][1]):
+                m1, m2 = row["docs"][a]["mentions"][g], row["docs"][b]["mentions"][h]
+                out[(row["subtopic"], a, b, g, h)] = (
+                    (g, h) in gold, f"{m1['kind'][:2]}/{m2['kind'][:2]} {m1['text']!r} / {m2['text']!r}")
+    return out
+
+
+def headline_diff() -> None:
+    """The scored pairs the re-parse of headlines adds and removes (right and wrong), by text."""
+    config = CompareConfig()
+    rows, _, embedder, _ = E.own_mentions(replace(config, links=replace(config.links, recase_headlines=False)))
+    found = {}
+    for on in (False, True):
+        cfg = replace(config, links=replace(config.links, recase_headlines=on))
+        found[on] = scored_pairs(rows, E.prepare(rows, E.parse_all(rows, cfg), embedder, gold=False), cfg.links)
+    for title, on in (("added", True), ("removed", False)):
+        keys = found[on].keys() - found[not on].keys()
+        for right in (True, False):
+            texts = Counter(f"{k[0]} {found[on][k][1]}" for k in keys if found[on][k][0] == right)
+            print(f"{title}, {'right' if right else 'wrong'}: {sum(texts.values())} pairs")
+            for text, n in texts.most_common(EXAMPLES):
+                print(f"    {n:3d} {text}")
 
 
 def basil_headlines(stories: int) -> None:
@@ -165,7 +206,8 @@ def basil_headlines(stories: int) -> None:
         headline = {(k, s.start) for k, d in enumerate(documents) for s in d.doc.sents if M.title_case(s)}
         found = {}
         for on in (False, True):
-            links = link_mentions(documents, replace(config, links=replace(config.links, recase_headlines=on)), embedder)
+            switched = replace(config, links=replace(config.links, recase_headlines=on))
+            links = link_mentions(documents, switched, embedder)
             found[on] = {described(links, link, documents): link.evidence for link in links.links
                          if any(in_headline(links.mentions[i], documents, headline) for i in (link.a, link.b))}
         counts["headlines"] += len(headline)
@@ -189,7 +231,8 @@ def described(links, link, documents) -> tuple[str, str]:
     for i in (link.a, link.b):
         m = links.mentions[i]
         text = documents[m.article].article.text
-        out.append(f"{m.article}: ...{text[max(0, m.start - 40):m.start]}[{m.text}]{text[m.end:m.end + 30]}...".replace("\n", " "))
+        context = f"...{text[max(0, m.start - 40):m.start]}[{m.text}]{text[m.end:m.end + 30]}..."
+        out.append(f"{m.article}: " + context.replace("\n", " "))
     return tuple(out)
 
 

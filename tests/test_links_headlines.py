@@ -87,7 +87,8 @@ def test_sentence_case_text_is_left_alone(nlp):
 def test_a_headline_whose_case_changes_its_length_keeps_its_parse(nlp):
     # "İZMİR", a word the body does not use, is lower-cased in an all-caps
     # line, and "İ".lower() is two characters: the re-parse would not fit the words.
-    doc, out = recased(nlp, "MAYOR OF İZMİR RESIGNS AFTER WEEKS OF PROTESTS\nThe mayor resigned after weeks of protests.")
+    doc, out = recased(nlp, "MAYOR OF İZMİR RESIGNS AFTER WEEKS OF PROTESTS\n"
+                            "The mayor resigned after weeks of protests.")
     assert out is doc
 
 

@@ -1,8 +1,8 @@
 """Linking stage, headlines: title-case and all-caps sentences re-parsed in the case the article writes each word.
 
 The small parser reads "Lindsay Lohan Checks Into Rehab" as one name and
-"PROVISIONAL TRIAL DATE SET FOR CUMBRIA DOUBLE MURDER" as a run of proper
-nouns, so "Rehab" and "murder" are no mentions. ``recase_headlines`` writes
+"PROVISIONAL TRIAL DATE SET FOR CUMBRIA DOUBLE MURDER" as an organisation's,
+so "Rehab", "SET" and "CUMBRIA" are no mentions. ``recase_headlines`` writes
 such a sentence as the article's body writes its words ("Lindsay Lohan
 checks into rehab": a word takes the case its stem has most often inside
 the body's sentences), parses that short text with the same pipeline, and
