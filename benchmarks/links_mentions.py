@@ -148,6 +148,7 @@ def main() -> None:
         headline_diff()
     if args.basil:
         basil_headlines(args.basil)
+        basil_noun_rules(args.basil)
 
 
 def scored_pairs(rows, prepared, links_config) -> dict:
@@ -217,6 +218,35 @@ def basil_headlines(stories: int) -> None:
                 print(f"  {sign} {found[on][key]} | {key[0]} | {key[1]}")
     print(f"  BASIL, {stories} stories, {counts['headlines']} title-case sentences: "
           f"re-parsing adds {counts['+']} headline links, removes {counts['-']}")
+
+
+def basil_noun_rules(stories: int) -> None:
+    """On the first ``stories`` BASIL dev stories: the cross-article links
+    with an end on a mention only this round's noun rules make (skipped
+    nouns, relative "where", object predicatives), to read."""
+    from compare.links import link_mentions
+    from compare.pipeline import default_embedder, prepare_documents
+    from compare.types import Article
+
+    from _common import SHARED, read_jsonl
+
+    config = CompareConfig()
+    embedder = default_embedder(config)
+    total = 0
+    for event in read_jsonl(SHARED / "data" / "basil" / "basil_dev_2010_2014.jsonl")[:stories]:
+        articles = [Article(text=a.get("title", "") + "\n\n" + " ".join(x.strip() for x in a["sentences"] if x.strip()),
+                            date=a.get("date", "")) for a in event["articles"]]
+        documents = prepare_documents(articles, config, embedder)
+        with patched(M, **RULES_OFF):
+            before = {(m.article, m.start, m.end) for m in link_mentions(documents, config, embedder).mentions}
+        links = link_mentions(documents, config, embedder)
+        for link in links.links:
+            new = [i for i in (link.a, link.b) if (lambda m: (m.article, m.start, m.end))(links.mentions[i]) not in before]
+            if new:
+                total += 1
+                key = described(links, link, documents)
+                print(f"  + {link.evidence} | {key[0]} | {key[1]}")
+    print(f"  BASIL, {stories} stories: {total} links with an end only the noun rules make")
 
 
 def in_headline(m, documents, headline) -> bool:

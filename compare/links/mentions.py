@@ -36,9 +36,10 @@ EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "e
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
 NAMING_VERBS = frozenset({"know", "call", "name", "dub", "nickname"})
 PREDICATIVE = frozenset({"acomp", "oprd"})
-# A state an object is found in ("found two women dead", "finds Lopez
-# guilty"), which the parser reads as a clause of its own.
+# A state an object is found or left in ("found two women dead"), parsed as a
+# clause; not after "make" ("make sure", "make clear": BASIL, docs/links.md).
 OBJECT_PREDICATIVE = frozenset({"ccomp", "xcomp"})
+STATE_VERBS = frozenset({"find", "leave", "declare", "pronounce"})
 # Relative adverbs that stand for the place their clause describes ("the
 # hotel where he was staying").
 RELATIVE_ADVERBS = {"where": "place"}
@@ -366,18 +367,29 @@ def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: froz
     return out
 
 
-# Dependencies of nouns that modify another word rather than head a phrase.
+# Nouns that modify another word; nouns in an argument's place.
 MODIFIER_DEPS = frozenset({"compound", "nmod", "amod", "npadvmod", "poss"})
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "oprd", "conj"})
 
 
 def skipped_nouns(doc: Doc) -> list[Token]:
-    """Common nouns heading a phrase that spaCy's noun-chunk iterator leaves
-    out (a conjunct, an object after a mistagged word: "Queens Woman Killed
-    In Hit-And-Run"), outside names; not modifiers ("shooting spree",
-    "a few blocks away"). ECB+ own mentions, all F1 0.654 -> 0.656 at
-    unchanged precision (docs/links.md, seventh round)."""
+    """Common nouns in an argument's place (``ARGUMENT_DEPS``), outside names,
+    that spaCy's noun-chunk iterator leaves out ("Queens Woman Killed" re-parsed);
+    not modifiers ("shooting spree", "a few blocks away"). ECB+ own mentions,
+    all F1 0.654 -> 0.656 at unchanged precision (docs/links.md, seventh round)."""
     names = {t.i for ent in doc.ents for t in ent}
-    return [t for t in doc if t.pos_ == "NOUN" and t.is_alpha and t.dep_ not in MODIFIER_DEPS and t.i not in names]
+    return [t for t in doc if t.pos_ == "NOUN" and t.is_alpha and t.dep_ in ARGUMENT_DEPS
+            and t.i not in names and not modifier(t)]
+
+
+def modifier(token: Token) -> bool:
+    """A word that modifies another, or a conjunct of one ("pay and *promotion*
+    decisions") or of a verb (a verb tagged a noun: "take it or *risk* being blamed")."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return True
+    return token.dep_ in MODIFIER_DEPS
 
 
 def possessors(doc: Doc) -> list[Token]:
@@ -393,7 +405,7 @@ def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, 
     out = []
     for token in doc:
         if token.pos_ != "VERB" and not (token.pos_ == "ADJ" and (token.dep_ in PREDICATIVE or (
-                token.dep_ in OBJECT_PREDICATIVE and token.head.pos_ == "VERB"))):
+                token.dep_ in OBJECT_PREDICATIVE and token.head.lemma_ in STATE_VERBS))):
             continue
         end = token.i + 1
         if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == token.i:
