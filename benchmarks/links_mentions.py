@@ -31,7 +31,7 @@ from pathlib import Path
 
 import ecb_links as E
 from _links_eval import doc_pairs, gold_links, jaccard, predicted_links
-from links_rules import kfold
+from links_rules import basil_documents, kfold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from compare.config import CompareConfig  # noqa: E402
@@ -192,18 +192,12 @@ def basil_headlines(stories: int) -> None:
     cross-article links with an end in a title-case headline that re-parsing
     adds or removes, with both mentions' sentences, to read."""
     from compare.links import link_mentions
-    from compare.pipeline import default_embedder, prepare_documents
-    from compare.types import Article
-
-    from _common import SHARED, read_jsonl
+    from compare.pipeline import default_embedder
 
     config = CompareConfig()
     embedder = default_embedder(config)
     counts = Counter()
-    for event in read_jsonl(SHARED / "data" / "basil" / "basil_dev_2010_2014.jsonl")[:stories]:
-        articles = [Article(text=a.get("title", "") + "\n\n" + " ".join(x.strip() for x in a["sentences"] if x.strip()),
-                            date=a.get("date", "")) for a in event["articles"]]
-        documents = prepare_documents(articles, config, embedder)
+    for documents in basil_documents(stories, config, embedder):
         headline = {(k, s.start) for k, d in enumerate(documents) for s in d.doc.sents if M.title_case(s)}
         found = {}
         for on in (False, True):
@@ -225,18 +219,12 @@ def basil_noun_rules(stories: int) -> None:
     with an end on a mention only this round's noun rules make (skipped
     nouns, relative "where", object predicatives), to read."""
     from compare.links import link_mentions
-    from compare.pipeline import default_embedder, prepare_documents
-    from compare.types import Article
-
-    from _common import SHARED, read_jsonl
+    from compare.pipeline import default_embedder
 
     config = CompareConfig()
     embedder = default_embedder(config)
     total = 0
-    for event in read_jsonl(SHARED / "data" / "basil" / "basil_dev_2010_2014.jsonl")[:stories]:
-        articles = [Article(text=a.get("title", "") + "\n\n" + " ".join(x.strip() for x in a["sentences"] if x.strip()),
-                            date=a.get("date", "")) for a in event["articles"]]
-        documents = prepare_documents(articles, config, embedder)
+    for documents in basil_documents(stories, config, embedder):
         with patched(M, **RULES_OFF):
             before = {(m.article, m.start, m.end) for m in link_mentions(documents, config, embedder).mentions}
         links = link_mentions(documents, config, embedder)
