@@ -145,8 +145,10 @@ class FactsConfig:
     event_min_cosine: float = 0.55
     event_min_shared_args: int = 2
     # ... or at this lower cosine when they share ``event_strong_shared_args``
-    # arguments ("appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25
-    # ECB+ event precision falls 0.80 -> 0.20 (reports of one event share arguments).
+    # argument lemmas (contextual vectors of different verbs are far apart:
+    # "appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25 ECB+
+    # event precision falls from 0.80 to 0.20 (reports of one event share
+    # most arguments, and clusters chain).
     event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
     # Events with different heads and the same complement verb ("appeal to

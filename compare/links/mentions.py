@@ -285,8 +285,8 @@ def noun_span(head: Token) -> tuple[int, int]:
     "the Brooklyn jury", "attack" in "piracy attack"), as ECB+ marks them.
     ECB+ dev own mentions, all F1: head with its compound modifiers 0.595,
     head alone 0.613; the modifiers as mentions of their own as well 0.615
-    at 0.009 lower precision (not done; seventh round 0.656 -> 0.658 at
-    0.014 lower precision)."""
+    at 0.009 lower precision (not done; seventh round 0.656 -> 0.657 at
+    0.015 lower precision)."""
     return head.i, head.i + 1
 
 
