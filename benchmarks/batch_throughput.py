@@ -20,6 +20,7 @@ scaling line also gives the time per sentence.
     python benchmarks/batch_throughput.py --scales 1 --no-links   # the linking stage's cost
     python benchmarks/batch_throughput.py --scales 1 --links-without-vectors
     python benchmarks/batch_throughput.py --scales 1 --links-without-windows   # the entity context-window rule's cost
+    python benchmarks/batch_throughput.py --scales 1 --links-without-recasing  # re-parsing headlines' cost
 """
 from __future__ import annotations
 
@@ -127,6 +128,8 @@ def one_run(args: argparse.Namespace) -> dict:
         config = replace(config, links=replace(config.links, enabled=not args.no_links, use_token_vectors=False))
     if args.links_without_windows:
         config = replace(config, links=replace(config.links, entity_window_min_cosine=1.01))
+    if args.links_without_recasing:
+        config = replace(config, links=replace(config.links, recase_headlines=False))
     default_threads = torch_threads()
     set_torch_threads(args.encoder_threads, args.backend)
     events = read_jsonl(Path(args.basil))[: args.stories]
@@ -207,6 +210,8 @@ def main() -> None:
     parser.add_argument("--links-without-vectors", action="store_true", help="linking stage without token vectors")
     parser.add_argument("--links-without-windows", action="store_true",
                         help="linking stage without the entity context-window rule")
+    parser.add_argument("--links-without-recasing", action="store_true",
+                        help="linking stage without re-parsing title-case headlines")
     parser.add_argument("--no-encoder-baseline", action="store_true", help="skip timing the encoder alone")
     parser.add_argument("--chunked-baseline", action="store_true",
                         help="also time the encoder alone in the run's call sizes; the faster one is the baseline")

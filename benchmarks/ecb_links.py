@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from compare.config import CompareConfig  # noqa: E402
 from compare.links import mentions as mention_stage  # noqa: E402
 from compare.links.cluster import partition  # noqa: E402
+from compare.links.headlines import recase_headlines  # noqa: E402
 from compare.links.signals import mention_vectors, window_vectors  # noqa: E402
 from compare.segment import load_spacy, sentences_from_doc  # noqa: E402
 
@@ -66,7 +67,8 @@ class TokenCache:
 
 
 def parse_all(rows: list[dict], config: CompareConfig) -> list[list]:
-    """spaCy docs of every document, cached as a DocBin."""
+    """spaCy docs of every document, cached as a DocBin (before the linking
+    stage re-parses title-case headlines, ``LinksConfig.recase_headlines``)."""
     from spacy.tokens import DocBin
 
     nlp = load_spacy(config.spacy_model, config.segmenter)
@@ -78,6 +80,8 @@ def parse_all(rows: list[dict], config: CompareConfig) -> list[list]:
         docs = list(nlp.pipe(texts, batch_size=32))
         path.write_bytes(DocBin(store_user_data=False, docs=docs).to_bytes())
     assert [d.text for d in docs] == texts, "stale parse cache"
+    if config.links.recase_headlines:  # as links.link_mentions does
+        docs = [recase_headlines(d, lambda: nlp) for d in docs]
     out, k = [], 0
     for r in rows:
         out.append(docs[k:k + len(r["docs"])])

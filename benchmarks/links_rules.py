@@ -183,23 +183,31 @@ def variants(rows, own, plain, base) -> None:
               f"({right / max(annotated, 1):.0%}); {loose} with an unannotated end")
 
 
+def basil_documents(stories: int, config, embedder):
+    """The parsed and encoded ``Document``s of each of the first ``stories``
+    BASIL dev stories (title, a blank line, the sentences)."""
+    from compare.pipeline import prepare_documents
+    from compare.types import Article
+
+    from _common import SHARED, read_jsonl
+
+    for event in read_jsonl(SHARED / "data" / "basil" / "basil_dev_2010_2014.jsonl")[:stories]:
+        articles = [Article(text=a.get("title", "") + "\n\n" + " ".join(x.strip() for x in a["sentences"] if x.strip()),
+                            date=a.get("date", "")) for a in event["articles"]]
+        yield prepare_documents(articles, config, embedder)
+
+
 def basil_descriptions(stories: int, min_articles: int) -> None:
     """Print every description link (``descriptors.descriptor_links``, people)
     on the first ``stories`` BASIL dev stories, with its context, to read."""
     from compare.links import link_mentions
     from compare.links.descriptors import descriptor_links
-    from compare.pipeline import default_embedder, prepare_documents
-    from compare.types import Article
-
-    from _common import SHARED, read_jsonl
+    from compare.pipeline import default_embedder
 
     config = CompareConfig()
     embedder = default_embedder(config)
     total = 0
-    for event in read_jsonl(SHARED / "data" / "basil" / "basil_dev_2010_2014.jsonl")[:stories]:
-        articles = [Article(text=a.get("title", "") + "\n\n" + " ".join(x.strip() for x in a["sentences"] if x.strip()),
-                            date=a.get("date", "")) for a in event["articles"]]
-        documents = prepare_documents(articles, config, embedder)
+    for documents in basil_documents(stories, config, embedder):
         mentions = link_mentions(documents, config, embedder).mentions
         for _, j, why in descriptor_links(mentions, min_articles=min_articles, described=frozenset({"person"})):
             m = mentions[j]

@@ -175,6 +175,12 @@ def hostile_texts(rng: random.Random) -> Iterator[tuple[str, str]]:
                             "def count(votes):\n    return {k: v for k, v in votes.items() if v > 0.5}\n"
                             "{\"yes\": 220, \"no\": 210, \"url\": \"http://x.y/z?a=b\"}")
     yield "repeated lines", "\n".join(["The senate will vote on the bill next week."] * 300)
+    # Re-parsed by links/headlines.py; letters whose case changes their length ("İ", "ẞ", "ﬁ").
+    yield "title-case and all-caps headlines", (
+        "Senate Votes On Bill After \u0130ZM\u0130R Talks \U0001F44D\n"
+        "THE SENATE VOTED ON THE BILL: \u03a3\u039f\u03a6\u039f\u03a3 STRA\u1e9eE AND \ufb01NAL WORDS\n"
+        "The senate voted on the bill after talks in \u0130zmir. Critics said the vote was rushed.\n"
+        "SENATOR DOE CHECKS INTO HOSPITAL AGAIN\nDoe checked into a hospital on Monday.")
     yield "control and invisible characters", ("The\u00a0senate\u200bvoted\u2060on\ufeffthe bill.\tCritics\u00ad said "
                                                "no.\r\nThe vote\u2028was 220\u2029to 210.\x0b\x0cDone\x00.")
     yield "abbreviations", ("Sen. Doe, Rep. Roe, Gov. Poe and Dr. Moe met at 10 a.m. in Washington, D.C., U.S.A. "

@@ -300,10 +300,8 @@ class LinksConfig:
     event_min_cosine: float = 0.7
     event_min_shared_args: int = 2
     # ... or at this lower cosine when they share ``event_strong_shared_args``
-    # argument lemmas (contextual vectors of different verbs are far apart:
-    # "appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25 ECB+
-    # event precision falls from 0.80 to 0.20 (reports of one event share
-    # most arguments, and clusters chain).
+    # arguments ("appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25
+    # ECB+ event precision falls 0.80 -> 0.20 (reports of one event share arguments).
     event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
     # Events with different heads and the same complement verb ("appeal to
@@ -312,9 +310,8 @@ class LinksConfig:
     # precision -0.001, F1 unchanged; links the seed pair's appeal.
     event_same_complement: bool = True
     # Entities with different heads and no names ("the actress" / "the star"):
-    # off (> 1). At 0.75 such links were right 53% of the time on ECB+
-    # (annotated mentions), mostly "in Paris" / "on Monday" and "it" / "that";
-    # own mentions: all F1 +0.007 but precision 0.78 -> 0.77.
+    # off (> 1). At 0.75 right 53% of the time on ECB+ annotated mentions ("in
+    # Paris" / "on Monday"); own mentions: F1 +0.007, precision 0.78 -> 0.77.
     entity_min_cosine: float = 1.01
     # ... but they link when their context windows agree as well (mean token
     # vector over the noun phrase and governor: "checked into rehab" /
@@ -327,13 +324,11 @@ class LinksConfig:
     # Link two events of one article (same head, or paraphrase); off: "said"
     # ... "said" in one report are mostly different sayings (ECB+: +0.001 on).
     event_heads_within_article: bool = False
-    # Within-article event chains (``cluster.event_chain_links``): an event
-    # joins its most similar earlier event of the article, in another
-    # sentence at most ``within_event_max_sentences`` before, at this cosine
-    # (> 1 = off): "killed" ... "the murder". ECB+ own mentions (before the
-    # event-noun list), event F1: off 0.647, 0.55 0.655, 0.6 0.662, 0.65
-    # 0.645; within 1 / 3 / 6 sentences 0.654 / 0.662 / 0.660; every fold of
-    # the 5-fold grid picks 0.6 (docs/links.md).
+    # Within-article event chains (``cluster.event_chain_links``): an event joins
+    # its most similar earlier event of the article, in another sentence at most
+    # ``within_event_max_sentences`` before, at this cosine (> 1 = off): "killed"
+    # ... "the murder". ECB+ own mentions, event F1: off 0.647, 0.55 / 0.6 / 0.65
+    # 0.655 / 0.662 / 0.645; 1 / 3 / 6 sentences 0.654 / 0.662 / 0.660 (5-fold: 0.6).
     within_event_min_cosine: float = 0.6
     within_event_max_sentences: int = 3
     # he/she/his/her joins the last named person at most this many sentences
@@ -348,16 +343,20 @@ class LinksConfig:
     # ECB+ own mentions: entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
     syntactic_links: bool = True
     # Story-wide descriptions (``descriptors.descriptor_links``): "the actress"
-    # joins the one named person the story calls so ("actress Tara Reid") in
-    # ``descriptor_min_articles`` articles. ECB+ own mentions, all F1 (P 0.788):
-    # 1 article 0.655, 2 0.650; with organisations, places P 0.783. 2: on 15
-    # BASIL stories 1 gave ~10 false links ("the chief justice" -> "Justice
-    # Elena Kagan"), 2 none (docs/links.md, sixth round).
+    # joins the one named person the story calls so in ``descriptor_min_articles``
+    # articles. ECB+ own mentions, all F1 (P 0.788): 1 article 0.655, 2 0.650; 2
+    # has no false link on 15 BASIL stories, 1 ~10 (docs/links.md, sixth round).
     story_descriptors: bool = True
     descriptor_types: tuple[str, ...] = ("person",)
     descriptor_min_articles: int = 2
     descriptor_own_heads: bool = False  # "the center" / "Betty Ford Center": off
     compound_heads: bool = False  # "quake" / "earthquake" as one head: ECB+ F1 flat
+    # Title-case and all-caps sentences re-parsed as the body writes their words
+    # (``headlines.recase_headlines``: "Lindsay Lohan Checks Into Rehab" is read as
+    # "... checks into rehab"). ECB+ own mentions, all P / R / F1 0.788 / 0.554 /
+    # 0.650 -> 0.785 / 0.559 / 0.653; with this round's noun rules 0.786 / 0.563 /
+    # 0.656, 5-fold the same; 15 BASIL stories: 60 headline links, 4 wrong (docs/links.md).
+    recase_headlines: bool = True
 
 
 # GroupingConfig (story grouping of a pile, not a field of CompareConfig) lives

@@ -223,6 +223,41 @@ def test_two_tuesdays_a_week_apart_do_not_link(nlp, config):
     assert "Tuesday" in {same_day.mentions[i].text for c in same_day.clusters for i in c.members}
 
 
+def test_relative_where_stands_for_the_place_its_clause_describes(nlp):
+    assert ("hotel", "where", "relative pronoun") in syntax_links(
+        nlp, "His body was found by a maid at the Biloxi hotel where he was staying.")
+    found = extract_mentions(0, nlp("He knows where the money is."))
+    assert "where" not in [m.text for m in found]  # not a relative clause
+
+
+@pytest.mark.parametrize("text, state", [
+    ("Police found two women dead in a house.", "dead"),
+    ("The jury found Andrew Lopez guilty of murder.", "guilty"),
+])
+def test_state_an_object_is_found_in_is_an_event(nlp, text, state):
+    found = {m.text: m for m in extract_mentions(0, nlp(text))}
+    assert found[state].kind == "event" and found[state].subtype == "verbal"
+
+
+def test_what_make_brings_about_is_no_event(nlp):
+    found = [m.text for m in extract_mentions(0, nlp("They need to make sure the managers make the stores safer."))]
+    assert "sure" not in found and "safer" not in found
+
+
+def test_nouns_the_chunk_iterator_skips_are_mentions_but_modifiers_are_not(nlp):
+    doc = nlp("Out - of - cycle patches are reserved for the most serious flaws.")
+    assert "patches" not in {c.root.text for c in doc.noun_chunks}  # what the rule is for
+    assert "patches" in [m.text for m in extract_mentions(0, doc)]
+    doc = nlp("The choice for the party was: take the package now or risk being blamed for a downturn.")
+    risk = next(t for t in doc if t.text == "risk")
+    assert (risk.pos_, risk.dep_, risk.head.pos_) == ("NOUN", "conj", "VERB")  # a verb taken for a noun
+    assert "risk" not in [m.text for m in extract_mentions(0, doc)]
+    found = [m.text for m in extract_mentions(0, nlp("The shooting spree ended a few blocks away."))]
+    assert "spree" in found and "shooting" not in found and "blocks" not in found
+    found = [m.text for m in extract_mentions(0, nlp("Managers make pay and promotion decisions."))]
+    assert "decisions" in found and "promotion" not in found  # a conjunct of a modifier modifies too
+
+
 def test_relative_pronoun_joins_its_noun_across_documents(nlp, config):
     docs = [document(nlp, "Tara Reid, who starred in the film, entered rehab."),
             document(nlp, "Actress Tara Reid entered rehab in Malibu.")]

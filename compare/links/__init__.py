@@ -3,9 +3,11 @@
 ``link_mentions(documents, config, embedder)`` reads each article's spaCy
 parse (``Document.doc``) and the encoder's contextual token vectors (the
 call the fact stage makes, cached per sentence), extracts mentions
-(``mentions.py``), judges pairs (``signals.py``) and clusters them within and
+(``mentions.py``; title-case headlines re-parsed as the body writes their
+words, ``headlines.py``), judges pairs (``signals.py``) and clusters them within and
 across articles (``cluster.py``); relative dates are anchored to each
-article's date (``time.py``). Nothing here loads a model.
+article's date (``time.py``). Nothing here loads a model (headlines reuse
+the memoized spaCy pipeline that parsed the articles).
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from typing import Sequence
 
 from threadpoolctl import threadpool_limits
 
+from ..segment import load_spacy
 from .cluster import Cluster, Link, Links, cluster_mentions
+from .headlines import recase_headlines
 from .mentions import Mention, extract_mentions, verb_lemmas
 from .signals import mention_vectors, sentence_tokens, window_vectors
 
@@ -32,10 +36,13 @@ def link_mentions(documents: Sequence, config, embedder=None) -> Links:
 
 
 def _link_mentions(documents: Sequence, config, embedder) -> Links:
-    parsed = [d for d in documents if d.doc is not None]
-    story_verbs = frozenset().union(*(verb_lemmas(d.doc) for d in parsed))
-    mentions = [m for k, d in enumerate(documents) if d.doc is not None
-                for m in extract_mentions(k, d.doc, d.article.date, story_verbs)]
+    docs = [d.doc for d in documents]
+    if config.links.recase_headlines:
+        docs = [recase_headlines(doc, lambda: load_spacy(config.spacy_model, config.segmenter))
+                if doc is not None else None for doc in docs]
+    story_verbs = frozenset().union(*(verb_lemmas(doc) for doc in docs if doc is not None))
+    mentions = [m for k, (d, doc) in enumerate(zip(documents, docs)) if doc is not None
+                for m in extract_mentions(k, doc, d.article.date, story_verbs)]
     if not config.links.use_token_vectors:
         return cluster_mentions(mentions, None, config.links)
     sentences = [d.sentences for d in documents]
