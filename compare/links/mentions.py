@@ -40,9 +40,7 @@ PREDICATIVE = frozenset({"acomp", "oprd"})
 # clause; not after "make" ("make sure", "make clear": BASIL, docs/links.md).
 OBJECT_PREDICATIVE = frozenset({"ccomp", "xcomp"})
 STATE_VERBS = frozenset({"find", "leave", "declare", "pronounce"})
-# Relative adverbs that stand for the place their clause describes ("the
-# hotel where he was staying").
-RELATIVE_ADVERBS = {"where": "place"}
+RELATIVE_ADVERBS = {"where": "place"}  # the place its clause describes: "the hotel where he was"
 ARG_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
 ARG_DEPTH = 3
 _LEADING = frozenset({"DET", "PRON", "PUNCT", "CCONJ", "ADP"})
