@@ -15,6 +15,7 @@ from ..config import CompareConfig, FactsConfig
 from ..encoders import Embedder
 from ..failsoft import Collector
 from ..lexicon import FACT_ENTITY_LABELS
+from ..links.mentions import title_case as title_cased  # one headline test for facts and links
 from ..types import Alignment
 from .events import EventMatch, Mention, candidate_pairs, lemma_vectors, match_events, needed_lemmas
 from .extract import Side
@@ -23,9 +24,6 @@ from .score import (SentenceTokenVectors, anchored_support, configured_floor, co
                     counterpart_sentences, isolate_tokens, lexical_support, nearest_sentences, phrase_scores,
                     phrase_support, sentence_token_vectors, smooth_clauses, word_weights)
 from .units import Unit, grammatical_slot
-
-# Share of a sentence's long words capitalised above which it is in title case.
-TITLE_CASE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -279,12 +277,6 @@ def facing_in_slot(doc, units, other_doc, facing: list[Unit], said: dict[Unit, b
             slots.setdefault(grammatical_slot(other_doc, v), set()).add((v.kind, v.label if v.kind == "entity" else ""))
     return [u for u in units if open_(u, said) and (u.kind, u.label if u.kind == "entity" else "")
             in slots.get(grammatical_slot(doc, u), ())]
-
-
-def title_cased(tokens) -> bool:
-    """Most words of four letters or more are capitalised (a headline in title case)."""
-    long_words = [t.text for t in tokens if t.is_alpha and len(t) >= 4]
-    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= TITLE_CASE_SHARE * len(long_words)
 
 
 def _sentence_tokens(side: Side, j: int):
