@@ -284,19 +284,15 @@ class LinksConfig:
 
     enabled: bool = True
     use_token_vectors: bool = True
-    # Two events with the same head stem link when their contextual cosine
-    # reaches this (context tells two different "attacks" apart). ECB+ own
-    # mentions, all pairs: 0.6 / 0.7 / 0.8 -> P 0.788 / 0.795 / 0.806 at F1
+    # Events with the same head stem link at this contextual cosine (two "attacks").
+    # ECB+ own mentions, all P / F1 at 0.6 / 0.7 / 0.8: 0.788 / 0.795 / 0.806,
     # 0.617 / 0.617 / 0.606; 5-fold over topics picks 0.7 in 4 of 5 folds.
     same_head_min_cosine: float = 0.7
-    # The same for entities with the same head (and no names); flat on ECB+
-    # (0.3 to 0.65 within 0.001 F1).
+    # The same for entities (no names); flat on ECB+ (0.3 to 0.65 within 0.001 F1).
     entity_same_head_min_cosine: float = 0.5
-    # Events with different heads ("killed" / "shooting") link at this cosine
-    # when they share at least ``event_min_shared_args`` argument lemmas.
-    # ECB+ grid (0.6/0.7/0.8 x 1/2/3 args): 0.7 in every fold, 1 arg in 4 of
-    # 5 (same all-pairs F1 as 2 at 0.004 lower precision: 2 kept);
-    # +0.032 event F1 over no paraphrases (docs/links.md).
+    # Events with different heads ("killed" / "shooting") link at this cosine with
+    # ``event_min_shared_args`` shared argument lemmas. ECB+ grid (0.6/0.7/0.8 x 1/2/3):
+    # 0.7 in every fold, 1 arg in 4 of 5 (F1 as 2, P -0.004: 2 kept); event F1 +0.032.
     event_min_cosine: float = 0.7
     event_min_shared_args: int = 2
     # ... or at this lower cosine when they share ``event_strong_shared_args``
@@ -304,25 +300,23 @@ class LinksConfig:
     # ECB+ event precision falls 0.80 -> 0.20 (reports of one event share arguments).
     event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
-    # Events with different heads and the same complement verb ("appeal to
-    # Putin to recognize" / "calling on Putin to recognize") link at any cosine
-    # when they share ``event_min_shared_args`` argument lemmas. ECB+: event
-    # precision -0.001, F1 unchanged; links the seed pair's appeal.
+    # Events with different heads and the same complement verb ("appeal to Putin to
+    # recognize" / "calling on Putin to recognize") link at any cosine with
+    # ``event_min_shared_args`` shared arguments. ECB+: event P -0.001, F1 flat; the seed pair's appeal.
     event_same_complement: bool = True
     # Entities with different heads and no names ("the actress" / "the star"):
     # off (> 1). At 0.75 right 53% of the time on ECB+ annotated mentions ("in
     # Paris" / "on Monday"); own mentions: F1 +0.007, precision 0.78 -> 0.77.
     entity_min_cosine: float = 1.01
-    # ... but they link when their context windows agree as well (mean token
-    # vector over the noun phrase and governor: "checked into rehab" /
-    # "entered the Promises Treatment Center") at ``entity_window_min_cosine``,
-    # head cosine ``entity_window_head_min_cosine`` (not two names; > 1 = off).
+    # ... but they link when their context windows (mean token vector over the noun phrase
+    # and governor: "checked into rehab" / "entered the Promises Treatment Center") agree
+    # at ``entity_window_min_cosine``, heads at ``entity_window_head_min_cosine`` (> 1 = off).
     # ECB+ own mentions, all P / F1: off 0.789 / 0.629, (0.7, 0.8) 0.788 /
     # 0.634; 5-fold (head 0.4-0.7 x window 0.6-0.9) 0.780 / 0.632 (fifth round).
     entity_window_head_min_cosine: float = 0.7
     entity_window_min_cosine: float = 0.8
-    # Link two events of one article (same head, or paraphrase); off: "said"
-    # ... "said" in one report are mostly different sayings (ECB+: +0.001 on).
+    # Link two events of one article (same head, paraphrase); off: "said" ... "said"
+    # in one report are mostly different sayings (ECB+: +0.001 on).
     event_heads_within_article: bool = False
     # Within-article event chains (``cluster.event_chain_links``): an event joins
     # its most similar earlier event of the article, in another sentence at most
@@ -331,21 +325,18 @@ class LinksConfig:
     # 0.655 / 0.662 / 0.645; 1 / 3 / 6 sentences 0.654 / 0.662 / 0.660 (5-fold: 0.6).
     within_event_min_cosine: float = 0.6
     within_event_max_sentences: int = 3
-    # he/she/his/her joins the last named person at most this many sentences
-    # before it in the same article (0 = only relative pronouns join).
-    # ECB+ own mentions: entity F1 0.579 at 0, 0.609 at 1 (1 chosen in every fold).
+    # he/she/his/her joins the last named person at most this many sentences before
+    # it (0 = off). ECB+ own mentions: entity F1 0.579 at 0, 0.609 at 1 (every fold).
     # ``pronoun_sole_person``: at any distance when the article names one
     # person (ECB+ all P / F1 0.787 / 0.652 -> 0.788 / 0.655, 5-fold 0.655).
     pronoun_window: int = 1
     pronoun_sole_person: bool = True
-    # Appositions ("Felt, the FBI director"), reflexives ("hanged himself"),
-    # "known as" join mentions of one article (relative pronouns always do).
-    # ECB+ own mentions: entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
+    # Appositions ("Felt, the FBI director"), reflexives, "known as" join mentions of
+    # one article (relative pronouns always do). ECB+ entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
     syntactic_links: bool = True
-    # Story-wide descriptions (``descriptors.descriptor_links``): "the actress"
-    # joins the one named person the story calls so in ``descriptor_min_articles``
-    # articles. ECB+ own mentions, all F1 (P 0.788): 1 article 0.655, 2 0.650; 2
-    # has no false link on 15 BASIL stories, 1 ~10 (docs/links.md, sixth round).
+    # Story-wide descriptions (``descriptors.descriptor_links``): "the actress" joins the
+    # one named person the story calls so in ``descriptor_min_articles`` articles. ECB+ all F1
+    # (P 0.788): 1 article 0.655, 2 0.650; 2 has no false link on 15 BASIL stories, 1 ~10.
     story_descriptors: bool = True
     descriptor_types: tuple[str, ...] = ("person",)
     descriptor_min_articles: int = 2
@@ -357,6 +348,15 @@ class LinksConfig:
     # 0.650 -> 0.785 / 0.559 / 0.653; with this round's noun rules 0.786 / 0.563 /
     # 0.656, 5-fold the same; 15 BASIL stories: 60 headline links, 4 wrong (docs/links.md).
     recase_headlines: bool = True
+    # Events of different articles with different heads that WordNet 3.0 relates
+    # (``links.wordnet``: (relation, first senses read)) link at this head cosine with
+    # this many shared arguments ("hit" / "struck"; report verbs never). Off (()): with
+    # (("synonyms", 3), ("derivation", 3)) ECB+ all P / F1 0.786 / 0.656 -> 0.785 / 0.657,
+    # 5-fold over 33 variants 0.658, and 3 of 12 links wrong on 40 BASIL stories (docs/links.md).
+    wordnet_relations: tuple[tuple[str, int], ...] = ()
+    wordnet_event_min_cosine: float = 0.3
+    wordnet_min_shared_args: int = 2
+    wordnet_entity_min_cosine: float = 1.01  # common nouns: off (> 1); at 0.6 ECB+ all F1 +0.001, P -0.001
 
 
 # GroupingConfig (story grouping of a pile, not a field of CompareConfig) lives

@@ -274,7 +274,10 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
     """(priority, i, j, evidence) for every pair that may link, strongest
     first; ``windows``: the mentions' context-window vectors, or None."""
     ambiguous = ambiguous_surnames(mentions)
-    floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine), "entity": config.entity_min_cosine}
+    wordnet = bool(config.wordnet_relations)  # its gates are cosine floors too
+    floors = {"event": min(config.event_min_cosine, config.event_args_min_cosine,
+                           config.wordnet_event_min_cosine if wordnet else 1.01),
+              "entity": min(config.entity_min_cosine, config.wordnet_entity_min_cosine if wordnet else 1.01)}
     edges = [(PRIORITY["pronoun"], i, j, why) for i, j, why in pronoun_links(
         mentions, config.pronoun_window, config.syntactic_links, config.pronoun_sole_person)]
     if config.story_descriptors:

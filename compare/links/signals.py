@@ -12,10 +12,11 @@ from typing import Sequence
 import numpy as np
 
 from ..encoders import supports_tokens
-from ..lexicon import WEEKDAYS
+from ..lexicon import REPORT_VERBS, WEEKDAYS
 from ..names import name_variant, plain
 from .mentions import Mention, bare_name
 from .time import anchors_conflict
+from .wordnet import relation
 
 # Entity subtypes that never name one referent together (a person is not a
 # place); "thing" (a common noun) and "group" may stand for any of them.
@@ -201,10 +202,10 @@ def pair_evidence(a: Mention, b: Mention, cosine: float | None, config) -> str:
     if cosine is None:
         return ""
     if a.kind == "event":
-        return event_paraphrase(a, b, cosine, args, config)
+        return event_paraphrase(a, b, cosine, args, config) or wordnet_evidence(a, b, cosine, args, config)
     if cosine >= config.entity_min_cosine:
         return f"similar '{a.head}' / '{b.head}' (cosine {cosine:.2f})"
-    return ""
+    return wordnet_evidence(a, b, cosine, args, config)
 
 
 def different_weekdays(a: Mention, b: Mention) -> bool:
@@ -250,3 +251,27 @@ def event_paraphrase(a: Mention, b: Mention, cosine: float, args: tuple[str, ...
     if not (close or strong):
         return ""
     return f"similar events '{a.head}' / '{b.head}' (cosine {cosine:.2f}), shared arguments '{', '.join(args[:3])}'"
+
+
+def wordnet_evidence(a: Mention, b: Mention, cosine: float, args: tuple[str, ...], config) -> str:
+    """Different heads of two articles that WordNet relates
+    (``wordnet.relation``: "hit" / "strike" synonyms, "death" / "die"),
+    gated as paraphrases are: events at head cosine
+    ``wordnet_event_min_cosine`` with ``wordnet_min_shared_args`` shared
+    arguments, common nouns (not dates nor numbers) at
+    ``wordnet_entity_min_cosine``; never report verbs ("said" / "told" of
+    different sayings); "" otherwise."""
+    if not config.wordnet_relations or a.name or b.name or a.article == b.article:
+        return ""
+    if {a.head, b.head} & REPORT_VERBS or {a.subtype, b.subtype} & {"date", "number"}:
+        return ""
+    event = a.kind == "event"
+    if event and (cosine < config.wordnet_event_min_cosine or len(args) < config.wordnet_min_shared_args):
+        return ""
+    if not event and cosine < config.wordnet_entity_min_cosine:
+        return ""
+    how = relation(a.head, b.head, "nv" if event else "n", config.wordnet_relations)
+    if not how:
+        return ""
+    said = f", shared argument{'s' if len(args) > 1 else ''} '{', '.join(args[:3])}'" if args else ""
+    return f"WordNet {how} '{a.head}' / '{b.head}' (cosine {cosine:.2f}){said}"
