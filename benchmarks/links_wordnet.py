@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from dataclasses import replace
@@ -91,33 +92,41 @@ def run(rows, own, variants: dict, results: dict) -> None:
 
 
 def cost(rows, own, config) -> None:
-    """CPU time of ``partition`` over every subtopic with the rule (cold and
-    warm WordNet caches) and without it."""
+    """CPU time of ``partition`` over every subtopic with the rule (cold
+    WordNet caches, then warm) and without it (warm), the garbage collector
+    run before each and the heap of the earlier runs frozen (its pauses
+    otherwise grow with what the process holds); and the time spent in
+    ``wordnet.relation`` (cold, warm)."""
     def timed(cfg) -> float:
+        gc.collect()
+        gc.freeze()
         start = time.process_time()
         for mentions, vectors, _, windows in own:
             partition(mentions, vectors, cfg, windows)
         return time.process_time() - start
 
-    off = timed(replace(config, wordnet_relations=()))  # warms the other caches of the stage
-    for cached in (W.relation, W.synsets, W.pointers, W.lemmas):
+    off = [timed(replace(config, wordnet_relations=()))]  # warms the other caches of the stage
+    for cached in (W.relation, W.synsets, W.pointers, W.lemmas, W._record):
         cached.cache_clear()
-    spent, relation = [0.0], S.relation
+    spent, relation = [], S.relation
 
     def timed_relation(*args):
         start = time.process_time()
         try:
             return relation(*args)
         finally:
-            spent[0] += time.process_time() - start
+            spent[-1] += time.process_time() - start
 
     S.relation = timed_relation
-    cold = timed(config)
-    looked_up, spent[0] = spent[0], 0.0
-    warm = timed(config)
+    on = []
+    for _ in range(3):
+        spent.append(0.0)
+        on.append(timed(config))
+        off.append(timed(replace(config, wordnet_relations=())))
     S.relation = relation
-    print(f"partition over {len(own)} subtopics, CPU: {cold:.2f} s with the rule (cold WordNet caches; "
-          f"{looked_up:.2f} s in wordnet.relation), {warm:.2f} s (warm; {spent[0]:.2f} s), {off:.2f} s without; "
+    print(f"partition over {len(own)} subtopics, CPU: with the rule {on[0]:.2f} s (cold WordNet caches; "
+          f"{spent[0]:.2f} s in wordnet.relation), then {', '.join(f'{x:.2f}' for x in on[1:])} s (warm; "
+          f"{', '.join(f'{x:.2f}' for x in spent[1:])} s); without {', '.join(f'{x:.2f}' for x in off)} s; "
           f"synsets read: {W.pointers.cache_info().currsize}, "
           f"lemmas looked up: {W.synsets.cache_info().currsize}, relations: {W.relation.cache_info().currsize}")
 
