@@ -299,9 +299,8 @@ class LinksConfig:
     # +0.032 event F1 over no paraphrases (docs/links.md).
     event_min_cosine: float = 0.7
     event_min_shared_args: int = 2
-    # ... or at this lower cosine when they share ``event_strong_shared_args``
-    # arguments ("appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25
-    # ECB+ event precision falls 0.80 -> 0.20 (reports of one event share arguments).
+    # ... or at this lower cosine with ``event_strong_shared_args`` shared arguments:
+    # off (> 1); at 0.25 ECB+ event precision falls 0.80 -> 0.20.
     event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
     # Events with different heads and the same complement verb ("appeal to
@@ -357,6 +356,8 @@ class LinksConfig:
     # 0.650 -> 0.785 / 0.559 / 0.653; with this round's noun rules 0.786 / 0.563 /
     # 0.656, 5-fold the same; 15 BASIL stories: 60 headline links, 4 wrong (docs/links.md).
     recase_headlines: bool = True
+    occurrence_vetoes: tuple[str, ...] = ()
+    occurrence_veto_clusters: bool = False
 
 
 # GroupingConfig (story grouping of a pile, not a field of CompareConfig) lives

@@ -13,6 +13,7 @@ since the parser's labels of one name vary across articles.
 from __future__ import annotations
 
 import itertools
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -21,8 +22,11 @@ import numpy as np
 
 from .descriptors import descriptor_links
 from .mentions import Mention
+from .occurrence import combined, occurrences_differ, story_occurrences
 from .signals import TYPED, bare_name, context_evidence, name_match, pair_evidence, time_conflict, token_cosine
 from .time import anchors_conflict
+
+logger = logging.getLogger(__name__)
 
 # Merge order: stronger kinds of evidence first.
 PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "descriptor": 1.5, "chain": 1.0, "similar": 1.0}
@@ -297,17 +301,33 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
         edges.append((PRIORITY.get(kind, 1.0) + (cosine or 0.0), i, j, evidence))
     edges += [(PRIORITY["similar"] + window, i, j, why) for window, i, j, why in context_links(mentions, vectors, windows, config)
               if not lone_ambiguous_surname(mentions[i], mentions[j], ambiguous)]
-    return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
+    return sorted(occurrence_filter(edges, mentions, config), key=lambda e: (-e[0], e[1], e[2]))
+
+
+def occurrence_filter(edges: list[tuple[float, int, int, str]], mentions: Sequence[Mention],
+                      config) -> list[tuple[float, int, int, str]]:
+    """``edges`` without the links of two events that their details say are
+    different occurrences (``occurrence.occurrences_differ``: other places,
+    people, numbers or days; ``LinksConfig.occurrence_vetoes``)."""
+    vetoes = frozenset(config.occurrence_vetoes)
+    if not vetoes or config.occurrence_veto_clusters:
+        return edges
+    occurrences = story_occurrences(mentions)
+    kept = [e for e in edges if not occurrences_differ(occurrences[e[1]], occurrences[e[2]], vetoes)]
+    logger.debug("occurrence vetoes dropped %d of %d edges", len(edges) - len(kept), len(edges))
+    return kept
 
 
 class _Groups:
     """Union-find whose roots keep what a veto needs: people's full names,
     day anchors and entity types of their members."""
 
-    def __init__(self, mentions: Sequence[Mention]):
+    def __init__(self, mentions: Sequence[Mention], vetoes: frozenset[str] = frozenset()):
         self.parent = list(range(len(mentions)))
         self.names = [{m.name} if m.subtype == "person" and len(m.name.split()) > 1 else set() for m in mentions]
         self.times = [{m.time} - {""} for m in mentions]
+        self.vetoes = vetoes  # occurrence details of the events of a group (``occurrence_vetoes``)
+        self.details = story_occurrences(mentions) if vetoes else None
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -318,6 +338,8 @@ class _Groups:
     def vetoed(self, x: int, y: int) -> bool:
         if any(anchors_conflict(s, t) for s in self.times[x] for t in self.times[y]):
             return True
+        if self.details is not None and occurrences_differ(self.details[x], self.details[y], self.vetoes):
+            return True
         return any(not name_match(s, t, people=True) for s in self.names[x] for t in self.names[y])
 
     def union(self, i: int, j: int) -> bool:
@@ -327,6 +349,8 @@ class _Groups:
         self.parent[y] = x
         self.names[x] |= self.names[y]
         self.times[x] |= self.times[y]
+        if self.details is not None:
+            self.details[x] = combined(self.details[x], self.details[y])
         return True
 
 
@@ -338,7 +362,8 @@ def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config,
               windows: np.ndarray | None = None) -> tuple[list[list[int]], list[Link]]:
     """Every mention in exactly one group (singletons included), and the
     links that merged them, strongest first."""
-    groups, merged = _Groups(mentions), []
+    clusters = frozenset(config.occurrence_vetoes) if config.occurrence_veto_clusters else frozenset()
+    groups, merged = _Groups(mentions, clusters), []
     for _, i, j, evidence in scored_edges(mentions, vectors, config, windows):
         if groups.union(i, j):
             merged.append(Link(i, j, evidence))
