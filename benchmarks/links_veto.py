@@ -79,7 +79,7 @@ def scored_pairs(rows, prepared, config):
                     wrong = "" if key in gold else (", gold singleton" if g1["singleton"] or g2["singleton"]
                                                     else ", two chains")
                     out.append((key in gold, pair_class(m, mentions[y], g1, g2) + wrong,
-                                why.split(" '")[0].split(" 1")[0].split(" 2")[0], m.text, mentions[y].text,
+                                why.split(" '")[0].split(" (")[0], m.text, mentions[y].text,
                                 row["subtopic"]))
     return out
 
