@@ -115,14 +115,13 @@ NAMES = ("place", "person", "organisation")
 
 
 def variant_table(base) -> dict:
-    """Name -> config: each veto alone and together, on the edges (each pair
-    judged alone) and on the clusters (a merge refused when the two groups'
-    details differ)."""
+    """Name -> config: each veto alone and together (on groups of events: a
+    merge refused when the two groups' details differ). Vetoes judging each
+    pair of events alone (an edge filter, commit 10cbf44) moved no figure:
+    a third event without details still joined both occurrences."""
     table = {"no veto": replace(base, occurrence_vetoes=())}
-    for level, clusters in (("edges", False), ("clusters", True)):
-        for vetoes in [(v,) for v in ONE_BY_ONE] + [NAMES, ONE_BY_ONE]:
-            table[f"{level}: {', '.join(vetoes)}"] = replace(base, occurrence_vetoes=vetoes,
-                                                             occurrence_veto_clusters=clusters)
+    for vetoes in [(v,) for v in ONE_BY_ONE] + [NAMES, ONE_BY_ONE]:
+        table[", ".join(vetoes)] = replace(base, occurrence_vetoes=vetoes)
     return table
 
 
@@ -136,7 +135,7 @@ def variants(rows, prepared, base) -> dict:
     return results
 
 
-def basil_removed(stories: int, vetoes: tuple[str, ...], clusters: bool) -> None:
+def basil_removed(stories: int, vetoes: tuple[str, ...]) -> None:
     """Print the cross-article links of the first ``stories`` BASIL dev stories
     that the vetoes remove, and count those they add (a merge no longer made
     may let another edge through)."""
@@ -146,13 +145,14 @@ def basil_removed(stories: int, vetoes: tuple[str, ...], clusters: bool) -> None
     config = CompareConfig()
     embedder = default_embedder(config)
     off = replace(config, links=replace(config.links, occurrence_vetoes=()))
-    on = replace(config, links=replace(config.links, occurrence_vetoes=vetoes, occurrence_veto_clusters=clusters))
+    on = replace(config, links=replace(config.links, occurrence_vetoes=vetoes))
     removed = added = 0
     for documents in basil_documents(stories, config, embedder):
         before, after = link_mentions(documents, off, embedder), link_mentions(documents, on, embedder)
 
         def keyed(links):
-            return {(links.mentions[x.a][:3], links.mentions[x.b][:3]): x for x in links.links}
+            ends = [(links.mentions[x.a], links.mentions[x.b]) for x in links.links]
+            return {tuple((m.article, m.start, m.end) for m in pair): x for pair, x in zip(ends, links.links)}
 
         def where(m):
             sentence = documents[m.article].sentences[m.sentence]
@@ -175,7 +175,6 @@ def main() -> None:
     parser.add_argument("--no-variants", action="store_true", help="skip the table of vetoes")
     parser.add_argument("--grid", action="store_true", help="the threshold grid, 5-fold, with the vetoes on")
     parser.add_argument("--vetoes", default="", help="comma-separated vetoes for --grid/--basil (default: configured)")
-    parser.add_argument("--clusters", action="store_true", help="--grid/--basil: the vetoes on clusters, not edges")
     parser.add_argument("--basil", type=int, default=0, help="print the links the vetoes remove on this many BASIL stories")
     args = parser.parse_args()
     config = CompareConfig()
@@ -189,9 +188,9 @@ def main() -> None:
             variants(rows, own, config.links)
         if args.grid:
             print(f"threshold grid with vetoes {vetoes}:")
-            E.kfold(rows, own, replace(config.links, occurrence_vetoes=vetoes, occurrence_veto_clusters=args.clusters))
+            E.kfold(rows, own, replace(config.links, occurrence_vetoes=vetoes))
     if args.basil:
-        basil_removed(args.basil, vetoes, args.clusters)
+        basil_removed(args.basil, vetoes)
 
 
 if __name__ == "__main__":

@@ -284,10 +284,8 @@ class LinksConfig:
 
     enabled: bool = True
     use_token_vectors: bool = True
-    # Two events with the same head stem link when their contextual cosine
-    # reaches this (context tells two different "attacks" apart). ECB+ own
-    # mentions, all pairs: 0.6 / 0.7 / 0.8 -> P 0.788 / 0.795 / 0.806 at F1
-    # 0.617 / 0.617 / 0.606; 5-fold over topics picks 0.7 in 4 of 5 folds.
+    # Events with the same head stem link at this contextual cosine. ECB+ own mentions,
+    # all: 0.6 / 0.7 / 0.8 -> P 0.788 / 0.795 / 0.806, F1 0.617 / 0.617 / 0.606 (5-fold: 0.7).
     same_head_min_cosine: float = 0.7
     # The same for entities with the same head (and no names); flat on ECB+
     # (0.3 to 0.65 within 0.001 F1).
@@ -320,8 +318,7 @@ class LinksConfig:
     # 0.634; 5-fold (head 0.4-0.7 x window 0.6-0.9) 0.780 / 0.632 (fifth round).
     entity_window_head_min_cosine: float = 0.7
     entity_window_min_cosine: float = 0.8
-    # Link two events of one article (same head, or paraphrase); off: "said"
-    # ... "said" in one report are mostly different sayings (ECB+: +0.001 on).
+    # Link events of one article (off: "said" ... "said" are mostly different sayings).
     event_heads_within_article: bool = False
     # Within-article event chains (``cluster.event_chain_links``): an event joins
     # its most similar earlier event of the article, in another sentence at most
@@ -330,15 +327,13 @@ class LinksConfig:
     # 0.655 / 0.662 / 0.645; 1 / 3 / 6 sentences 0.654 / 0.662 / 0.660 (5-fold: 0.6).
     within_event_min_cosine: float = 0.6
     within_event_max_sentences: int = 3
-    # he/she/his/her joins the last named person at most this many sentences
-    # before it in the same article (0 = only relative pronouns join).
+    # he/she/his/her joins the last named person at most this many sentences before it.
     # ECB+ own mentions: entity F1 0.579 at 0, 0.609 at 1 (1 chosen in every fold).
     # ``pronoun_sole_person``: at any distance when the article names one
     # person (ECB+ all P / F1 0.787 / 0.652 -> 0.788 / 0.655, 5-fold 0.655).
     pronoun_window: int = 1
     pronoun_sole_person: bool = True
-    # Appositions ("Felt, the FBI director"), reflexives ("hanged himself"),
-    # "known as" join mentions of one article (relative pronouns always do).
+    # Appositions, reflexives, "known as" join mentions of one article.
     # ECB+ own mentions: entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
     syntactic_links: bool = True
     # Story-wide descriptions (``descriptors.descriptor_links``): "the actress"
@@ -356,8 +351,13 @@ class LinksConfig:
     # 0.650 -> 0.785 / 0.559 / 0.653; with this round's noun rules 0.786 / 0.563 /
     # 0.656, 5-fold the same; 15 BASIL stories: 60 headline links, 4 wrong (docs/links.md).
     recase_headlines: bool = True
-    occurrence_vetoes: tuple[str, ...] = ()
-    occurrence_veto_clusters: bool = False
+    # Two groups of events are not merged when the names of their direct participants
+    # of these types, in one role, differ ("checked into Betty Ford" / "into Morningside";
+    # "number": a word counted differently, "6.1" / "5.4 magnitude"; occurrence.py).
+    # ECB+ own mentions, event / all P, all F1: none 0.817 / 0.786, 0.656; organisation
+    # 0.827 / 0.790, 0.656 (5-fold over vetoes 0.655; grid 5-fold 0.649 either way);
+    # all four 0.844 / 0.797, 0.653 (docs/links.md, eighth round).
+    occurrence_vetoes: tuple[str, ...] = ("organisation",)
 
 
 # GroupingConfig (story grouping of a pile, not a field of CompareConfig) lives

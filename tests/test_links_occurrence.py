@@ -107,12 +107,10 @@ TEXTS = ["Lindsay Lohan checked into the Betty Ford Center.",
          "The actress checked into a recovery center on Thursday."]
 
 
-@pytest.mark.parametrize("clusters", [False, True])
-def test_the_veto_keeps_two_check_ins_apart(nlp, clusters):
+def test_the_veto_keeps_two_check_ins_apart(nlp):
     """Same head, no vectors (heads and names decide): without the veto the three
-    check-ins are one event. With it on edges Betty Ford and Morningside are not
-    linked directly (the third, with no detail, still joins both); on clusters
-    they stay apart, the third with one of them only."""
+    check-ins are one event; with it Betty Ford and Morningside stay apart, and
+    the third, with no detail, joins one of them only (the veto is on groups)."""
     docs = [nlp(t) for t in TEXTS]
     mentions = with_occurrences(docs, [m for k, d in enumerate(docs) for m in extract_mentions(k, d)])
     checks = {i for i, m in enumerate(mentions) if m.head == "check"}
@@ -121,10 +119,11 @@ def test_the_veto_keeps_two_check_ins_apart(nlp, clusters):
         groups, _ = partition(mentions, None, config)
         return [set(g) & checks for g in groups if set(g) & checks]
 
-    assert groups_of(LinksConfig()) == [checks]
-    config = LinksConfig(occurrence_vetoes=("organisation",), occurrence_veto_clusters=clusters)
+    assert groups_of(LinksConfig(occurrence_vetoes=())) == [checks]
+    config = LinksConfig(occurrence_vetoes=("organisation",))
     betty, morningside = (next(i for i in checks if mentions[i].article == k) for k in (0, 1))
+    assert not any({betty, morningside} <= g for g in groups_of(config))
+    assert sorted(map(len, groups_of(config))) == [1, 2]
     links = cluster_mentions(mentions, None, config)
     assert all({link.a, link.b} != {betty, morningside} for link in links.links)
-    together = any({betty, morningside} <= g for g in groups_of(config))
-    assert together is not clusters
+    assert groups_of(LinksConfig(occurrence_vetoes=("person", "place"))) == [checks]  # the clinics are organisations

@@ -6,14 +6,15 @@ and merged strongest first (names, relative pronouns, same heads, then
 paraphrases by cosine) into clusters, within and across articles at once:
 a within-article chain ("Tara Reid" ... "Reid" ... "who") lets one
 cross-article link serve every mention. A merge is refused when the two
-clusters would hold two different full names of people or two different
-days; entity types are checked pair by pair (``signals.types_compatible``),
+clusters would hold two different full names of people, two different
+days, or events whose details say they are two occurrences (other clinics
+checked into: ``occurrence.py``, ``LinksConfig.occurrence_vetoes``);
+entity types are checked pair by pair (``signals.types_compatible``),
 since the parser's labels of one name vary across articles.
 """
 from __future__ import annotations
 
 import itertools
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -25,8 +26,6 @@ from .mentions import Mention
 from .occurrence import combined, occurrences_differ, story_occurrences
 from .signals import TYPED, bare_name, context_evidence, name_match, pair_evidence, time_conflict, token_cosine
 from .time import anchors_conflict
-
-logger = logging.getLogger(__name__)
 
 # Merge order: stronger kinds of evidence first.
 PRIORITY = {"name": 3.0, "pronoun": 2.5, "head": 2.0, "descriptor": 1.5, "chain": 1.0, "similar": 1.0}
@@ -301,32 +300,18 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
         edges.append((PRIORITY.get(kind, 1.0) + (cosine or 0.0), i, j, evidence))
     edges += [(PRIORITY["similar"] + window, i, j, why) for window, i, j, why in context_links(mentions, vectors, windows, config)
               if not lone_ambiguous_surname(mentions[i], mentions[j], ambiguous)]
-    return sorted(occurrence_filter(edges, mentions, config), key=lambda e: (-e[0], e[1], e[2]))
-
-
-def occurrence_filter(edges: list[tuple[float, int, int, str]], mentions: Sequence[Mention],
-                      config) -> list[tuple[float, int, int, str]]:
-    """``edges`` without the links of two events that their details say are
-    different occurrences (``occurrence.occurrences_differ``: other places,
-    people, numbers or days; ``LinksConfig.occurrence_vetoes``)."""
-    vetoes = frozenset(config.occurrence_vetoes)
-    if not vetoes or config.occurrence_veto_clusters:
-        return edges
-    occurrences = story_occurrences(mentions)
-    kept = [e for e in edges if not occurrences_differ(occurrences[e[1]], occurrences[e[2]], vetoes)]
-    logger.debug("occurrence vetoes dropped %d of %d edges", len(edges) - len(kept), len(edges))
-    return kept
+    return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
 
 
 class _Groups:
     """Union-find whose roots keep what a veto needs: people's full names,
-    day anchors and entity types of their members."""
+    day anchors and the events' details (``vetoes``: which of them) of their members."""
 
     def __init__(self, mentions: Sequence[Mention], vetoes: frozenset[str] = frozenset()):
         self.parent = list(range(len(mentions)))
         self.names = [{m.name} if m.subtype == "person" and len(m.name.split()) > 1 else set() for m in mentions]
         self.times = [{m.time} - {""} for m in mentions]
-        self.vetoes = vetoes  # occurrence details of the events of a group (``occurrence_vetoes``)
+        self.vetoes = vetoes
         self.details = story_occurrences(mentions) if vetoes else None
 
     def find(self, i: int) -> int:
@@ -362,8 +347,7 @@ def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config,
               windows: np.ndarray | None = None) -> tuple[list[list[int]], list[Link]]:
     """Every mention in exactly one group (singletons included), and the
     links that merged them, strongest first."""
-    clusters = frozenset(config.occurrence_vetoes) if config.occurrence_veto_clusters else frozenset()
-    groups, merged = _Groups(mentions, clusters), []
+    groups, merged = _Groups(mentions, frozenset(config.occurrence_vetoes)), []
     for _, i, j, evidence in scored_edges(mentions, vectors, config, windows):
         if groups.union(i, j):
             merged.append(Link(i, j, evidence))

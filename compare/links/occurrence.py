@@ -1,14 +1,15 @@
-"""Linking stage, occurrences: what tells two events of one kind apart (places, participants, numbers, days).
+"""Linking stage, occurrences: what tells two events of one kind apart (participants by name, numbers).
 
 Reports of one story often tell of several events of one kind: three
-check-ins of one actress into three clinics, two earthquakes, a vote and a
-second vote a week later. Same head and close context do not tell them
-apart; what they happen to (names among their arguments), how big they are
-(numbers) and when (days) do. ``occurrence_of`` reads these off the mentions
-of a story (no parse needed: an event's arguments are lemmas, and the names
-and dates of its sentence are mentions already); ``occurrences_differ`` says
-why two events are different occurrences, "" when nothing says so. Unknown
-never vetoes: a veto needs both events to carry the same kind of detail.
+check-ins of one actress into three clinics, two earthquakes, two Oscar
+hostings. Same head and close context do not tell them apart; whom and
+where they happen to (the names of their direct participants, by role) and
+how big they are (the numbers that count them) do. ``with_occurrences``
+reads these off the parse the mentions came from (``EventMention``);
+``occurrences_differ`` says why two events (or two groups of events,
+``combined``) are different occurrences, "" when nothing says so. Unknown
+never vetoes: a veto needs both to name a participant of one type in one
+role. Days are ``time.py``'s (``cluster._Groups``).
 """
 from __future__ import annotations
 
