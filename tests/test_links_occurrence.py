@@ -71,6 +71,8 @@ def occ(*names: tuple[str, str, str], numbers=()) -> Occurrence:
     (occ(("subject", "person", "Reid")), occ(("subject", "place", "Malibu")), ALL, ""),  # other types
     (occ(("subject", "organisation", "New Orleans Saints")), occ(("subject", "organisation", "Saints")), ALL, ""),
     (occ(("into", "organisation", "Betty Ford Clinic")), occ(("into", "organisation", "Betty Ford Center")), ALL, ""),
+    (occ(("in", "organisation", "New York Times")), occ(("in", "organisation", "NYT")), ALL, ""),  # initials
+    (occ(("in", "organisation", "New York Times")), occ(("in", "organisation", "NBC")), ALL, "different organisation"),
     (None, occ(("in", "place", "Malibu")), ALL, ""),
 ])
 def test_occurrences_differ(x, y, vetoes, expected):

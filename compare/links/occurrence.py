@@ -140,9 +140,17 @@ def _names_differ(x: Occurrence, y: Occurrence, subtype: str) -> str:
 
 def _may_be_one(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]], subtype: str) -> bool:
     """Two (name, distinctive words) that may name one referent: ``name_match``
-    says so, or they share a distinctive word ("Saints" / "New Orleans
-    Saints", "Betty Ford Clinic" / "Betty Ford Center"), or one has none."""
-    return bool(name_match(a[0], b[0], people=subtype == "person") or a[1] & b[1] or not (a[1] and b[1]))
+    says so, they share a distinctive word ("Saints" / "New Orleans Saints",
+    "Betty Ford Clinic" / "Betty Ford Center"), one has none, or one is the
+    other's initials ("NYT" / "New York Times")."""
+    return bool(name_match(a[0], b[0], people=subtype == "person") or a[1] & b[1] or not (a[1] and b[1])
+                or _initials(a[0]) == b[0] or _initials(b[0]) == a[0])
+
+
+def _initials(name: str) -> str:
+    """Capital initials of a name of two or more words ("New York Times" -> "NYT")."""
+    words = [w for w in name.split() if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
 def _numbers_differ(x: Occurrence, y: Occurrence) -> str:
