@@ -36,6 +36,7 @@ from compare.config import CompareConfig  # noqa: E402
 from compare.links import mentions as mention_stage  # noqa: E402
 from compare.links.cluster import partition  # noqa: E402
 from compare.links.headlines import recase_headlines  # noqa: E402
+from compare.links.occurrence import with_occurrences  # noqa: E402
 from compare.links.signals import mention_vectors, window_vectors  # noqa: E402
 from compare.segment import load_spacy, sentences_from_doc  # noqa: E402
 
@@ -153,7 +154,7 @@ def prepare(rows, parsed, embedder, gold: bool) -> list[tuple]:
     out = []
     for row, docs in zip(rows, parsed):
         embedder.use(row["subtopic"])
-        mentions = subtopic_mentions(row, docs, gold)
+        mentions = with_occurrences(docs, subtopic_mentions(row, docs, gold))  # for LinksConfig.occurrence_vetoes
         sentences = [sentences_from_doc(d) for d in docs]
         vectors = mention_vectors(sentences, mentions, embedder)
         windows = window_vectors(sentences, mentions, embedder)

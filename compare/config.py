@@ -284,9 +284,8 @@ class LinksConfig:
 
     enabled: bool = True
     use_token_vectors: bool = True
-    # Events with the same head stem link at this contextual cosine (two "attacks").
-    # ECB+ own mentions, all P / F1 at 0.6 / 0.7 / 0.8: 0.788 / 0.795 / 0.806,
-    # 0.617 / 0.617 / 0.606; 5-fold over topics picks 0.7 in 4 of 5 folds.
+    # Events with the same head stem link at this contextual cosine. ECB+ own mentions,
+    # all: 0.6 / 0.7 / 0.8 -> P 0.788 / 0.795 / 0.806, F1 0.617 / 0.617 / 0.606 (5-fold: 0.7).
     same_head_min_cosine: float = 0.7
     # The same for entities (no names); flat on ECB+ (0.3 to 0.65 within 0.001 F1).
     entity_same_head_min_cosine: float = 0.5
@@ -295,9 +294,8 @@ class LinksConfig:
     # 0.7 in every fold, 1 arg in 4 of 5 (F1 as 2, P -0.004: 2 kept); event F1 +0.032.
     event_min_cosine: float = 0.7
     event_min_shared_args: int = 2
-    # ... or at this lower cosine when they share ``event_strong_shared_args``
-    # arguments ("appeal" / "calling" 0.28 on the seed pair). Off (> 1): at 0.25
-    # ECB+ event precision falls 0.80 -> 0.20 (reports of one event share arguments).
+    # ... or at this lower cosine with ``event_strong_shared_args`` shared arguments:
+    # off (> 1); at 0.25 ECB+ event precision falls 0.80 -> 0.20.
     event_args_min_cosine: float = 1.01
     event_strong_shared_args: int = 2
     # Events with different heads and the same complement verb ("appeal to Putin to
@@ -315,8 +313,7 @@ class LinksConfig:
     # 0.634; 5-fold (head 0.4-0.7 x window 0.6-0.9) 0.780 / 0.632 (fifth round).
     entity_window_head_min_cosine: float = 0.7
     entity_window_min_cosine: float = 0.8
-    # Link two events of one article (same head, paraphrase); off: "said" ... "said"
-    # in one report are mostly different sayings (ECB+: +0.001 on).
+    # Link events of one article (off: "said" ... "said" are mostly different sayings).
     event_heads_within_article: bool = False
     # Within-article event chains (``cluster.event_chain_links``): an event joins
     # its most similar earlier event of the article, in another sentence at most
@@ -325,14 +322,14 @@ class LinksConfig:
     # 0.655 / 0.662 / 0.645; 1 / 3 / 6 sentences 0.654 / 0.662 / 0.660 (5-fold: 0.6).
     within_event_min_cosine: float = 0.6
     within_event_max_sentences: int = 3
-    # he/she/his/her joins the last named person at most this many sentences before
-    # it (0 = off). ECB+ own mentions: entity F1 0.579 at 0, 0.609 at 1 (every fold).
+    # he/she/his/her joins the last named person at most this many sentences before it.
+    # ECB+ own mentions: entity F1 0.579 at 0, 0.609 at 1 (1 chosen in every fold).
     # ``pronoun_sole_person``: at any distance when the article names one
     # person (ECB+ all P / F1 0.787 / 0.652 -> 0.788 / 0.655, 5-fold 0.655).
     pronoun_window: int = 1
     pronoun_sole_person: bool = True
-    # Appositions ("Felt, the FBI director"), reflexives, "known as" join mentions of
-    # one article (relative pronouns always do). ECB+ entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
+    # Appositions, reflexives, "known as" join mentions of one article.
+    # ECB+ own mentions: entity F1 (P) 0.587 (0.846) -> 0.609 (0.803).
     syntactic_links: bool = True
     # Story-wide descriptions (``descriptors.descriptor_links``): "the actress" joins the
     # one named person the story calls so in ``descriptor_min_articles`` articles. ECB+ all F1
@@ -348,15 +345,18 @@ class LinksConfig:
     # 0.650 -> 0.785 / 0.559 / 0.653; with this round's noun rules 0.786 / 0.563 /
     # 0.656, 5-fold the same; 15 BASIL stories: 60 headline links, 4 wrong (docs/links.md).
     recase_headlines: bool = True
-    # Events of different articles with different heads that WordNet 3.0 relates
-    # (``links.wordnet``: (relation, first senses read)) link at this head cosine with
-    # this many shared arguments ("hit" / "struck"; report verbs never). Off (()): with
-    # (("synonyms", 3), ("derivation", 3)) ECB+ all P / F1 0.786 / 0.656 -> 0.785 / 0.657,
-    # 5-fold over 33 variants 0.658, and 3 of 12 links wrong on 40 BASIL stories (docs/links.md).
+    # Different-head events of two articles that WordNet 3.0 relates (``links.wordnet``:
+    # (relation, senses read)) link at this head cosine and shared arguments. Off (()); on,
+    # ECB+ all F1 +0.001-0.004 (5-fold 0.658), 3 of 12 BASIL links wrong (eighth round, no veto).
     wordnet_relations: tuple[tuple[str, int], ...] = ()
     wordnet_event_min_cosine: float = 0.3
     wordnet_min_shared_args: int = 2
     wordnet_entity_min_cosine: float = 1.01  # common nouns: off (> 1); at 0.6 ECB+ all F1 +0.001, P -0.001
+    # Two groups of events are not merged when the names of their direct participants of
+    # these types in one role differ ("into Betty Ford" / "into Morningside"; occurrence.py).
+    # ECB+ own mentions, event / all P, all F1: none 0.817 / 0.786, 0.656; organisation 0.826 /
+    # 0.790, 0.657 (5-fold 0.657, every fold); all four 0.843 / 0.797, 0.653 (eighth round).
+    occurrence_vetoes: tuple[str, ...] = ("organisation",)
 
 
 # GroupingConfig (story grouping of a pile, not a field of CompareConfig) lives

@@ -19,6 +19,7 @@ from ..segment import load_spacy
 from .cluster import Cluster, Link, Links, cluster_mentions
 from .headlines import recase_headlines
 from .mentions import Mention, extract_mentions, verb_lemmas
+from .occurrence import with_occurrences
 from .signals import mention_vectors, sentence_tokens, window_vectors
 
 __all__ = ["Cluster", "Link", "Links", "Mention", "link_mentions", "links_dict"]
@@ -43,6 +44,8 @@ def _link_mentions(documents: Sequence, config, embedder) -> Links:
     story_verbs = frozenset().union(*(verb_lemmas(doc) for doc in docs if doc is not None))
     mentions = [m for k, (d, doc) in enumerate(zip(documents, docs)) if doc is not None
                 for m in extract_mentions(k, doc, d.article.date, story_verbs)]
+    if config.links.occurrence_vetoes:
+        mentions = with_occurrences(docs, mentions)
     if not config.links.use_token_vectors:
         return cluster_mentions(mentions, None, config.links)
     sentences = [d.sentences for d in documents]

@@ -6,8 +6,10 @@ and merged strongest first (names, relative pronouns, same heads, then
 paraphrases by cosine) into clusters, within and across articles at once:
 a within-article chain ("Tara Reid" ... "Reid" ... "who") lets one
 cross-article link serve every mention. A merge is refused when the two
-clusters would hold two different full names of people or two different
-days; entity types are checked pair by pair (``signals.types_compatible``),
+clusters would hold two different full names of people, two different
+days, or events whose details say they are two occurrences (other clinics
+checked into: ``occurrence.py``, ``LinksConfig.occurrence_vetoes``);
+entity types are checked pair by pair (``signals.types_compatible``),
 since the parser's labels of one name vary across articles.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 
 from .descriptors import descriptor_links
 from .mentions import Mention
+from .occurrence import combined, occurrences_differ, story_occurrences
 from .signals import TYPED, bare_name, context_evidence, name_match, pair_evidence, time_conflict, token_cosine
 from .time import anchors_conflict
 
@@ -305,12 +308,14 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
 
 class _Groups:
     """Union-find whose roots keep what a veto needs: people's full names,
-    day anchors and entity types of their members."""
+    day anchors and the events' details (``vetoes``: which of them) of their members."""
 
-    def __init__(self, mentions: Sequence[Mention]):
+    def __init__(self, mentions: Sequence[Mention], vetoes: frozenset[str] = frozenset()):
         self.parent = list(range(len(mentions)))
         self.names = [{m.name} if m.subtype == "person" and len(m.name.split()) > 1 else set() for m in mentions]
         self.times = [{m.time} - {""} for m in mentions]
+        self.vetoes = vetoes
+        self.details = story_occurrences(mentions) if vetoes else None
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -321,6 +326,8 @@ class _Groups:
     def vetoed(self, x: int, y: int) -> bool:
         if any(anchors_conflict(s, t) for s in self.times[x] for t in self.times[y]):
             return True
+        if self.details is not None and occurrences_differ(self.details[x], self.details[y], self.vetoes):
+            return True
         return any(not name_match(s, t, people=True) for s in self.names[x] for t in self.names[y])
 
     def union(self, i: int, j: int) -> bool:
@@ -330,6 +337,8 @@ class _Groups:
         self.parent[y] = x
         self.names[x] |= self.names[y]
         self.times[x] |= self.times[y]
+        if self.details is not None:
+            self.details[x] = combined(self.details[x], self.details[y])
         return True
 
 
@@ -341,7 +350,7 @@ def partition(mentions: Sequence[Mention], vectors: np.ndarray | None, config,
               windows: np.ndarray | None = None) -> tuple[list[list[int]], list[Link]]:
     """Every mention in exactly one group (singletons included), and the
     links that merged them, strongest first."""
-    groups, merged = _Groups(mentions), []
+    groups, merged = _Groups(mentions, frozenset(config.occurrence_vetoes)), []
     for _, i, j, evidence in scored_edges(mentions, vectors, config, windows):
         if groups.union(i, j):
             merged.append(Link(i, j, evidence))
