@@ -33,13 +33,14 @@ def body_cases(doc: Doc) -> tuple[dict[str, Counter], frozenset[tuple[str, str]]
     cases: dict[str, Counter] = defaultdict(Counter)
     pairs = set()
     for sentence in doc.sents:
-        if title_case(sentence):
+        tokens = list(sentence)  # each Token made once; then their texts (is_alpha is str.isalpha ...)
+        if title_case(tokens):
             continue
-        words = [t for t in sentence if t.is_alpha]
-        for token in words[1:]:
-            cases[stem_of(token.lower_)][word_shape(token.text)] += 1
-        pairs.update((a.lower_, b.lower_) for a, b in zip(sentence, sentence[1:])
-                     if a.is_alpha and b.is_alpha and not a.is_lower and not b.is_lower)
+        words = [t.text for t in tokens]
+        for word in [w for w in words if w.isalpha()][1:]:
+            cases[stem_of(word.lower())][word_shape(word)] += 1
+        pairs.update((a.lower(), b.lower()) for a, b in zip(words, words[1:])
+                     if a.isalpha() and b.isalpha() and not a.islower() and not b.islower())
     return cases, frozenset(pairs)
 
 
