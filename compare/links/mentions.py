@@ -168,13 +168,9 @@ def event_args(trigger: Token) -> tuple[str, ...]:
     (names as written, lower-cased): who, what, where, when of an event."""
     out: list[str] = []
     frontier = list(trigger.children)
-    for _ in range(ARG_DEPTH):
-        nxt = []
-        for token in frontier:
-            if token.pos_ in ARG_POS and not token.is_stop:
-                out.append(token.lemma_.lower())
-            nxt.extend(token.children)
-        frontier = nxt
+    for depth in range(ARG_DEPTH):
+        out += [t.lemma_.lower() for t in frontier if t.pos_ in ARG_POS and not t.is_stop]
+        frontier = [c for t in frontier for c in t.children] if depth < ARG_DEPTH - 1 else []  # not a level below
     return tuple(dict.fromkeys(out))
 
 
