@@ -10,6 +10,7 @@ without changes here.
 from __future__ import annotations
 
 import bisect
+import heapq
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -69,13 +70,16 @@ def segments(length: int, sentences: Sequence[dict], highlights: Sequence[dict])
     starts = [s["start"] for s in by_start]
     pending = sorted(range(len(highlights)), key=opens.__getitem__)
     active: set[int] = set()
+    closing: list[tuple[int, int]] = []  # heap of (close, highlight) of the active ones
     out, next_pending = [], 0
     for start, end in zip(bounds, bounds[1:]):
         # sweep: highlights open at their start and close at their end
         while next_pending < len(pending) and opens[pending[next_pending]] <= start:
             active.add(pending[next_pending])
+            heapq.heappush(closing, (closes[pending[next_pending]], pending[next_pending]))
             next_pending += 1
-        active = {k for k in active if closes[k] >= end}
+        while closing and closing[0][0] < end:  # not a scan of every active one per segment (link marks: thousands)
+            active.discard(heapq.heappop(closing)[1])
         at = bisect.bisect_right(starts, start) - 1  # the last sentence starting at or before ``start``
         sentence = by_start[at]["index"] if at >= 0 and end <= by_start[at]["end"] else None
         out.append(Segment(start, end, sentence, tuple(sorted(active, key=rank.__getitem__))))

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from compare.links import link_mentions
-from compare.links.headlines import recase_headlines, recased_word
+from compare.links.headlines import (PARSE_ATTRS, headline_rewrites, recase_headlines, recase_story_headlines,
+                                     recased_word, with_parses)
 from compare.links.mentions import extract_mentions
 from compare.segment import load_spacy, sentences_from_doc
 from compare.types import Article, Document
@@ -90,6 +91,19 @@ def test_a_headline_whose_case_changes_its_length_keeps_its_parse(nlp):
     doc, out = recased(nlp, "MAYOR OF İZMİR RESIGNS AFTER WEEKS OF PROTESTS\n"
                             "The mayor resigned after weeks of protests.")
     assert out is doc
+
+
+def test_a_story_s_headlines_parsed_in_one_call_are_parsed_as_one_by_one(nlp):
+    texts = [LOHAN, "PROVISIONAL TRIAL DATE SET FOR CUMBRIA DOUBLE MURDER\nA trial date has been set in Cumbria.",
+             "Lindsay Lohan checked into rehab.\nShe will stay for 90 days.",
+             "Supreme Court Hears Argument In Wal-Mart Bias Case\n\nThe court seemed divided."]
+    docs = [nlp(t) for t in texts] + [None]
+    story = recase_story_headlines(docs, lambda: nlp)
+    assert story[2] is docs[2] and story[4] is None
+    for doc, out in zip(docs[:4], story):
+        alone = with_parses(doc, [(s, nlp(t)) for s, t in headline_rewrites(doc, lambda: nlp)])  # one nlp() each
+        assert np.array_equal(out.to_array(PARSE_ATTRS + ["SENT_START"]), alone.to_array(PARSE_ATTRS + ["SENT_START"]))
+    assert sum(out is not doc for doc, out in zip(docs, story)) == 3
 
 
 def document(nlp, text: str) -> Document:

@@ -429,6 +429,9 @@ def build_highlights(sides, phrases, conflicts: list[Fact]) -> tuple[Highlight, 
 
 def _sentence_highlights(side: int, verdict: Phrases, conflict_spans: list[Span]) -> list[Highlight]:
     """Merge consecutive phrases of one status; punctuation joins the run before it."""
+    if verdict.chunks:  # the conflicts' spans that reach this sentence (a story's links bring hundreds)
+        lo, hi = min(c.start for c in verdict.chunks), max(c.end for c in verdict.chunks)
+        conflict_spans = [s for s in conflict_spans if s.start < hi and lo < s.end]
     runs: list[list] = []
     for chunk, unique, weight in zip(verdict.chunks, verdict.highlighted, verdict.weights):
         if any(chunk.start < s.end and s.start < chunk.end for s in conflict_spans):

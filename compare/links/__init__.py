@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 
 from ..segment import load_spacy
 from .cluster import Cluster, Link, Links, cluster_mentions
-from .headlines import recase_headlines
+from .headlines import recase_story_headlines
 from .mentions import Mention, extract_mentions, verb_lemmas
 from .occurrence import with_occurrences
 from .signals import mention_vectors, sentence_tokens, window_vectors
@@ -39,8 +39,7 @@ def link_mentions(documents: Sequence, config, embedder=None) -> Links:
 def _link_mentions(documents: Sequence, config, embedder) -> Links:
     docs = [d.doc for d in documents]
     if config.links.recase_headlines:
-        docs = [recase_headlines(doc, lambda: load_spacy(config.spacy_model, config.segmenter))
-                if doc is not None else None for doc in docs]
+        docs = recase_story_headlines(docs, lambda: load_spacy(config.spacy_model, config.segmenter))
     story_verbs = frozenset().union(*(verb_lemmas(doc) for doc in docs if doc is not None))
     mentions = [m for k, (d, doc) in enumerate(zip(documents, docs)) if doc is not None
                 for m in extract_mentions(k, doc, d.article.date, story_verbs)]

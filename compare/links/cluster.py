@@ -24,7 +24,7 @@ import numpy as np
 from .descriptors import descriptor_links
 from .mentions import Mention
 from .occurrence import combined, occurrences_differ, story_occurrences
-from .signals import TYPED, bare_name, context_evidence, name_match, pair_evidence, time_conflict, token_cosine
+from .signals import TYPED, bare_name, context_evidence, name_match, pair_cosines, pair_evidence, time_conflict
 from .time import anchors_conflict
 
 # Merge order: stronger kinds of evidence first.
@@ -119,10 +119,10 @@ def candidate_pairs(mentions: Sequence[Mention], vectors: np.ndarray | None,
     if vectors is not None and len(mentions):
         usable = np.array([not m.pronoun for m in mentions])
         sims = vectors @ vectors.T
-        for kind, floor in floors.items():
-            mine = usable & np.array([m.kind == kind for m in mentions])
-            mask = np.triu(sims >= floor, 1) & mine[:, None] & mine[None, :]
-            pairs.update(map(tuple, np.argwhere(mask).tolist()))
+        for kind, floor in floors.items():  # the kind's rows of ``sims`` (not a mask of all of them)
+            rows = np.flatnonzero(usable & np.array([m.kind == kind for m in mentions]))
+            close = np.argwhere(np.triu(sims[np.ix_(rows, rows)] >= floor, 1))
+            pairs.update(zip(rows[close[:, 0]].tolist(), rows[close[:, 1]].tolist()))
     return pairs
 
 
@@ -291,11 +291,11 @@ def scored_edges(mentions: Sequence[Mention], vectors: np.ndarray | None, config
     pairs = candidate_pairs(mentions, vectors, floors)
     if config.compound_heads:
         pairs |= compound_pairs(mentions)
-    for i, j in pairs:
+    pairs = list(pairs)
+    for (i, j), cosine in zip(pairs, pair_cosines(vectors, pairs)):  # the order of the edges is sorted below
         a, b = mentions[i], mentions[j]
         if a.article == b.article and a.kind == "event" and not config.event_heads_within_article:
             continue  # "said" ... "said" in one report are mostly different sayings
-        cosine = token_cosine(vectors, i, j)
         evidence = pair_evidence(a, b, cosine, config)
         if not evidence or lone_ambiguous_surname(a, b, ambiguous):
             continue

@@ -1,12 +1,11 @@
 """Linking stage, mentions: one parsed article -> the entities and events it mentions.
 
-Read off the spaCy parse the pipeline already made (``Document.doc``):
-named entities (people, organisations, places, dates, numbers), noun phrases
-(things and nominal events such as "the vote", "an appeal"), verbs (verbal
-events) and personal pronouns (linked only inside their article, through
-their antecedent). A noun phrase inside a longer name is not a mention of
-its own: "the United States" in "the Humane Society of the United States"
-is part of an organisation's name, not the country.
+Read off the spaCy parse the pipeline already made (``Document.doc``): named entities (people,
+organisations, places, dates, numbers), noun phrases (things and nominal events such as "the
+vote", "an appeal"), verbs (verbal events) and personal pronouns (linked only inside their
+article, through their antecedent). A noun phrase inside a longer name is not a mention of its
+own: "the United States" in "the Humane Society of the United States" is part of an
+organisation's name, not the country.
 """
 from __future__ import annotations
 
@@ -15,6 +14,9 @@ import re
 import threading
 from dataclasses import dataclass, replace
 
+import numpy as np
+from spacy.attrs import LOWER, POS
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from ..caches import memo
@@ -23,14 +25,12 @@ from ..segment import sentences_from_doc
 from . import time as timex
 
 # spaCy NER label -> mention subtype.
-SUBTYPES = {
-    "PERSON": "person", "ORG": "organisation", "NORP": "group", "GPE": "place", "LOC": "place",
-    "FAC": "place", "DATE": "date", "TIME": "date", "CARDINAL": "number", "MONEY": "number",
-    "QUANTITY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "event",
-    "PRODUCT": "thing", "WORK_OF_ART": "thing", "LAW": "thing", "LANGUAGE": "thing",
-}
-# Suffixes of nouns that name happenings (arrest-ment, elect-ion, fail-ure ...),
-# used with "the lemma is also a verb in this story" to tell events from things.
+SUBTYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "group", "GPE": "place", "LOC": "place",
+            "FAC": "place", "DATE": "date", "TIME": "date", "CARDINAL": "number", "MONEY": "number",
+            "QUANTITY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "event",
+            "PRODUCT": "thing", "WORK_OF_ART": "thing", "LAW": "thing", "LANGUAGE": "thing"}
+# Suffixes of nouns that name happenings (arrest-ment, elect-ion, fail-ure ...), used with
+# "the lemma is also a verb in this story" to tell events from things.
 EVENT_SUFFIXES = ("tion", "sion", "ment", "ure", "ance", "ence", "ing", "al", "ery", "ade")
 # Syntax that says two noun phrases are one referent (``identified_with``).
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
@@ -155,18 +155,22 @@ def _sentence_index(token: Token, starts: list[int]) -> int:
     return max(0, bisect.bisect_right(starts, token.idx) - 1)
 
 
+def tagged(doc: Doc, pos: tuple[str, ...], lower: frozenset[str] | dict = frozenset()) -> list[Token]:
+    """The tokens, in text order, whose coarse tag is in ``pos`` or whose lower-cased text is
+    in ``lower``: only they are made ``Token`` objects (a walk of the doc makes one per word)."""
+    array = doc.to_array([POS, LOWER])
+    keep = np.isin(array[:, 0], [POS_IDS[p] for p in pos]) | np.isin(array[:, 1], [doc.vocab.strings[w] for w in lower])
+    return [doc[i] for i in np.flatnonzero(keep).tolist()]
+
+
 def event_args(trigger: Token) -> tuple[str, ...]:
     """Content lemmas within ``ARG_DEPTH`` dependency steps below the trigger
     (names as written, lower-cased): who, what, where, when of an event."""
     out: list[str] = []
     frontier = list(trigger.children)
-    for _ in range(ARG_DEPTH):
-        nxt = []
-        for token in frontier:
-            if token.pos_ in ARG_POS and not token.is_stop:
-                out.append(token.lemma_.lower())
-            nxt.extend(token.children)
-        frontier = nxt
+    for depth in range(ARG_DEPTH):
+        out += [t.lemma_.lower() for t in frontier if t.pos_ in ARG_POS and not t.is_stop]
+        frontier = [c for t in frontier for c in t.children] if depth < ARG_DEPTH - 1 else []  # not a level below
     return tuple(dict.fromkeys(out))
 
 
@@ -188,11 +192,10 @@ def date_of(trigger: Token, anchors: dict[int, str]) -> str:
 
 
 def is_event_noun(token: Token, story_verbs: frozenset[str]) -> bool:
-    """A noun that names a happening: a verb of the story ("the vote"), an
-    event suffix ("election") or a noun of the event list ("the blaze", "the
-    heist": ``lexicon.EVENT_NOUNS``; ECB+ dev own mentions, event F1 0.662 ->
-    0.674, all 0.622 -> 0.627); never a person, place or thing that only
-    looks like one ("official", "hospital": ``lexicon.NOT_EVENT_NOUNS``;
+    """A noun that names a happening: a verb of the story ("the vote"), an event suffix
+    ("election") or a noun of the event list ("the blaze", "the heist": ``lexicon.EVENT_NOUNS``;
+    ECB+ dev own mentions, event F1 0.662 -> 0.674, all 0.622 -> 0.627); never a person, place
+    or thing that only looks like one ("official", "hospital": ``lexicon.NOT_EVENT_NOUNS``;
     entity F1 0.607 -> 0.611, all 0.627 -> 0.629)."""
     lemma = token.lemma_.lower()
     if lemma in NOT_EVENT_NOUNS:
@@ -265,10 +268,10 @@ def _describing_noun(token: Token, apposition: bool) -> bool:
 
 
 def name_descriptors(ent: Span) -> tuple[str, ...]:
-    """Lemmas of the common nouns the text uses as a title or description of
-    a name: a compound before it ("actress Tara Reid", "software giant
-    Microsoft", "FBI director W. Mark Felt") and appositions ("Reid, an
-    actress"; "the company, Microsoft"; "Microsoft Corp., the software maker")."""
+    """Lemmas of the common nouns the text uses as a title or description of a name: a
+    compound before it ("actress Tara Reid", "software giant Microsoft", "FBI director W. Mark
+    Felt") and appositions ("Reid, an actress"; "the company, Microsoft"; "Microsoft Corp.,
+    the software maker")."""
     out = [c for t in ent for c in t.children if not ent.start <= c.i < ent.end and (
         (c.dep_ == "appos" and _describing_noun(c, True))
         or (c.dep_ == "compound" and c.i == ent.start - 1 and _describing_noun(c, False)))]
@@ -281,20 +284,19 @@ def name_descriptors(ent: Span) -> tuple[str, ...]:
 
 
 def noun_span(head: Token) -> tuple[int, int]:
-    """Token range of a common noun mention: the head word alone ("jury" in
-    "the Brooklyn jury", "attack" in "piracy attack"), as ECB+ marks them.
-    ECB+ dev own mentions, all F1: head with its compound modifiers 0.595,
-    head alone 0.613; the modifiers as mentions of their own as well 0.615
-    at 0.009 lower precision (not done; seventh round 0.656 -> 0.657 at
-    0.015 lower precision)."""
+    """Token range of a common noun mention: the head word alone ("jury" in "the Brooklyn
+    jury", "attack" in "piracy attack"), as ECB+ marks them. ECB+ dev own mentions, all F1:
+    head with its compound modifiers 0.595, head alone 0.613; the modifiers as mentions of
+    their own as well 0.615 at 0.009 lower precision (not done; seventh round 0.656 ->
+    0.657 at 0.015 lower precision)."""
     return head.i, head.i + 1
 
 
 def pronoun_mentions(article: int, doc: Doc, starts: list[int]) -> list[Mention]:
-    """he/she/his/her/who ... (people) and relative "which"/"that" (with the
-    head their clause describes): linked only inside their article."""
+    """he/she/his/her/who ... (people) and relative "which"/"that" (with the head their clause
+    describes): linked only inside their article."""
     out = []
-    for token in doc:
+    for token in tagged(doc, ("PRON", "DET"), RELATIVE_ADVERBS):
         if token.ent_type_ or (token.pos_ not in ("PRON", "DET") and token.lower_ not in RELATIVE_ADVERBS):
             continue
         refers_to, relation = identified_with(token)
@@ -307,9 +309,8 @@ def pronoun_mentions(article: int, doc: Doc, starts: list[int]) -> list[Mention]
 
 
 def title_case(sentence: Span) -> bool:
-    """A headline written in title case ("Lindsay Lohan Checks Into Rehab"),
-    where the tagger takes most words for proper nouns: 80% of its words of
-    four letters or more capitalised (the fact stage's test too)."""
+    """A headline written in title case ("Lindsay Lohan Checks Into Rehab"), where the tagger takes
+    most words for proper nouns: 80% of its words of four letters or more capitalised (also facts')."""
     words = [t for t in sentence if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
@@ -318,7 +319,7 @@ def headline_verbs(doc: Doc, story_verbs: frozenset[str]) -> list[Token]:
     """Words of title-case sentences tagged as proper nouns, outside named
     entities, that are verbs of the story ("Leaves", "Checks")."""
     stems = {stem_of(v) for v in story_verbs}
-    covered = {t.i for ent in doc.ents for t in ent}
+    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     return [t for s in doc.sents if title_case(s) for t in s
             if t.pos_ == "PROPN" and t.i not in covered and stem_of(t.lower_) in stems]
 
@@ -333,9 +334,9 @@ def loose_names(article: int, doc: Doc, starts: list[int], skip: frozenset[int] 
     """Runs of proper nouns the entity recogniser left out ("Donetsk" in
     "Donetsk and Luhansk People's Republics"); ``skip``: token indices that
     are not names (``headline_verbs``)."""
-    covered = {t.i for ent in doc.ents for t in ent} | skip
+    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)} | skip
     out, run = [], []
-    for token in list(doc) + [None]:
+    for token in tagged(doc, ("PROPN",)) + [None]:
         if token is not None and token.pos_ == "PROPN" and token.i not in covered and (not run or run[-1].i == token.i - 1):
             run.append(token)
             continue
@@ -352,7 +353,7 @@ def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: froz
     """Common nouns heading a noun phrase, outside named entities (a noun
     phrase inside a name, "the United States" in "the Humane Society of the
     United States", is part of that name)."""
-    ent_tokens = {t.i for ent in doc.ents for t in ent}
+    ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     out = []
     for head in dict.fromkeys([chunk.root for chunk in doc.noun_chunks] + possessors(doc) + skipped_nouns(doc)):
         if head.i in ent_tokens or head.pos_ == "PRON":
@@ -378,8 +379,8 @@ def skipped_nouns(doc: Doc) -> list[Token]:
     that spaCy's noun-chunk iterator leaves out ("Queens Woman Killed" re-parsed);
     not modifiers ("shooting spree", "a few blocks away"). ECB+ own mentions,
     all F1 0.654 -> 0.656 at unchanged precision (docs/links.md, seventh round)."""
-    names = {t.i for ent in doc.ents for t in ent}
-    return [t for t in doc if t.pos_ == "NOUN" and t.is_alpha and t.dep_ in ARGUMENT_DEPS
+    names = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    return [t for t in tagged(doc, ("NOUN",)) if t.pos_ == "NOUN" and t.is_alpha and t.dep_ in ARGUMENT_DEPS
             and t.i not in names and not modifier(t)]
 
 
@@ -396,7 +397,7 @@ def modifier(token: Token) -> bool:
 def possessors(doc: Doc) -> list[Token]:
     """Common nouns in the possessive ("the actress's stay", "the team's
     coach"), which head no noun phrase of their own."""
-    return [t for t in doc if t.dep_ == "poss" and t.pos_ == "NOUN"]
+    return [t for t in tagged(doc, ("NOUN",)) if t.dep_ == "poss" and t.pos_ == "NOUN"]
 
 
 def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, str]) -> list[Mention]:
@@ -404,7 +405,7 @@ def verb_mentions(article: int, doc: Doc, starts: list[int], anchors: dict[int, 
     and predicative adjectives ("found dead", "pleaded guilty"), which name
     a state an event brought about."""
     out = []
-    for token in doc:
+    for token in tagged(doc, ("VERB", "ADJ")):
         if token.pos_ != "VERB" and not (token.pos_ == "ADJ" and (token.dep_ in PREDICATIVE or (
                 token.dep_ in OBJECT_PREDICATIVE and token.head.lemma_ in STATE_VERBS))):
             continue
@@ -425,23 +426,18 @@ def described_head(pronoun: Token) -> int:
     return -1
 
 
-def _subject(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-
-
 def identified_with(head: Token) -> tuple[int, str]:
-    """What the syntax says a mention (by its head word) is the same as:
-    (character offset of a word of that other mention, how), or (-1, "").
-    Relative pronouns ("Reid, who"), reflexives ("Lo Presti hanged
-    himself"), appositions ("Felt, the FBI director"; "one of the bosses,
-    Gaetano Lo Presti") and "known as" ("the source known as Deep Throat").
-    Not copulas: "Felt was the source" (+0.003 recall, -0.02 precision of
-    entity links on ECB+, which does not link predicate nouns)."""
+    """What the syntax says a mention (by its head word) is the same as: (character offset of
+    a word of that other mention, how), or (-1, ""). Relative pronouns ("Reid, who"), reflexives
+    ("Lo Presti hanged himself"), appositions ("Felt, the FBI director"; "one of the bosses,
+    Gaetano Lo Presti") and "known as" ("the source known as Deep Throat"). Not copulas: "Felt
+    was the source" (+0.003 recall, -0.02 precision of entity links on ECB+, which does not
+    link predicate nouns)."""
     described = described_head(head)
     if described >= 0:
         return described, "relative pronoun"
     if head.lower_ in REFLEXIVES:
-        subject = _subject(head.head)
+        subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return (subject.idx, "reflexive") if subject is not None and subject.i != head.i else (-1, "")
     if head.dep_ == "appos":
         return head.head.idx, "apposition"
@@ -452,8 +448,8 @@ def identified_with(head: Token) -> tuple[int, str]:
 
 
 def resolve_surnames(mentions: list[Mention]) -> list[Mention]:
-    """A one-word person name takes the full name the article last gave with
-    that surname ("Reid" after "Tara Reid"); with none it stays as written."""
+    """A one-word person name takes the full name the article last gave with that surname
+    ("Reid" after "Tara Reid"); with none it stays as written."""
     out, full_names = [], {}
     for m in sorted(mentions, key=lambda m: m.start):
         if m.label == "PERSON" and m.name:
@@ -496,5 +492,5 @@ def extract_mentions(article: int, doc: Doc, date: str = "",
 
 
 def verb_lemmas(doc: Doc) -> frozenset[str]:
-    return frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB")
+    return frozenset(t.lemma_.lower() for t in tagged(doc, ("VERB",)))
 

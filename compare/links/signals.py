@@ -92,6 +92,14 @@ def token_cosine(vectors: np.ndarray | None, i: int, j: int) -> float | None:
     return float(vectors[i] @ vectors[j])
 
 
+def pair_cosines(vectors: np.ndarray | None, pairs: Sequence[tuple[int, int]]) -> list[float | None]:
+    """``token_cosine`` of each pair, in one call (``row_dots``: the same floats to the bit)."""
+    if vectors is None:
+        return [None] * len(pairs)
+    index = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return row_dots(vectors[index[:, 0]], vectors[index[:, 1]]).tolist()
+
+
 def mention_vectors(sentences: Sequence, mentions: Sequence[Mention], embedder,
                     encoded: dict | None = None) -> np.ndarray | None:
     """Per mention: the mean of the encoder's contextual vectors of the tokens
@@ -170,11 +178,19 @@ def normalised_means(vectors: np.ndarray, under: np.ndarray) -> np.ndarray:
     out = np.zeros((len(under), vectors.shape[1]), dtype=np.float32)
     counts = under.sum(axis=1)
     lone = np.flatnonzero(counts == 1)
-    means = dict(zip(lone.tolist(), vectors[under[lone].argmax(axis=1)]))
-    means.update((k, vectors[under[k]].mean(axis=0)) for k in np.flatnonzero(counts > 1).tolist())
-    for k, mean in means.items():
-        out[k] = mean / max(float(np.sqrt(mean.dot(mean))), 1e-9)
+    out[lone] = vectors[under[lone].argmax(axis=1)]
+    for k in np.flatnonzero(counts > 1).tolist():
+        out[k] = vectors[under[k]].mean(axis=0)
+    rows = np.flatnonzero(counts)
+    out[rows] /= np.maximum(np.sqrt(row_dots(out[rows], out[rows])), 1e-9)[:, None]
     return out
+
+
+def row_dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(n,)``: ``a[k] @ b[k]`` for each row k, each the same dot product (to the bit) as that
+    1-D product: a stack of 1 x d by d x 1 products, which ``np.matmul`` takes one by one as
+    vector dot products (an ``einsum`` or ``(a * b).sum(1)`` adds in another order)."""
+    return np.matmul(a[:, None, :], b[:, :, None]).reshape(len(a))
 
 
 def pair_evidence(a: Mention, b: Mention, cosine: float | None, config) -> str:
