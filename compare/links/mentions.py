@@ -315,11 +315,16 @@ def title_case(sentence: Span) -> bool:
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
+def entity_tokens(doc: Doc) -> set[int]:
+    """Indices of the tokens inside the doc's named entities."""
+    return {i for ent in doc.ents for i in range(ent.start, ent.end)}
+
+
 def headline_verbs(doc: Doc, story_verbs: frozenset[str]) -> list[Token]:
     """Words of title-case sentences tagged as proper nouns, outside named
     entities, that are verbs of the story ("Leaves", "Checks")."""
     stems = {stem_of(v) for v in story_verbs}
-    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    covered = entity_tokens(doc)
     return [t for s in doc.sents if title_case(s) for t in s
             if t.pos_ == "PROPN" and t.i not in covered and stem_of(t.lower_) in stems]
 
@@ -334,7 +339,7 @@ def loose_names(article: int, doc: Doc, starts: list[int], skip: frozenset[int] 
     """Runs of proper nouns the entity recogniser left out ("Donetsk" in
     "Donetsk and Luhansk People's Republics"); ``skip``: token indices that
     are not names (``headline_verbs``)."""
-    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)} | skip
+    covered = entity_tokens(doc) | skip
     out, run = [], []
     for token in tagged(doc, ("PROPN",)) + [None]:
         if token is not None and token.pos_ == "PROPN" and token.i not in covered and (not run or run[-1].i == token.i - 1):
@@ -353,7 +358,7 @@ def phrase_mentions(article: int, doc: Doc, starts: list[int], story_verbs: froz
     """Common nouns heading a noun phrase, outside named entities (a noun
     phrase inside a name, "the United States" in "the Humane Society of the
     United States", is part of that name)."""
-    ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    ent_tokens = entity_tokens(doc)
     out = []
     for head in dict.fromkeys([chunk.root for chunk in doc.noun_chunks] + possessors(doc) + skipped_nouns(doc)):
         if head.i in ent_tokens or head.pos_ == "PRON":
@@ -379,7 +384,7 @@ def skipped_nouns(doc: Doc) -> list[Token]:
     that spaCy's noun-chunk iterator leaves out ("Queens Woman Killed" re-parsed);
     not modifiers ("shooting spree", "a few blocks away"). ECB+ own mentions,
     all F1 0.654 -> 0.656 at unchanged precision (docs/links.md, seventh round)."""
-    names = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    names = entity_tokens(doc)
     return [t for t in tagged(doc, ("NOUN",)) if t.pos_ == "NOUN" and t.is_alpha and t.dep_ in ARGUMENT_DEPS
             and t.i not in names and not modifier(t)]
 
@@ -448,8 +453,7 @@ def identified_with(head: Token) -> tuple[int, str]:
 
 
 def resolve_surnames(mentions: list[Mention]) -> list[Mention]:
-    """A one-word person name takes the full name the article last gave with that surname
-    ("Reid" after "Tara Reid"); with none it stays as written."""
+    """A one-word person name takes the article's last full name with it ("Reid" after "Tara Reid")."""
     out, full_names = [], {}
     for m in sorted(mentions, key=lambda m: m.start):
         if m.label == "PERSON" and m.name:
